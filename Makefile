@@ -1,0 +1,44 @@
+# Thin wrapper over the CMake presets (CMakePresets.json). Every target first
+# runs scripts/install-deps.sh, so a fresh Debian 12 machine needs nothing else.
+#   make demo   build (release) and run `synack demo`
+#   make test   the CI build: -Werror, ASan+UBSan, then ctest
+#   make bench  release build, then the benchmark suite (QUICK=1 for a smoke run)
+#   make fuzz   libFuzzer targets with clang-19, FUZZ_SECONDS each (default 60)
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+DEMO_ARGS ?=
+
+.PHONY: deps demo test bench fuzz format clean
+
+deps:
+	@if [ -z "$$SYNACK_SKIP_DEPS" ]; then scripts/install-deps.sh; fi
+
+build/%/build.ninja: CMakeLists.txt CMakePresets.json | deps
+	cmake --preset $* >/dev/null
+
+demo: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS) --target synack
+	scripts/demo.sh $(DEMO_ARGS)
+
+test: deps
+	cmake --preset ci >/dev/null
+	cmake --build --preset ci -j $(JOBS)
+	ctest --preset ci
+
+bench: deps
+	cmake --preset release -DSYNACK_BENCH=ON >/dev/null
+	cmake --build --preset release -j $(JOBS)
+	scripts/bench.sh $(if $(QUICK),--quick,)
+
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+format:
+	git ls-files '*.cc' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

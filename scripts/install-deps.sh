@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages synack needs to build, test, fuzz and benchmark.
+# Idempotent and non-interactive: only missing packages are installed, so a
+# second run costs one dpkg query. Every make target calls this first.
+#
+# Usage: scripts/install-deps.sh            (everything)
+#        SYNACK_SKIP_DEPS=1 make ...        (skip, e.g. on a machine you manage)
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libcli11-dev libfmt-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  clang-19 libclang-rt-19-dev clang-format
+  tcpdump tshark libxml2-utils
+  iproute2 curl socat python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing packages: ${missing[*]} (run as root, or install them yourself)" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
