@@ -1,9 +1,13 @@
+// synack: the command-line front end. Each subcommand lives in cmd_<name>.cc.
 #include <CLI/CLI.hpp>
-#include <fmt/core.h>
+
+#include "commands.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"synack: a userspace TCP/IP stack"};
+  CLI::App app{"synack: a userspace TCP/IP stack you can watch (RFC 9293)"};
+  app.require_subcommand(1);
+  synack::cli::add_demo_command(app);
+  synack::cli::add_states_command(app);
   CLI11_PARSE(app, argc, argv);
-  fmt::print("synack\n");
   return 0;
 }

@@ -1,0 +1,12 @@
+// Subcommands of the `synack` CLI: one file per command (cmd_<name>.cc), each
+// adding itself to the app. main.cc calls every add_*_command in order.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace synack::cli {
+
+void add_demo_command(CLI::App& app);    // cmd_demo.cc
+void add_states_command(CLI::App& app);  // cmd_states.cc
+
+}  // namespace synack::cli
