@@ -9,11 +9,12 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libcli11-dev libfmt-dev nlohmann-json3-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   clang-19 libclang-rt-19-dev clang-format
   tcpdump tshark libxml2-utils
-  iproute2 curl socat python3
+  iproute2 iputils-ping ethtool curl socat python3
+  chromium
 )
 
 missing=()
