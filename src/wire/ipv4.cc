@@ -39,7 +39,8 @@ std::expected<Ipv4View, WireError> Ipv4View::parse(Bytes packet, bool verify_che
   const std::size_t ihl = (vihl & 0x0f) * 4u;
   if (ihl < Ipv4Header::kSize) return std::unexpected(WireError::kIpBadIhl);
   const std::size_t total = load_be16(packet, 2);
-  if (total < ihl || total > packet.size()) return std::unexpected(WireError::kIpBadTotalLength);
+  if (total < ihl) return std::unexpected(WireError::kIpBadTotalLength);
+  if (total > packet.size()) return std::unexpected(WireError::kIpTotalPastBuffer);
   if (verify_checksum && internet_checksum(packet.first(ihl)) != 0) {
     return std::unexpected(WireError::kIpBadChecksum);
   }
@@ -65,9 +66,9 @@ void Ipv4Header::emit(MutableBytes out, std::uint16_t payload_len) const {
   store_u8(out, 1, tos);
   store_be16(out, 2, static_cast<std::uint16_t>(kSize + payload_len));
   store_be16(out, 4, identification);
-  const std::uint16_t frag = static_cast<std::uint16_t>((dont_fragment ? 0x4000 : 0) |
-                                                        (more_fragments ? 0x2000 : 0) |
-                                                        ((fragment_offset / 8) & 0x1fff));
+  const std::uint16_t frag =
+      static_cast<std::uint16_t>((dont_fragment ? 0x4000 : 0) | (more_fragments ? 0x2000 : 0) |
+                                 ((fragment_offset / 8) & 0x1fff));
   store_be16(out, 6, frag);
   store_u8(out, 8, ttl);
   store_u8(out, 9, protocol);

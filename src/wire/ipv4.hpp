@@ -38,7 +38,8 @@ inline constexpr std::uint8_t kIpProtoUdp = 17;
 class Ipv4View {
  public:
   /// Validates the header; with `verify_checksum` also the header checksum.
-  /// Errors: kTruncated, kIpBadVersion, kIpBadIhl, kIpBadTotalLength, kIpBadChecksum.
+  /// Errors: kTruncated (< 20 bytes), kIpBadVersion, kIpBadIhl (IHL < 5),
+  /// kIpBadTotalLength (< IHL*4), kIpTotalPastBuffer (> buffer), kIpBadChecksum.
   static std::expected<Ipv4View, WireError> parse(Bytes packet, bool verify_checksum = true);
 
   [[nodiscard]] std::uint8_t version() const { return load_u8(bytes_, 0) >> 4; }

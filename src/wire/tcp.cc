@@ -81,6 +81,9 @@ std::expected<Ipv4TcpPacket, WireError> parse_ipv4_tcp(Bytes packet) {
   if (!ip) return std::unexpected(ip.error());
   if (ip->protocol() != kIpProtoTcp) return std::unexpected(WireError::kIpNotTcp);
   if (ip->is_fragment()) return std::unexpected(WireError::kIpFragment);
+  if (ip->payload().size() < TcpView::kMinHeader) {
+    return std::unexpected(WireError::kIpNoRoomForTcp);
+  }
   auto view = TcpView::parse(ip->payload());
   if (!view) return std::unexpected(view.error());
   auto seg = TcpSegment::parse(*view);

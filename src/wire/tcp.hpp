@@ -87,9 +87,9 @@ struct TcpSegment {
   SeqNum seq;
   SeqNum ack;
   TcpFlags flags;
-  std::uint8_t reserved = 0;  ///< the 3 reserved bits, sent as given (normally 0)
-  std::uint16_t window = 0;   ///< raw field; the engine applies window scale
-  std::uint16_t checksum = 0; ///< as received; emit() computes its own
+  std::uint8_t reserved = 0;   ///< the 3 reserved bits, sent as given (normally 0)
+  std::uint16_t window = 0;    ///< raw field; the engine applies window scale
+  std::uint16_t checksum = 0;  ///< as received; emit() computes its own
   std::uint16_t urgent = 0;
   TcpOptions options;
   Bytes payload;

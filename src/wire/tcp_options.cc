@@ -9,11 +9,16 @@ namespace {
 // The only length a known option may have, or 0 where it varies (SACK).
 std::size_t fixed_length(std::uint8_t kind) {
   switch (static_cast<TcpOptionKind>(kind)) {
-    case TcpOptionKind::kMss: return 4;
-    case TcpOptionKind::kWindowScale: return 3;
-    case TcpOptionKind::kSackPermitted: return 2;
-    case TcpOptionKind::kTimestamps: return 10;
-    default: return 0;
+    case TcpOptionKind::kMss:
+      return 4;
+    case TcpOptionKind::kWindowScale:
+      return 3;
+    case TcpOptionKind::kSackPermitted:
+      return 2;
+    case TcpOptionKind::kTimestamps:
+      return 10;
+    default:
+      return 0;
   }
 }
 
@@ -137,9 +142,15 @@ TcpOptionSummary TcpOptions::summarize() const {
     // Built options may carry a known kind with a wrong length (raw()): skip those.
     if (!length_ok(o.kind, o.data.size() + 2)) return;
     switch (static_cast<TcpOptionKind>(o.kind)) {
-      case TcpOptionKind::kMss: s.mss = load_be16(o.data, 0); break;
-      case TcpOptionKind::kWindowScale: s.window_scale = load_u8(o.data, 0); break;
-      case TcpOptionKind::kSackPermitted: s.sack_permitted = true; break;
+      case TcpOptionKind::kMss:
+        s.mss = load_be16(o.data, 0);
+        break;
+      case TcpOptionKind::kWindowScale:
+        s.window_scale = load_u8(o.data, 0);
+        break;
+      case TcpOptionKind::kSackPermitted:
+        s.sack_permitted = true;
+        break;
       case TcpOptionKind::kTimestamps:
         s.timestamps = TcpTimestamps{load_be32(o.data, 0), load_be32(o.data, 4)};
         break;
@@ -149,7 +160,8 @@ TcpOptionSummary TcpOptions::summarize() const {
           s.sack[k] = {SeqNum(load_be32(o.data, 8 * k)), SeqNum(load_be32(o.data, 8 * k + 4))};
         }
         break;
-      default: break;
+      default:
+        break;
     }
   });
   return s;

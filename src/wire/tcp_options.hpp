@@ -93,6 +93,8 @@ class TcpOptions {
   [[nodiscard]] TcpOptionSummary summarize() const;
 
   /// Calls f(TcpOptionItem) for each option in order, stopping after EOL.
+  /// Never reads past size(): on bytes that do not parse (only possible for
+  /// options built with raw(0|1, ...)) it stops at the first bad option.
   template <typename F>
   void for_each(F&& f) const {
     std::size_t i = 0;
@@ -104,7 +106,9 @@ class TcpOptions {
         ++i;
         continue;
       }
+      if (i + 1 >= size_) return;
       const std::size_t len = std::to_integer<std::uint8_t>(bytes_[i + 1]);
+      if (len < 2 || i + len > size_) return;
       f(TcpOptionItem{kind, Bytes(bytes_.data() + i + 2, len - 2)});
       i += len;
     }

@@ -1,0 +1,36 @@
+// Helpers shared by the wire tests: hex, golden vectors, a sample packet.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "wire/tcp.hpp"
+
+namespace synack::test {
+
+using Buffer = std::vector<std::byte>;
+
+/// "4500003c..." → bytes; whitespace ignored. Throws on odd length or non-hex.
+Buffer from_hex(std::string_view hex);
+/// Lower-case hex of `b`.
+std::string to_hex(Bytes b);
+
+/// tests/data/linux_golden.txt as name → packet bytes (syn, synack, data, fin, rst).
+const std::map<std::string, Buffer>& linux_golden();
+
+/// Builds IPv4 + `seg` with emit_ipv4_tcp into a right-sized buffer.
+Buffer build_packet(const Ipv4Header& ip, const TcpSegment& seg);
+
+/// 10.0.0.1 and 10.0.0.2, the addresses of the hand-made test packets.
+inline constexpr Ipv4Addr kA = Ipv4Addr::from_octets(10, 0, 0, 1);
+inline constexpr Ipv4Addr kB = Ipv4Addr::from_octets(10, 0, 0, 2);
+
+/// A SYN 10.0.0.1:5000 > 10.0.0.2:80 with <mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7>
+/// and a 100-byte payload when `with_payload`.
+Buffer sample_syn(bool with_payload = false);
+
+}  // namespace synack::test
