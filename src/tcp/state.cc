@@ -4,34 +4,56 @@ namespace synack::tcp {
 
 std::string_view to_string(State s) {
   switch (s) {
-    case State::kClosed: return "CLOSED";
-    case State::kListen: return "LISTEN";
-    case State::kSynSent: return "SYN-SENT";
-    case State::kSynReceived: return "SYN-RECEIVED";
-    case State::kEstablished: return "ESTABLISHED";
-    case State::kFinWait1: return "FIN-WAIT-1";
-    case State::kFinWait2: return "FIN-WAIT-2";
-    case State::kCloseWait: return "CLOSE-WAIT";
-    case State::kClosing: return "CLOSING";
-    case State::kLastAck: return "LAST-ACK";
-    case State::kTimeWait: return "TIME-WAIT";
+    case State::kClosed:
+      return "CLOSED";
+    case State::kListen:
+      return "LISTEN";
+    case State::kSynSent:
+      return "SYN-SENT";
+    case State::kSynReceived:
+      return "SYN-RECEIVED";
+    case State::kEstablished:
+      return "ESTABLISHED";
+    case State::kFinWait1:
+      return "FIN-WAIT-1";
+    case State::kFinWait2:
+      return "FIN-WAIT-2";
+    case State::kCloseWait:
+      return "CLOSE-WAIT";
+    case State::kClosing:
+      return "CLOSING";
+    case State::kLastAck:
+      return "LAST-ACK";
+    case State::kTimeWait:
+      return "TIME-WAIT";
   }
   return "?";
 }
 
 std::string_view to_bsd_string(State s) {
   switch (s) {
-    case State::kClosed: return "CLOSED";
-    case State::kListen: return "LISTEN";
-    case State::kSynSent: return "SYN_SENT";
-    case State::kSynReceived: return "SYN_RCVD";
-    case State::kEstablished: return "ESTABLISHED";
-    case State::kFinWait1: return "FIN_WAIT_1";
-    case State::kFinWait2: return "FIN_WAIT_2";
-    case State::kCloseWait: return "CLOSE_WAIT";
-    case State::kClosing: return "CLOSING";
-    case State::kLastAck: return "LAST_ACK";
-    case State::kTimeWait: return "TIME_WAIT";
+    case State::kClosed:
+      return "CLOSED";
+    case State::kListen:
+      return "LISTEN";
+    case State::kSynSent:
+      return "SYN_SENT";
+    case State::kSynReceived:
+      return "SYN_RCVD";
+    case State::kEstablished:
+      return "ESTABLISHED";
+    case State::kFinWait1:
+      return "FIN_WAIT_1";
+    case State::kFinWait2:
+      return "FIN_WAIT_2";
+    case State::kCloseWait:
+      return "CLOSE_WAIT";
+    case State::kClosing:
+      return "CLOSING";
+    case State::kLastAck:
+      return "LAST_ACK";
+    case State::kTimeWait:
+      return "TIME_WAIT";
   }
   return "?";
 }
@@ -68,6 +90,8 @@ constexpr std::array kEdges{
 
 }  // namespace
 
-std::span<const StateEdge> state_diagram_edges() { return kEdges; }
+std::span<const StateEdge> state_diagram_edges() {
+  return kEdges;
+}
 
 }  // namespace synack::tcp

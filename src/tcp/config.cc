@@ -1,0 +1,35 @@
+#include "tcp/config.hpp"
+
+namespace synack::tcp {
+
+Config Config::linux_defaults() {
+  Config c;
+  c.time_wait_rfc1337 = false;  // net.ipv4.tcp_rfc1337 = 0
+  c.option_layout = OptionLayout::kLinux;
+  return c;
+}
+
+Config Config::freebsd_defaults() {
+  Config c;
+  c.rcv_buf = 65536;                      // net.inet.tcp.recvspace
+  c.snd_buf = 32768;                      // net.inet.tcp.sendspace
+  c.window_scale = 6;                     // kern.ipc.maxsockbuf 2 MiB → shift 6
+  c.delayed_ack = milliseconds(40);       // net.inet.tcp.delacktime
+  c.rexmit_slop = milliseconds(200);      // net.inet.tcp.rexmit_slop
+  c.min_rto = milliseconds(30);           // net.inet.tcp.rexmit_min
+  c.max_rto = seconds(64);                // TCPTV_REXMTMAX
+  c.syn_retries = 12;                     // TCP_MAXRXTSHIFT; keepinit ends it first
+  c.synack_retries = 3;                   // net.inet.tcp.syncache.rexmtlimit
+  c.max_retransmissions = 12;             // TCP_MAXRXTSHIFT
+  c.connect_timeout = seconds(75);        // net.inet.tcp.keepinit
+  c.fin_wait_2_timeout = seconds(60);     // net.inet.tcp.finwait2_timeout
+  c.time_wait_rfc1337 = true;             // tcp_twcheck drops RSTs
+  c.insecure_rst = false;                 // net.inet.tcp.insecure_rst
+  c.insecure_syn = false;                 // net.inet.tcp.insecure_syn
+  c.drop_synfin = true;                   // net.inet.tcp.drop_synfin
+  c.syn_cookies = SynCookies::kWhenFull;  // net.inet.tcp.syncookies 1
+  c.option_layout = OptionLayout::kFreeBsd;
+  return c;
+}
+
+}  // namespace synack::tcp

@@ -1,0 +1,129 @@
+// Engine configuration: every tunable of the connection-management engine with
+// its default and where that default comes from (RFC / Linux / FreeBSD).
+//
+// `Config{}` is the engine's default (RFC-recommended behaviour with Linux's
+// numbers); `linux_defaults()` and `freebsd_defaults()` are the personalities
+// used by the conformance runner (see ../shared/conformance/README.md).
+#pragma once
+
+#include <cstdint>
+
+#include "base/siphash.hpp"
+#include "base/time.hpp"
+
+namespace synack::tcp {
+
+/// What a listener does when its SYN queue or accept queue is full.
+enum class OverflowAction : std::uint8_t {
+  kDrop,   ///< silently drop the SYN / final ACK (Linux default, tcp_abort_on_overflow=0)
+  kReset,  ///< answer with a RST (Linux tcp_abort_on_overflow=1)
+};
+
+/// When a listener answers with SYN cookies (RFC 4987 §3.6).
+enum class SynCookies : std::uint8_t {
+  kOff,       ///< never (FreeBSD syncookies=0)
+  kWhenFull,  ///< only when the SYN queue is full (Linux tcp_syncookies=1)
+  kAlways,    ///< for every SYN (Linux tcp_syncookies=2)
+};
+
+/// Option order in our SYN (the conformance scripts compare layouts byte-exactly).
+enum class OptionLayout : std::uint8_t {
+  kLinux,    ///< mss, sackOK, TS, nop, wscale
+  kFreeBsd,  ///< mss, nop, wscale, sackOK, TS
+};
+
+struct Config {
+  // ---- segment sizes and buffers -------------------------------------------------
+  /// Our MSS in bytes, sent in SYN / SYN-ACK (RFC 9293 §3.7.1; 1500 − 40, IPv4 over Ethernet).
+  std::uint16_t mss = 1460;
+  /// Receive buffer in bytes: bounds data held for the user; rcv.wnd is its free
+  /// space (Linux tcp_rmem default 131072).
+  std::uint32_t rcv_buf = 131072;
+  /// Send buffer in bytes: bounds data queued by SEND (Linux tcp_wmem default 16384).
+  std::uint32_t snd_buf = 16384;
+  /// Delayed-ACK timeout; zero = ACK every segment at once (this engine so far;
+  /// FreeBSD net.inet.tcp.delacktime 40 ms, Linux TCP_DELACK_MIN 40 ms). Recorded, not used yet.
+  Duration delayed_ack = Duration::zero();
+  /// Window field in SYN / SYN-ACK and unscaled cap, bytes (RFC 9293 §3.1: 16 bits).
+  std::uint16_t max_unscaled_window = 65535;
+
+  // ---- retransmission -------------------------------------------------------------
+  /// Initial RTO (RFC 6298 (2.1): 1 s).
+  Duration initial_rto = seconds(1);
+  /// RTO after a SYN timed out (RFC 6298 (5.7): 3 s once data transfer begins).
+  Duration initial_rto_after_syn_timeout = seconds(3);
+  /// Lower bound of the RTO (Linux TCP_RTO_MIN 200 ms; RFC 6298 (2.4) says 1 s).
+  Duration min_rto = milliseconds(200);
+  /// Upper bound of the RTO (Linux TCP_RTO_MAX 120 s; RFC 6298 (2.5) allows ≥ 60 s).
+  Duration max_rto = seconds(120);
+  /// Added to every backed-off RTO (FreeBSD net.inet.tcp.rexmit_slop 200 ms; Linux 0).
+  Duration rexmit_slop = Duration::zero();
+  /// SYN retransmissions before ETIMEDOUT (Linux net.ipv4.tcp_syn_retries 6).
+  std::uint8_t syn_retries = 6;
+  /// SYN-ACK retransmissions before giving up (Linux net.ipv4.tcp_synack_retries 5).
+  std::uint8_t synack_retries = 5;
+  /// Data / FIN retransmissions before ETIMEDOUT (Linux net.ipv4.tcp_retries2 15).
+  std::uint8_t max_retransmissions = 15;
+  /// Total time allowed for the handshake, zero = bounded by syn_retries only
+  /// (FreeBSD net.inet.tcp.keepinit 75 s; Linux has none).
+  Duration connect_timeout = Duration::zero();
+
+  // ---- closing ---------------------------------------------------------------------
+  /// Maximum segment lifetime; TIME-WAIT lasts 2·MSL (RFC 9293 §3.4.2 suggests 2 min;
+  /// 30 s gives Linux's 60 s TIME-WAIT, TCP_TIMEWAIT_LEN).
+  Duration msl = seconds(30);
+  /// Orphaned FIN-WAIT-2 lifetime after the application closed (Linux tcp_fin_timeout 60 s).
+  Duration fin_wait_2_timeout = seconds(60);
+  /// Ignore RST in TIME-WAIT (RFC 1337 §3 "TIME-WAIT assassination" fix; FreeBSD
+  /// behaviour; Linux net.ipv4.tcp_rfc1337 defaults to 0).
+  bool time_wait_rfc1337 = true;
+
+  // ---- robustness (RFC 5961) -------------------------------------------------------
+  /// RFC 793 RST handling: any in-window RST resets (FreeBSD net.inet.tcp.insecure_rst 0).
+  bool insecure_rst = false;
+  /// RFC 793 SYN handling: in-window SYN → RST + ECONNRESET (FreeBSD insecure_syn 0).
+  bool insecure_syn = false;
+  /// Drop SYN+FIN segments (FreeBSD net.inet.tcp.drop_synfin 1; Linux drops them in LISTEN);
+  /// false: treat as a SYN, FIN and data ignored.
+  bool drop_synfin = true;
+  /// Challenge ACKs allowed per connection per `challenge_ack_interval`
+  /// (RFC 5961 §10; FreeBSD net.inet.tcp.ack_war_cnt 5 per ack_war_timewindow 1000 ms).
+  /// Per connection, never host-wide (CVE-2016-5696).
+  std::uint32_t challenge_ack_limit = 5;
+  Duration challenge_ack_interval = milliseconds(1000);
+
+  // ---- options -------------------------------------------------------------------
+  /// Window scale (RFC 7323 §2; Linux tcp_window_scaling 1).
+  bool window_scaling = true;
+  /// SACK-permitted (RFC 2018; Linux tcp_sack 1). Only negotiated in this engine.
+  bool sack = true;
+  /// The window shift we announce (RFC 7323 §2.3; Linux 7 for tcp_rmem max 6 MiB,
+  /// FreeBSD 6 for kern.ipc.maxsockbuf 2 MiB). Range 0..14.
+  std::uint8_t window_scale = 7;
+  /// Timestamps (RFC 7323 §3; Linux tcp_timestamps 1).
+  bool timestamps = true;
+  /// Layout of the options in our SYN.
+  OptionLayout option_layout = OptionLayout::kLinux;
+
+  // ---- listener -------------------------------------------------------------------
+  /// SYN cookies (RFC 4987 §3.6; Linux tcp_syncookies 1 = when the SYN queue is full).
+  SynCookies syn_cookies = SynCookies::kWhenFull;
+  /// Full SYN or accept queue: drop or RST (Linux tcp_abort_on_overflow 0 = drop).
+  OverflowAction overflow = OverflowAction::kDrop;
+
+  // ---- ISN -------------------------------------------------------------------------
+  /// RFC 6528 secret key for ISNs and SYN cookies. Inject a fixed key for
+  /// reproducible simulations; real deployments fill it from a CSPRNG.
+  SipKey isn_secret{};
+
+  /// The engine default (this struct's initialisers: Linux numbers, RFC 1337 on).
+  [[nodiscard]] static Config defaults() { return {}; }
+  /// Linux personality: RST kills TIME-WAIT (tcp_rfc1337 0).
+  [[nodiscard]] static Config linux_defaults();
+  /// FreeBSD personality (conformance/README.md "The FreeBSD personality"):
+  /// window 65535, SO_RCVBUF 65536, send buffer 32768, SYN retransmission +1.0 s,
+  /// +2.2 s … (rexmit_slop 200 ms), keepinit 75 s, option layout mss,nop,wscale,sackOK,TS.
+  [[nodiscard]] static Config freebsd_defaults();
+};
+
+}  // namespace synack::tcp

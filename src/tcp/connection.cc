@@ -1,0 +1,353 @@
+// Connection: construction, user calls (RFC 9293 §3.10.1–§3.10.6) and the
+// helpers shared with segment arrival (trace, state changes, RST/ACK queueing).
+#include "tcp/connection.hpp"
+
+#include <algorithm>
+
+#include "tcp/rst.hpp"
+
+namespace synack::tcp {
+
+Connection::Connection(const Config& cfg, TraceSink* sink, std::uint64_t id)
+    : cfg_(cfg),
+      sink_(sink),
+      id_(id),
+      isn_(cfg.isn_secret),
+      sndbuf_(cfg.snd_buf),
+      rcvbuf_(cfg.rcv_buf),
+      rto_base_(cfg.initial_rto) {
+  control_.reserve(kMaxControl);
+}
+
+// ---- tracing and state ----------------------------------------------------------------
+
+void Connection::trace(TraceKind kind, std::string_view cause, std::string_view rfc, Instant now,
+                       DropReason why) {
+  if (sink_ == nullptr) return;
+  sink_->on_event(TraceEvent{now, id_, tuple_, kind, state_, state_, cause, rfc, why});
+}
+
+void Connection::set_state(State to, std::string_view cause, std::string_view rfc, Instant now) {
+  const State from = state_;
+  state_ = to;
+  if (sink_ != nullptr && from != to) {
+    sink_->on_event(
+        TraceEvent{now, id_, tuple_, TraceKind::kStateChange, from, to, cause, rfc, {}});
+  }
+}
+
+void Connection::drop(DropReason why, std::string_view cause, std::string_view rfc, Instant now) {
+  drops_.add(why);
+  trace(TraceKind::kDrop, cause, rfc, now, why);
+}
+
+void Connection::queue_rst(const TcpSegment& rst, std::string_view cause, std::string_view rfc,
+                           Instant now) {
+  if (control_.size() < kMaxControl) control_.push_back(rst);
+  trace(TraceKind::kRstSent, cause, rfc, now);
+}
+
+void Connection::send_challenge_ack(std::string_view cause, std::string_view rfc, Instant now) {
+  // RFC 5961 §7: rate-limit challenge ACKs, per connection (never host-wide, CVE-2016-5696).
+  if (now - challenge_window_start_ >= cfg_.challenge_ack_interval) {
+    challenge_window_start_ = now;
+    challenge_count_ = 0;
+  }
+  if (challenge_count_ >= cfg_.challenge_ack_limit) {
+    drop(DropReason::kChallengeAckLimit, cause, "RFC 5961 §7", now);
+    return;
+  }
+  ++challenge_count_;
+  ack_pending_ = true;
+  trace(TraceKind::kChallengeAck, cause, rfc, now);
+}
+
+void Connection::release_buffers() {
+  sndbuf_.clear();
+  rcvbuf_.clear();
+  syn_pending_ = ack_pending_ = rtx_pending_ = probe_pending_ = false;
+  rtx_deadline_ = close_deadline_ = handshake_deadline_ = kNever;
+}
+
+void Connection::enter_time_wait(Instant now) {
+  rtx_deadline_ = handshake_deadline_ = kNever;  // "turn off the other timers"
+  rtx_pending_ = probe_pending_ = false;
+  close_deadline_ = now + 2 * cfg_.msl;
+}
+
+bool Connection::can_be_freed() const {
+  if (!control_.empty()) return false;
+  return state_ == State::kClosed || (state_ == State::kListen && passive_ && !listen_tcb_);
+}
+
+TimeWaitEntry Connection::to_time_wait() const {
+  TimeWaitEntry tw;
+  tw.tuple = tuple_;
+  tw.snd_nxt = snd.nxt;
+  tw.rcv_nxt = rcv.nxt;
+  tw.rcv_wnd = receive_window();
+  tw.ts_recent = ts_recent_;
+  tw.expiry = close_deadline_;
+  tw.rcv_wscale = wscale_ok_ ? rcv_wscale_ : 0;
+  tw.ts_ok = ts_ok_;
+  tw.rfc1337 = cfg_.time_wait_rfc1337;
+  return tw;
+}
+
+Status Connection::status() const {
+  Status s;
+  s.state = state_;
+  s.error = error_;
+  s.tuple = tuple_;
+  s.snd = snd;
+  s.rcv = rcv;
+  s.rcv.wnd = receive_window();
+  s.max_snd_wnd = max_snd_wnd_;
+  s.snd_mss = static_cast<std::uint16_t>(peer_mss_ - (ts_ok_ ? 12 : 0));
+  s.snd_wscale = snd_wscale_;
+  s.rcv_wscale = rcv_wscale_;
+  s.wscale_ok = wscale_ok_;
+  s.sack_ok = sack_ok_;
+  s.ts_ok = ts_ok_;
+  s.send_queued = sndbuf_.size();
+  s.receive_queued = rcvbuf_.size();
+  s.rto = rto();
+  s.retransmits = retransmits_;
+  s.passive = passive_;
+  s.fin_received = fin_received_;
+  s.fin_sent = fin_sent_;
+  return s;
+}
+
+// ---- OPEN (§3.10.1) -------------------------------------------------------------------
+
+std::expected<void, std::errc> Connection::open_active(const FourTuple& tuple, Instant now) {
+  return open_active(tuple, isn_.next(tuple, now), now);
+}
+
+std::expected<void, std::errc> Connection::open_active(const FourTuple& tuple, SeqNum iss,
+                                                       Instant now) {
+  if (state_ != State::kClosed) {
+    // §3.10.1 "OPEN Call" in any other state: "error: connection already exists".
+    return std::unexpected(is_synchronized(state_) && state_ != State::kSynReceived
+                               ? std::errc::already_connected
+                               : std::errc::connection_already_in_progress);
+  }
+  *this = Connection(cfg_, sink_, id_);
+  tuple_ = tuple;
+  trace(TraceKind::kUserCall, "user OPEN (active)", "RFC 9293 §3.10.1", now);
+  snd.iss = iss;
+  snd.una = iss;
+  snd.nxt = iss + 1;  // the SYN is "sent" now; poll_transmit emits it
+  rcv.wnd = receive_window();
+  rcv_wscale_ = cfg_.window_scaling ? std::min<std::uint8_t>(cfg_.window_scale, 14) : 0;
+  syn_pending_ = true;
+  if (cfg_.connect_timeout > Duration::zero()) handshake_deadline_ = now + cfg_.connect_timeout;
+  set_state(State::kSynSent, "user OPEN (active)", "RFC 9293 §3.10.1", now);
+  arm_retransmit(now);
+  return {};
+}
+
+std::expected<void, std::errc> Connection::open_passive(const Endpoint& local,
+                                                        std::optional<Endpoint> remote,
+                                                        Instant now) {
+  if (state_ != State::kClosed) {
+    return std::unexpected(is_synchronized(state_) ? std::errc::already_connected
+                                                   : std::errc::connection_already_in_progress);
+  }
+  *this = Connection(cfg_, sink_, id_);
+  listen_tcb_ = true;
+  passive_ = true;
+  listen_local_ = local;
+  listen_remote_ = remote;
+  tuple_ = FourTuple{local, remote.value_or(Endpoint{})};
+  trace(TraceKind::kUserCall, "user OPEN (passive)", "RFC 9293 §3.10.1", now);
+  set_state(State::kListen, "user OPEN (passive)", "RFC 9293 §3.10.1", now);
+  return {};
+}
+
+Connection Connection::accept_syn(const Config& cfg, TraceSink* sink, std::uint64_t id,
+                                  const FourTuple& tuple, const TcpSegment& syn, SeqNum iss,
+                                  Instant now, bool synack_already_sent) {
+  Connection c(cfg, sink, id);
+  c.tuple_ = tuple;
+  c.passive_ = true;
+  c.listen_local_ = tuple.local;
+  c.state_ = State::kListen;
+  c.init_from_syn(syn, iss, now);
+  if (synack_already_sent) c.syn_pending_ = false;
+  return c;
+}
+
+void Connection::take_peer_options(const TcpSegment& syn, bool we_offered) {
+  const TcpOptionSummary o = syn.options.summarize();
+  peer_mss_ = o.mss.value_or(536);     // RFC 9293 §3.7.1: 536 when absent
+  if (peer_mss_ < 64) peer_mss_ = 64;  // never segment into absurdly small pieces
+  // RFC 7323 §2.2: window scaling only if both sides sent the option.
+  wscale_ok_ = cfg_.window_scaling && o.window_scale.has_value() && we_offered;
+  snd_wscale_ = wscale_ok_ ? std::min<std::uint8_t>(*o.window_scale, 14) : 0;  // §2.3 clamp
+  rcv_wscale_ = wscale_ok_ ? std::min<std::uint8_t>(cfg_.window_scale, 14) : 0;
+  sack_ok_ = cfg_.sack && o.sack_permitted && we_offered;
+  ts_ok_ = cfg_.timestamps && o.timestamps.has_value() && we_offered;
+  if (ts_ok_) ts_recent_ = o.timestamps->val;
+}
+
+void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now) {
+  // §3.10.7.2 third: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, SND.NXT = ISS+1, SND.UNA = ISS.
+  rcv.irs = syn.seq;
+  rcv.nxt = syn.seq + 1;
+  snd.iss = iss;
+  snd.una = iss;
+  snd.nxt = iss + 1;
+  snd.wnd = syn.window;  // never scaled in a SYN (RFC 7323 §2.2)
+  snd.wl1 = syn.seq;
+  snd.wl2 = iss;
+  max_snd_wnd_ = snd.wnd;
+  take_peer_options(syn, /*we_offered=*/true);  // a SYN-ACK echoes what the peer offered
+  rcv.wnd = receive_window();
+  syn_pending_ = true;
+  retransmits_ = 0;
+  backoff_ = 0;
+  set_state(State::kSynReceived, "rcv SYN", "RFC 9293 §3.10.7.2 third: SYN", now);
+  arm_retransmit(now);
+  // DEVIATION(linux): data (and FIN) on a SYN is not queued; the peer retransmits it.
+}
+
+void Connection::return_to_listen(std::string_view cause, std::string_view rfc, Instant now) {
+  release_buffers();
+  control_.clear();
+  set_state(State::kListen, cause, rfc, now);
+  if (!listen_tcb_) return;  // a listener child: the listener frees it
+  // The one-TCB model keeps listening with fresh variables.
+  const Config cfg = cfg_;
+  TraceSink* sink = sink_;
+  const auto id = id_;
+  const Endpoint local = listen_local_;
+  const auto remote = listen_remote_;
+  *this = Connection(cfg, sink, id);
+  listen_tcb_ = passive_ = true;
+  listen_local_ = local;
+  listen_remote_ = remote;
+  tuple_ = FourTuple{local, remote.value_or(Endpoint{})};
+  state_ = State::kListen;
+}
+
+// ---- SEND, RECEIVE (§3.10.2, §3.10.3) ---------------------------------------------------
+
+std::expected<std::size_t, std::errc> Connection::send(Bytes data, Instant now) {
+  switch (state_) {
+    case State::kClosed:
+      return std::unexpected(error_.value_or(std::errc::not_connected));
+    case State::kListen:
+      if (!listen_remote_) return std::unexpected(std::errc::not_connected);
+      {
+        // §3.10.2: "If the foreign socket is specified, then change the connection
+        // from passive to active, select an ISS. Send a SYN segment".
+        snd.iss = isn_.next(tuple_, now);
+        snd.una = snd.iss;
+        snd.nxt = snd.iss + 1;
+        listen_tcb_ = passive_ = false;
+        rcv_wscale_ = cfg_.window_scaling ? std::min<std::uint8_t>(cfg_.window_scale, 14) : 0;
+        syn_pending_ = true;
+        set_state(State::kSynSent, "user SEND in LISTEN", "RFC 9293 §3.10.2", now);
+        arm_retransmit(now);
+      }
+      break;
+    case State::kSynSent:
+    case State::kSynReceived:
+    case State::kEstablished:
+    case State::kCloseWait:
+      if (fin_queued_) return std::unexpected(std::errc::broken_pipe);
+      break;
+    default:
+      // FIN-WAIT-*, CLOSING, LAST-ACK, TIME-WAIT: "error: connection closing".
+      return std::unexpected(std::errc::broken_pipe);
+  }
+  if (data.empty()) return 0;
+  const std::size_t n = sndbuf_.write(data);
+  if (n == 0) return std::unexpected(std::errc::operation_would_block);
+  return n;
+}
+
+std::expected<std::size_t, std::errc> Connection::receive(MutableBytes out, Instant now) {
+  if (state_ == State::kClosed && rcvbuf_.size() == 0) {
+    if (error_) return std::unexpected(*error_);
+    if (!fin_received_) return std::unexpected(std::errc::not_connected);
+  }
+  const std::uint32_t before = receive_window();
+  const std::size_t n = rcvbuf_.read(out);
+  // Window update when the window opens from below one MSS (RFC 9293 §3.8.6.2.2).
+  const std::uint32_t after = receive_window();
+  if (n > 0 && is_synchronized(state_) && before < cfg_.mss && after >= cfg_.mss &&
+      state_ != State::kTimeWait) {
+    ack_pending_ = true;
+  }
+  (void)now;
+  return n;
+}
+
+// ---- CLOSE, ABORT (§3.10.4, §3.10.5) ------------------------------------------------
+
+std::expected<void, std::errc> Connection::close(Instant now) {
+  trace(TraceKind::kUserCall, "user CLOSE", "RFC 9293 §3.10.4", now);
+  switch (state_) {
+    case State::kClosed:
+      return std::unexpected(std::errc::not_connected);
+    case State::kListen:
+    case State::kSynSent:
+      release_buffers();
+      control_.clear();
+      listen_tcb_ = false;
+      set_state(State::kClosed, "user CLOSE", "RFC 9293 §3.10.4", now);
+      return {};
+    case State::kSynReceived:
+    case State::kEstablished:
+      fin_queued_ = true;
+      set_state(State::kFinWait1, "user CLOSE", "RFC 9293 §3.10.4", now);
+      return {};
+    case State::kCloseWait:
+      fin_queued_ = true;
+      set_state(State::kLastAck, "user CLOSE", "RFC 9293 §3.10.4", now);
+      return {};
+    default:
+      return std::unexpected(std::errc::connection_already_in_progress);
+  }
+}
+
+void Connection::detach(Instant now) {
+  detached_ = true;
+  if (state_ == State::kFinWait2 && close_deadline_ == kNever) {
+    close_deadline_ = now + cfg_.fin_wait_2_timeout;
+  }
+}
+
+std::expected<void, std::errc> Connection::abort(Instant now) {
+  trace(TraceKind::kUserCall, "user ABORT", "RFC 9293 §3.10.5", now);
+  switch (state_) {
+    case State::kClosed:
+      return std::unexpected(std::errc::not_connected);
+    case State::kSynReceived:
+    case State::kEstablished:
+    case State::kFinWait1:
+    case State::kFinWait2:
+    case State::kCloseWait: {
+      // §3.10.5: <SEQ=SND.NXT><CTL=RST>.
+      TcpSegment rst = make_segment(snd.nxt, TcpFlags::kRst, {}, now);
+      rst.options = TcpOptions{};
+      rst.window = 0;
+      release_buffers();
+      control_.clear();
+      queue_rst(rst, "user ABORT", "RFC 9293 §3.10.5", now);
+      break;
+    }
+    default:
+      release_buffers();
+      control_.clear();
+      break;
+  }
+  listen_tcb_ = false;
+  set_state(State::kClosed, "user ABORT", "RFC 9293 §3.10.5", now);
+  return {};
+}
+
+}  // namespace synack::tcp

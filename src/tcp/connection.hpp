@@ -1,0 +1,257 @@
+// One TCB: the RFC 9293 connection state machine, sans-IO.
+//
+// Time is a parameter (`Instant now`), output is polled (`poll_transmit`),
+// deadlines are queried (`next_deadline`). Segment arrival follows RFC 9293
+// §3.10.7 step by step (segment_arrival.cc: one function per step); user calls
+// follow §3.10.1–§3.10.6 (connection.cc); timeouts §3.10.8 (connection_timers.cc);
+// output (connection_output.cc).
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "base/seq.hpp"
+#include "base/time.hpp"
+#include "tcp/config.hpp"
+#include "tcp/isn.hpp"
+#include "tcp/state.hpp"
+#include "tcp/stream_buffers.hpp"
+#include "tcp/time_wait.hpp"
+#include "tcp/trace.hpp"
+#include "tcp/types.hpp"
+#include "wire/tcp.hpp"
+
+namespace synack::tcp {
+
+/// Send sequence variables (RFC 9293 §3.3.1).
+struct SendSequence {
+  SeqNum una;             ///< SND.UNA: oldest unacknowledged sequence number
+  SeqNum nxt;             ///< SND.NXT: next sequence number to be sent
+  std::uint32_t wnd = 0;  ///< SND.WND: send window, bytes (scaled)
+  SeqNum wl1;             ///< SND.WL1: SEG.SEQ of the last window update
+  SeqNum wl2;             ///< SND.WL2: SEG.ACK of the last window update
+  SeqNum iss;             ///< ISS: initial send sequence number
+  std::uint16_t up = 0;   ///< SND.UP (urgent data is not sent by this engine)
+};
+
+/// Receive sequence variables (RFC 9293 §3.3.1).
+struct ReceiveSequence {
+  SeqNum nxt;             ///< RCV.NXT: next sequence number expected
+  std::uint32_t wnd = 0;  ///< RCV.WND: receive window, bytes
+  SeqNum irs;             ///< IRS: initial receive sequence number
+  std::uint16_t up = 0;   ///< RCV.UP: last urgent pointer seen (recorded only)
+};
+
+/// STATUS (RFC 9293 §3.10.6): a snapshot of the TCB.
+struct Status {
+  State state = State::kClosed;
+  std::optional<std::errc> error;
+  FourTuple tuple;
+  SendSequence snd;
+  ReceiveSequence rcv;
+  std::uint32_t max_snd_wnd = 0;  ///< MAX.SND.WND (RFC 5961 §5), bytes
+  std::uint16_t snd_mss = 536;    ///< payload bytes per segment we send (peer MSS − options)
+  std::uint8_t snd_wscale = 0;    ///< peer's shift (applied to SEG.WND)
+  std::uint8_t rcv_wscale = 0;    ///< our shift (applied to the window we send)
+  bool wscale_ok = false;
+  bool sack_ok = false;
+  bool ts_ok = false;
+  std::size_t send_queued = 0;     ///< bytes in the send buffer (unacked + unsent)
+  std::size_t receive_queued = 0;  ///< bytes ready for RECEIVE
+  Duration rto{};                  ///< current RTO including backoff
+  unsigned retransmits = 0;        ///< consecutive RTO expirations
+  bool passive = false;            ///< came from LISTEN (passive OPEN)
+  bool fin_received = false;
+  bool fin_sent = false;
+};
+
+class Connection {
+ public:
+  /// A CLOSED connection. `sink` (may be null) receives every trace event; `id`
+  /// names the connection in them.
+  explicit Connection(const Config& cfg, TraceSink* sink = nullptr, std::uint64_t id = 0);
+
+  // ---- OPEN (RFC 9293 §3.10.1) ---------------------------------------------------
+  /// Active OPEN: CLOSED → SYN-SENT, SYN <SEQ=ISS> queued.
+  /// Errors: connection_already_in_progress (SYN-SENT/SYN-RECEIVED/LISTEN),
+  /// already_connected (synchronized states).
+  std::expected<void, std::errc> open_active(const FourTuple& tuple, SeqNum iss, Instant now);
+  /// Active OPEN with an RFC 6528 ISN from Config::isn_secret.
+  std::expected<void, std::errc> open_active(const FourTuple& tuple, Instant now);
+  /// Passive OPEN: CLOSED → LISTEN on `local`, optionally only for `remote`
+  /// (the RFC's one-TCB model; a socket-style listener is `Listener`).
+  std::expected<void, std::errc> open_passive(const Endpoint& local, std::optional<Endpoint> remote,
+                                              Instant now);
+  /// A connection created by a listener from a SYN: LISTEN → SYN-RECEIVED with
+  /// ISS `iss`, SYN-ACK queued (RFC 9293 §3.10.7.2 third). A RST later returns
+  /// it to LISTEN (state() == kListen, can_be_freed()), and the listener drops it.
+  static Connection accept_syn(const Config& cfg, TraceSink* sink, std::uint64_t id,
+                               const FourTuple& tuple, const TcpSegment& syn, SeqNum iss,
+                               Instant now, bool synack_already_sent = false);
+
+  // ---- user calls (RFC 9293 §3.10.2–§3.10.6) -------------------------------------
+  /// SEND: queues up to the free send-buffer space; returns bytes taken.
+  /// In LISTEN with a known remote: → SYN-SENT. Errors: not_connected (CLOSED,
+  /// LISTEN without remote), broken_pipe (after CLOSE: FIN-WAIT-*, CLOSING,
+  /// LAST-ACK, TIME-WAIT), connection_reset / timed_out / connection_refused
+  /// (after that error), operation_would_block (buffer full).
+  std::expected<std::size_t, std::errc> send(Bytes data, Instant now);
+  /// RECEIVE: moves received bytes to `out`; 0 = nothing yet (see at_eof()).
+  /// Errors: not_connected (CLOSED, never connected), or the connection's error.
+  std::expected<std::size_t, std::errc> receive(MutableBytes out, Instant now);
+  /// CLOSE: half-close the send side; FIN after all queued data. The receive
+  /// side keeps flowing. LISTEN/SYN-SENT → CLOSED. Errors: not_connected (CLOSED),
+  /// connection_already_in_progress (already closing).
+  std::expected<void, std::errc> close(Instant now);
+  /// The application has released the socket (no more RECEIVE): arms the
+  /// orphaned FIN-WAIT-2 timeout (Config::fin_wait_2_timeout).
+  void detach(Instant now);
+  /// ABORT: RST <SEQ=SND.NXT> in SYN-RECEIVED, ESTABLISHED, FIN-WAIT-*, CLOSE-WAIT;
+  /// → CLOSED. Errors: not_connected (CLOSED).
+  std::expected<void, std::errc> abort(Instant now);
+  /// STATUS.
+  [[nodiscard]] Status status() const;
+
+  // ---- events --------------------------------------------------------------------
+  /// SEGMENT ARRIVES (RFC 9293 §3.10.7), already demuxed to this connection.
+  void on_segment(const TcpSegment& seg, Instant now);
+  /// Same, naming the 4-tuple (needed in LISTEN to learn the remote address).
+  void on_segment(const FourTuple& tuple, const TcpSegment& seg, Instant now);
+  /// The next segment to send, or nullopt. Call until nullopt. The payload
+  /// points into the send buffer and stays valid until the next non-const call.
+  std::optional<TcpSegment> poll_transmit(Instant now);
+  /// The earliest armed timer, kNever if none.
+  [[nodiscard]] Instant next_deadline() const;
+  /// Fires every timer due at `now` (RFC 9293 §3.10.8).
+  void on_timeout(Instant now);
+
+  // ---- queries -------------------------------------------------------------------
+  [[nodiscard]] State state() const { return state_; }
+  [[nodiscard]] std::optional<std::errc> error() const { return error_; }
+  [[nodiscard]] std::uint64_t id() const { return id_; }
+  [[nodiscard]] const FourTuple& tuple() const { return tuple_; }
+  /// The peer's FIN has arrived and every byte before it has been read.
+  [[nodiscard]] bool at_eof() const { return fin_received_ && rcvbuf_.size() == 0; }
+  /// CLOSED (or a listener child returned to LISTEN) and nothing left to send.
+  [[nodiscard]] bool can_be_freed() const;
+  [[nodiscard]] const DropCounters& drops() const { return drops_; }
+  /// Bytes that SEND would accept now.
+  [[nodiscard]] std::size_t send_space() const { return sndbuf_.free(); }
+  /// The compact TIME-WAIT record of this connection (state must be TIME-WAIT).
+  [[nodiscard]] TimeWaitEntry to_time_wait() const;
+
+ private:
+  // segment_arrival.cc — RFC 9293 §3.10.7, one function per step.
+  void on_segment_closed(const TcpSegment& seg, Instant now);     // §3.10.7.1
+  void on_segment_listen(const TcpSegment& seg, Instant now);     // §3.10.7.2
+  void on_segment_syn_sent(const TcpSegment& seg, Instant now);   // §3.10.7.3
+  void on_segment_time_wait(const TcpSegment& seg, Instant now);  // §3.10.7.4 TIME-WAIT
+  void on_segment_synchronized(TcpSegment seg, Instant now);      // §3.10.7.4
+  bool check_sequence(const TcpSegment& seg, Instant now);        // first
+  bool check_rst(const TcpSegment& seg, Instant now);             // second
+  bool check_syn(const TcpSegment& seg, Instant now);             // fourth
+  bool check_ack(const TcpSegment& seg, Instant now);             // fifth
+  void check_urg(const TcpSegment& seg);                          // sixth
+  bool process_text(TcpSegment& seg, Instant now);                // seventh
+  void check_fin(const TcpSegment& seg, Instant now);             // eighth
+  void settle_fin_wait_1(Instant now);
+  bool segment_acceptable(const TcpSegment& seg) const;
+  void acknowledge(SeqNum ack, Instant now);
+  void update_window(const TcpSegment& seg);
+  void reset_connection(std::errc err, std::string_view cause, std::string_view rfc, Instant now);
+
+  // connection.cc — helpers shared by user calls and arrival.
+  void init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now);
+  void take_peer_options(const TcpSegment& syn, bool we_offered);
+  void return_to_listen(std::string_view cause, std::string_view rfc, Instant now);
+  void set_state(State to, std::string_view cause, std::string_view rfc, Instant now);
+  void trace(TraceKind kind, std::string_view cause, std::string_view rfc, Instant now,
+             DropReason drop = DropReason::kNone);
+  void drop(DropReason why, std::string_view cause, std::string_view rfc, Instant now);
+  void send_challenge_ack(std::string_view cause, std::string_view rfc, Instant now);
+  void queue_rst(const TcpSegment& rst, std::string_view cause, std::string_view rfc, Instant now);
+  void enter_time_wait(Instant now);
+  void release_buffers();
+
+  // connection_output.cc
+  TcpSegment make_segment(SeqNum seq, std::uint16_t flags, Bytes payload, Instant now) const;
+  TcpOptions syn_options(bool syn_ack, Instant now) const;
+  std::uint16_t window_field(bool syn) const;
+  std::uint32_t receive_window() const;
+  SeqNum data_front() const;
+  std::size_t bytes_in_flight() const;
+  std::optional<TcpSegment> next_data_segment(Instant now);
+  std::optional<TcpSegment> retransmission(Instant now);
+  void note_ack_sent() { ack_pending_ = false; }
+
+  // connection_timers.cc
+  [[nodiscard]] Duration rto() const;
+  void arm_retransmit(Instant now);
+  void on_retransmit_timeout(Instant now);
+  void on_close_timeout(Instant now);
+  void give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now);
+
+  Config cfg_;
+  TraceSink* sink_;
+  std::uint64_t id_;
+  IsnGenerator isn_;
+  FourTuple tuple_{};
+  State state_ = State::kClosed;
+  std::optional<std::errc> error_;
+
+ public:
+  // The TCB variables read like RFC 9293 §3.3.1: `snd.una`, `rcv.nxt` …
+  // (read-only to users through status(); public for tests and the stack).
+  SendSequence snd;
+  ReceiveSequence rcv;
+
+ private:
+  std::uint32_t max_snd_wnd_ = 0;  // MAX.SND.WND
+  // options
+  std::uint16_t peer_mss_ = 536;
+  std::uint8_t snd_wscale_ = 0;
+  std::uint8_t rcv_wscale_ = 0;
+  bool wscale_ok_ = false;
+  bool sack_ok_ = false;
+  bool ts_ok_ = false;
+  std::uint32_t ts_recent_ = 0;
+  // how we got here
+  bool passive_ = false;     // came from LISTEN
+  bool listen_tcb_ = false;  // the RFC one-TCB LISTEN model: return to LISTEN, keep listening
+  Endpoint listen_local_{};
+  std::optional<Endpoint> listen_remote_;
+  // buffers and close state
+  SendBuffer sndbuf_;
+  ReceiveBuffer rcvbuf_;
+  bool fin_queued_ = false;  // CLOSE called: FIN after all data
+  bool fin_sent_ = false;
+  SeqNum fin_seq_;  // sequence number of our FIN
+  bool fin_received_ = false;
+  bool detached_ = false;
+  // output
+  bool syn_pending_ = false;  // SYN or SYN-ACK to (re)send
+  bool ack_pending_ = false;
+  bool rtx_pending_ = false;         // retransmit the segment at SND.UNA
+  bool probe_pending_ = false;       // zero-window probe
+  std::vector<TcpSegment> control_;  // RSTs with their own seq/ack, bounded (kMaxControl)
+  static constexpr std::size_t kMaxControl = 4;
+  // timers
+  Instant rtx_deadline_ = kNever;
+  Instant close_deadline_ = kNever;      // TIME-WAIT 2·MSL or FIN-WAIT-2 timeout
+  Instant handshake_deadline_ = kNever;  // Config::connect_timeout
+  Duration rto_base_;
+  unsigned backoff_ = 0;
+  unsigned retransmits_ = 0;
+  bool syn_timed_out_ = false;
+  // RFC 5961 challenge-ACK limiter (per connection)
+  Instant challenge_window_start_{};
+  std::uint32_t challenge_count_ = 0;
+  DropCounters drops_;
+};
+
+}  // namespace synack::tcp

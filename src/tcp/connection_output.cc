@@ -1,0 +1,169 @@
+// Connection output: poll_transmit and the segments it builds (SYN, SYN-ACK,
+// data, FIN, ACK, queued RSTs), with options per RFC 9293 §3.7.1, RFC 7323, RFC 2018.
+#include <algorithm>
+
+#include "tcp/connection.hpp"
+
+namespace synack::tcp {
+
+std::uint32_t Connection::receive_window() const {
+  const std::uint32_t cap = std::uint32_t{cfg_.max_unscaled_window} << rcv_wscale_;
+  return std::min<std::uint32_t>(static_cast<std::uint32_t>(rcvbuf_.free()), cap);
+}
+
+std::uint16_t Connection::window_field(bool syn) const {
+  const std::uint32_t wnd = receive_window();
+  // RFC 7323 §2.2: the window in a SYN or SYN-ACK is never scaled.
+  const std::uint32_t shifted = syn ? wnd : (wnd >> (wscale_ok_ ? rcv_wscale_ : 0));
+  return static_cast<std::uint16_t>(std::min<std::uint32_t>(shifted, cfg_.max_unscaled_window));
+}
+
+TcpOptions Connection::syn_options(bool syn_ack, Instant now) const {
+  // A SYN offers what is enabled; a SYN-ACK echoes only what the peer offered
+  // (take_peer_options recorded it).
+  const bool ws = syn_ack ? wscale_ok_ : cfg_.window_scaling;
+  const bool sack = syn_ack ? sack_ok_ : cfg_.sack;
+  const bool ts = syn_ack ? ts_ok_ : cfg_.timestamps;
+  const std::uint32_t ecr = syn_ack ? ts_recent_ : 0;
+  const std::uint8_t shift = std::min<std::uint8_t>(cfg_.window_scale, 14);
+  TcpOptions o;
+  o.mss(cfg_.mss);
+  if (cfg_.option_layout == OptionLayout::kFreeBsd) {
+    if (ws) o.nop().window_scale(shift);
+    if (sack) o.sack_permitted();
+    if (ts) o.timestamps(ts_clock(now), ecr);
+    return o;
+  }
+  if (ts) {
+    if (sack)
+      o.sack_permitted();
+    else
+      o.nop().nop();
+    o.timestamps(ts_clock(now), ecr);
+  } else if (sack) {
+    o.nop().nop().sack_permitted();
+  }
+  if (ws) o.nop().window_scale(shift);
+  return o;
+}
+
+TcpSegment Connection::make_segment(SeqNum seq, std::uint16_t flags, Bytes payload,
+                                    Instant now) const {
+  TcpSegment s;
+  s.src_port = tuple_.local.port;
+  s.dst_port = tuple_.remote.port;
+  s.seq = seq;
+  s.flags.bits = flags;
+  if (flags & TcpFlags::kAck) s.ack = rcv.nxt;
+  const bool syn = (flags & TcpFlags::kSyn) != 0;
+  s.window = window_field(syn);
+  s.payload = payload;
+  if (syn) {
+    s.options = syn_options((flags & TcpFlags::kAck) != 0, now);
+  } else if (ts_ok_ && !(flags & TcpFlags::kRst)) {
+    s.options.nop().nop().timestamps(ts_clock(now), ts_recent_);  // RFC 7323 §3.2
+  }
+  return s;
+}
+
+SeqNum Connection::data_front() const {
+  // The first data byte not yet acknowledged (the SYN occupies ISS).
+  return snd.una == snd.iss ? snd.iss + 1 : snd.una;
+}
+
+std::size_t Connection::bytes_in_flight() const {
+  const SeqNum end = fin_sent_ ? fin_seq_ : snd.nxt;
+  const std::int32_t n = end - data_front();
+  return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
+std::optional<TcpSegment> Connection::retransmission(Instant now) {
+  // RFC 9293 §3.10.8: "send the segment at the front of the retransmission queue".
+  rtx_pending_ = false;
+  if (snd.una == snd.iss) {  // our SYN-ACK is still unacknowledged (CLOSE in SYN-RECEIVED)
+    trace(TraceKind::kRetransmit, "RTO: SYN,ACK", "RFC 6298 §5 (5.4)", now);
+    note_ack_sent();
+    return make_segment(snd.iss, TcpFlags::kSyn | TcpFlags::kAck, {}, now);
+  }
+  const std::size_t mss = status().snd_mss;
+  const Bytes data = sndbuf_.peek(0, std::min(bytes_in_flight(), mss));
+  std::uint16_t flags = TcpFlags::kAck;
+  if (data.empty() && !fin_sent_) return std::nullopt;
+  if (fin_sent_ && data_front() + static_cast<SeqLen>(data.size()) == fin_seq_) {
+    flags |= TcpFlags::kFin;
+  }
+  if (!data.empty()) flags |= TcpFlags::kPsh;
+  note_ack_sent();
+  trace(TraceKind::kRetransmit, fin_sent_ && data.empty() ? "RTO: FIN" : "RTO: data",
+        "RFC 6298 §5 (5.4)", now);
+  return make_segment(data_front(), flags, data, now);
+}
+
+std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
+  const std::size_t sent = bytes_in_flight();
+  const std::size_t unsent = sndbuf_.size() - std::min(sndbuf_.size(), sent);
+  if (fin_sent_) return std::nullopt;
+  // Usable window: SND.UNA + SND.WND − SND.NXT (RFC 9293 §3.8.6.2.1).
+  const std::int32_t usable_signed = (snd.una + snd.wnd) - snd.nxt;
+  std::size_t usable = usable_signed > 0 ? static_cast<std::size_t>(usable_signed) : 0;
+  if (probe_pending_ && unsent > 0) usable = std::max<std::size_t>(usable, 1);  // window probe
+  probe_pending_ = false;
+  const std::size_t len = std::min({unsent, usable, std::size_t{status().snd_mss}});
+  const bool fin_now = fin_queued_ && unsent == len;
+  if (len == 0 && !fin_now) return std::nullopt;
+  const Bytes data = sndbuf_.peek(sent, len);
+  std::uint16_t flags = TcpFlags::kAck;
+  if (!data.empty() && len == unsent) flags |= TcpFlags::kPsh;
+  if (fin_now) {
+    flags |= TcpFlags::kFin;
+    fin_sent_ = true;
+    fin_seq_ = snd.nxt + static_cast<SeqLen>(len);
+  }
+  TcpSegment s = make_segment(snd.nxt, flags, data, now);
+  snd.nxt += s.seg_len();
+  note_ack_sent();
+  if (rtx_deadline_ == kNever) arm_retransmit(now);
+  return s;
+}
+
+std::optional<TcpSegment> Connection::poll_transmit(Instant now) {
+  if (!control_.empty()) {
+    TcpSegment s = control_.front();
+    control_.erase(control_.begin());
+    return s;
+  }
+  switch (state_) {
+    case State::kClosed:
+    case State::kListen:
+      return std::nullopt;
+    case State::kSynSent:
+      if (syn_pending_) {
+        syn_pending_ = false;
+        return make_segment(snd.iss, TcpFlags::kSyn, {}, now);
+      }
+      break;
+    case State::kSynReceived:
+      if (syn_pending_) {
+        syn_pending_ = false;
+        note_ack_sent();
+        return make_segment(snd.iss, TcpFlags::kSyn | TcpFlags::kAck, {}, now);
+      }
+      break;
+    default:
+      if (rtx_pending_) {
+        if (auto s = retransmission(now)) return s;
+      }
+      if (state_ != State::kTimeWait && state_ != State::kSynReceived) {
+        if (auto s = next_data_segment(now)) return s;
+      }
+      break;
+  }
+  if (ack_pending_ && state_ != State::kSynSent) {
+    note_ack_sent();
+    return make_segment(snd.nxt, TcpFlags::kAck, {}, now);
+  }
+  ack_pending_ = false;
+  return std::nullopt;
+}
+
+}  // namespace synack::tcp

@@ -1,0 +1,110 @@
+// Connection timers (RFC 9293 §3.10.8): retransmission (SYN, SYN-ACK, data,
+// FIN) with exponential backoff and give-up, TIME-WAIT 2·MSL, orphaned
+// FIN-WAIT-2, and the handshake limit (FreeBSD keepinit).
+#include <algorithm>
+
+#include "tcp/connection.hpp"
+#include "tcp/rto_timer.hpp"
+
+namespace synack::tcp {
+
+Duration Connection::rto() const {
+  // Handshake RTOs start at initial_rto (RFC 6298 (2.1)) and are not bounded
+  // below by min_rto (that bound is for measured RTTs).
+  const Duration floor = std::min(cfg_.min_rto, rto_base_);
+  return backed_off_rto(rto_base_, backoff_, cfg_.rexmit_slop, floor, cfg_.max_rto);
+}
+
+void Connection::arm_retransmit(Instant now) {
+  rtx_deadline_ = now + rto();
+}
+
+Instant Connection::next_deadline() const {
+  return std::min({rtx_deadline_, close_deadline_, handshake_deadline_});
+}
+
+void Connection::give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now) {
+  error_ = err;
+  release_buffers();
+  trace(TraceKind::kTimerFired, cause, rfc, now);
+  listen_tcb_ = false;
+  set_state(State::kClosed, cause, rfc, now);
+}
+
+void Connection::on_close_timeout(Instant now) {
+  close_deadline_ = kNever;
+  if (state_ == State::kTimeWait) {
+    trace(TraceKind::kTimerFired, "2MSL timeout", "RFC 9293 §3.10.8 TIME-WAIT TIMEOUT", now);
+    release_buffers();
+    set_state(State::kClosed, "2MSL timeout", "RFC 9293 §3.10.8 TIME-WAIT TIMEOUT", now);
+  } else if (state_ == State::kFinWait2) {
+    // Linux tcp_fin_timeout: an orphaned FIN-WAIT-2 does not wait forever.
+    give_up(std::errc::timed_out, "FIN-WAIT-2 timeout (orphaned)", "Linux tcp_fin_timeout", now);
+  }
+}
+
+void Connection::on_retransmit_timeout(Instant now) {
+  rtx_deadline_ = kNever;
+  switch (state_) {
+    case State::kSynSent:
+      if (retransmits_ >= cfg_.syn_retries) {
+        give_up(std::errc::timed_out, "SYN retransmissions exhausted",
+                "RFC 9293 §3.8.3 (R2 for SYN), Linux tcp_syn_retries", now);
+        return;
+      }
+      syn_pending_ = true;
+      syn_timed_out_ = true;
+      trace(TraceKind::kRetransmit, "RTO: SYN", "RFC 6298 §5 (5.4)", now);
+      break;
+    case State::kSynReceived:
+      if (retransmits_ >= cfg_.synack_retries) {
+        TcpSegment rst = make_segment(snd.nxt, TcpFlags::kRst, {}, now);
+        rst.options = TcpOptions{};
+        rst.window = 0;
+        give_up(std::errc::timed_out, "SYN-ACK retransmissions exhausted",
+                "RFC 9293 §3.8.3 (R2 for SYN), Linux tcp_synack_retries", now);
+        queue_rst(rst, "SYN-ACK retransmissions exhausted", "RFC 9293 §3.8.3", now);
+        return;
+      }
+      syn_pending_ = true;
+      syn_timed_out_ = true;
+      trace(TraceKind::kRetransmit, "RTO: SYN,ACK", "RFC 6298 §5 (5.4)", now);
+      break;
+    case State::kEstablished:
+    case State::kFinWait1:
+    case State::kCloseWait:
+    case State::kClosing:
+    case State::kLastAck:
+      if (snd.una == snd.nxt) {  // nothing outstanding: a zero-window probe is due
+        if (sndbuf_.size() > 0) probe_pending_ = true;
+        break;
+      }
+      if (retransmits_ >= cfg_.max_retransmissions) {
+        give_up(std::errc::timed_out, "retransmissions exhausted",
+                "RFC 9293 §3.8.3 (R2), Linux tcp_retries2", now);
+        return;
+      }
+      rtx_pending_ = true;
+      break;
+    default:
+      return;
+  }
+  ++retransmits_;
+  ++backoff_;  // RFC 6298 (5.5)
+  arm_retransmit(now);
+}
+
+void Connection::on_timeout(Instant now) {
+  if (handshake_deadline_ <= now) {
+    handshake_deadline_ = kNever;
+    if (state_ == State::kSynSent || state_ == State::kSynReceived) {
+      give_up(std::errc::timed_out, "connection establishment timeout",
+              "FreeBSD net.inet.tcp.keepinit", now);
+      return;
+    }
+  }
+  if (close_deadline_ <= now) on_close_timeout(now);
+  if (rtx_deadline_ <= now) on_retransmit_timeout(now);
+}
+
+}  // namespace synack::tcp

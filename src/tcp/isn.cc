@@ -1,0 +1,23 @@
+#include "tcp/isn.hpp"
+
+#include <array>
+
+namespace synack::tcp {
+
+std::uint32_t IsnGenerator::offset(const FourTuple& t) const {
+  // F(localip, localport, remoteip, remoteport, secretkey), RFC 6528 §3.
+  std::array<std::byte, 12> msg{};
+  store_be32(msg, 0, t.local.addr.value);
+  store_be16(msg, 4, t.local.port);
+  store_be32(msg, 6, t.remote.addr.value);
+  store_be16(msg, 10, t.remote.port);
+  return static_cast<std::uint32_t>(siphash24(secret_, msg));
+}
+
+SeqNum IsnGenerator::next(const FourTuple& t, Instant now) const {
+  // M: a timer ticking every 4 µs (RFC 6528 §3, RFC 9293 §3.4.1).
+  const auto m = static_cast<std::uint32_t>(to_us(now) / 4);
+  return SeqNum(m + offset(t));
+}
+
+}  // namespace synack::tcp

@@ -1,0 +1,471 @@
+// SEGMENT ARRIVES (RFC 9293 §3.10.7): one function per step of the RFC, in
+// the RFC's order. RFC 5961 robustness checks are folded into the steps they
+// amend (second: RST, fourth: SYN, fifth: ACK).
+#include <algorithm>
+
+#include "tcp/acceptability.hpp"
+#include "tcp/connection.hpp"
+#include "tcp/rst.hpp"
+
+namespace synack::tcp {
+
+void Connection::on_segment(const FourTuple& tuple, const TcpSegment& seg, Instant now) {
+  if (state_ == State::kListen && listen_tcb_) {
+    if (listen_remote_ && !(tuple.remote == *listen_remote_)) {
+      if (auto rst = reset_for(seg))
+        queue_rst(*rst, "segment from another remote", "RFC 9293 §3.10.7.1", now);
+      return;
+    }
+    tuple_ = tuple;
+  }
+  on_segment(seg, now);
+}
+
+void Connection::on_segment(const TcpSegment& seg, Instant now) {
+  // FreeBSD net.inet.tcp.drop_synfin: SYN+FIN is never legitimate.
+  if (seg.flags.syn() && seg.flags.fin() && cfg_.drop_synfin) {
+    drop(DropReason::kSynFin, "rcv SYN+FIN", "FreeBSD net.inet.tcp.drop_synfin", now);
+    return;
+  }
+  switch (state_) {
+    case State::kClosed:
+      on_segment_closed(seg, now);
+      return;
+    case State::kListen:
+      on_segment_listen(seg, now);
+      return;
+    case State::kSynSent:
+      on_segment_syn_sent(seg, now);
+      return;
+    case State::kTimeWait:
+      on_segment_time_wait(seg, now);
+      return;
+    default:
+      on_segment_synchronized(seg, now);
+      return;
+  }
+}
+
+// §3.10.7.1 CLOSED: RST for anything but a RST.
+void Connection::on_segment_closed(const TcpSegment& seg, Instant now) {
+  if (auto rst = reset_for(seg)) {
+    queue_rst(*rst, "segment for a CLOSED connection", "RFC 9293 §3.10.7.1", now);
+  } else {
+    drop(DropReason::kRstNoConnection, "rcv RST in CLOSED", "RFC 9293 §3.10.7.1", now);
+  }
+}
+
+// §3.10.7.2 LISTEN.
+void Connection::on_segment_listen(const TcpSegment& seg, Instant now) {
+  if (seg.flags.rst()) {  // first: an incoming RST should be ignored
+    drop(DropReason::kRstNoConnection, "rcv RST in LISTEN", "RFC 9293 §3.10.7.2 first: RST", now);
+    return;
+  }
+  if (seg.flags.ack()) {  // second: any acknowledgment is bad → <SEQ=SEG.ACK><CTL=RST>
+    drops_.add(DropReason::kUnacceptableAck);
+    queue_rst(reset_to_ack(seg), "rcv ACK in LISTEN", "RFC 9293 §3.10.7.2 second: ACK", now);
+    return;
+  }
+  if (seg.flags.syn()) {  // third: SYN → SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
+    init_from_syn(seg, isn_.next(tuple_, now), now);
+    return;
+  }
+  drop(DropReason::kNoSynNoRst, "no SYN in LISTEN", "RFC 9293 §3.10.7.2 fourth", now);
+}
+
+// §3.10.7.3 SYN-SENT.
+void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
+  // First, check the ACK bit: acceptable iff ISS < SEG.ACK ≤ SND.NXT.
+  const bool ack_ok = seg.flags.ack() && seq_gt(seg.ack, snd.iss) && seq_le(seg.ack, snd.nxt);
+  if (seg.flags.ack() && !ack_ok) {
+    if (seg.flags.rst()) {
+      drop(DropReason::kRstUnacceptableAck, "rcv RST with bad ACK in SYN-SENT",
+           "RFC 9293 §3.10.7.3 first: ACK", now);
+    } else {
+      drops_.add(DropReason::kUnacceptableAck);
+      queue_rst(reset_to_ack(seg), "rcv unacceptable ACK in SYN-SENT",
+                "RFC 9293 §3.10.7.3 first: ACK", now);
+    }
+    return;
+  }
+  // Second, check the RST bit.
+  if (seg.flags.rst()) {
+    if (!ack_ok) {
+      drop(DropReason::kRstUnacceptableAck, "rcv RST without ACK in SYN-SENT",
+           "RFC 9293 §3.10.7.3 second: RST", now);
+      return;
+    }
+    reset_connection(std::errc::connection_refused, "rcv RST,ACK in SYN-SENT",
+                     "RFC 9293 §3.10.7.3 second: RST", now);
+    return;
+  }
+  // Third, security/compartment: not used (RFC 9293 §3.7.9 deprecates it).
+  // Fourth, check the SYN bit.
+  if (!seg.flags.syn()) {  // fifth: neither SYN nor RST
+    drop(DropReason::kNoSynNoRst, "no SYN or RST in SYN-SENT", "RFC 9293 §3.10.7.3 fifth", now);
+    return;
+  }
+  rcv.irs = seg.seq;
+  rcv.nxt = seg.seq + 1;
+  take_peer_options(seg, /*we_offered=*/true);
+  snd.wnd = seg.window;  // SYN windows are never scaled (RFC 7323 §2.2)
+  max_snd_wnd_ = snd.wnd;
+  snd.wl1 = seg.seq;
+  if (ack_ok) {
+    snd.una = seg.ack;
+    snd.wl2 = seg.ack;
+  }
+  if (seq_gt(snd.una, snd.iss)) {  // our SYN has been ACKed
+    // RFC 6298 (5.7): after a SYN timed out, data starts with RTO = 3 s.
+    rto_base_ = syn_timed_out_ ? cfg_.initial_rto_after_syn_timeout : cfg_.initial_rto;
+    retransmits_ = backoff_ = 0;
+    rtx_deadline_ = handshake_deadline_ = kNever;
+    ack_pending_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, may carry queued data
+    set_state(State::kEstablished, "rcv SYN,ACK", "RFC 9293 §3.10.7.3 fourth: SYN", now);
+    if (!seg.payload.empty() || seg.flags.fin()) {
+      // "continue processing at the sixth step": the SYN's sequence number is consumed.
+      TcpSegment rest = seg;
+      rest.flags.bits &= static_cast<std::uint16_t>(~TcpFlags::kSyn);
+      rest.seq = seg.seq + 1;
+      check_urg(rest);
+      if (process_text(rest, now)) check_fin(rest, now);
+    }
+    return;
+  }
+  // Simultaneous open: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+  syn_pending_ = true;
+  retransmits_ = backoff_ = 0;
+  set_state(State::kSynReceived, "rcv SYN (simultaneous open)", "RFC 9293 §3.10.7.3 fourth: SYN",
+            now);
+  arm_retransmit(now);
+}
+
+// §3.10.7.4 in TIME-WAIT: the logic shared with the compact TimeWaitEntry.
+void Connection::on_segment_time_wait(const TcpSegment& seg, Instant now) {
+  TimeWaitEntry tw = to_time_wait();
+  TimeWaitResult r = time_wait_on_segment(tw, seg, now, cfg_);
+  switch (r.verdict) {
+    case TimeWaitVerdict::kDrop:
+      drop(r.drop, r.cause, r.rfc, now);
+      return;
+    case TimeWaitVerdict::kAck:
+      if (r.drop == DropReason::kSynInWindow) {
+        trace(TraceKind::kChallengeAck, r.cause, r.rfc, now);
+      } else if (r.drop != DropReason::kNone) {
+        drop(r.drop, r.cause, r.rfc, now);
+      }
+      ack_pending_ = true;
+      return;
+    case TimeWaitVerdict::kAckRestart:
+      close_deadline_ = tw.expiry;
+      ack_pending_ = true;
+      trace(TraceKind::kTimerFired, "2MSL restarted", r.rfc, now);
+      return;
+    case TimeWaitVerdict::kClose:
+      release_buffers();
+      set_state(State::kClosed, r.cause, r.rfc, now);
+      return;
+    case TimeWaitVerdict::kReopen: {
+      // A new incarnation on the same 4-tuple (passive, as from LISTEN).
+      const FourTuple tuple = tuple_;
+      *this = accept_syn(cfg_, sink_, id_, tuple, seg, r.reopen_iss, now);
+      return;
+    }
+  }
+}
+
+void Connection::reset_connection(std::errc err, std::string_view cause, std::string_view rfc,
+                                  Instant now) {
+  error_ = err;
+  release_buffers();
+  listen_tcb_ = false;
+  set_state(State::kClosed, cause, rfc, now);
+}
+
+// §3.10.7.4: SYN-RECEIVED and the synchronized states.
+void Connection::on_segment_synchronized(TcpSegment seg, Instant now) {
+  if (seg.flags.syn() && seg.flags.fin()) {
+    // drop_synfin off: treat as a SYN, FIN and data ignored (FreeBSD behaviour).
+    seg.flags.bits &= static_cast<std::uint16_t>(~TcpFlags::kFin);
+    seg.payload = {};
+  }
+  if (!check_sequence(seg, now)) return;  // first
+  if (!check_rst(seg, now)) return;       // second
+  // third: security/compartment — not used (RFC 9293 §3.7.9)
+  if (!check_syn(seg, now)) return;                 // fourth
+  if (!check_ack(seg, now)) return;                 // fifth
+  check_urg(seg);                                   // sixth
+  if (process_text(seg, now)) check_fin(seg, now);  // seventh, eighth
+  settle_fin_wait_1(now);
+}
+
+// §3.10.7.4 fifth, FIN-WAIT-1: "if the FIN segment is now acknowledged, then
+// enter FIN-WAIT-2" — done after the eighth step so that a FIN arriving with
+// the ACK of ours takes the diagram's FIN-WAIT-1 → TIME-WAIT edge.
+void Connection::settle_fin_wait_1(Instant now) {
+  if (state_ != State::kFinWait1 || !fin_sent_ || !seq_gt(snd.una, fin_seq_)) return;
+  set_state(State::kFinWait2, "rcv ACK of FIN", "RFC 9293 §3.10.7.4 fifth: ACK", now);
+  if (detached_) close_deadline_ = now + cfg_.fin_wait_2_timeout;
+}
+
+bool Connection::segment_acceptable(const TcpSegment& seg) const {
+  return tcp::segment_acceptable(seg.seq, seg.seg_len(), rcv.nxt, receive_window());
+}
+
+// First, check sequence number (§3.10.7.4, Table 6).
+bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
+  // DEVIATION(linux): a retransmitted SYN in SYN-RECEIVED is answered with the
+  // SYN-ACK again (Linux tcp_check_req, FreeBSD syncache), not with a bare ACK.
+  if (state_ == State::kSynReceived && seg.flags.syn() && !seg.flags.ack() && !seg.flags.rst() &&
+      seg.seq == rcv.irs) {
+    drops_.add(DropReason::kStaleSynAck);
+    syn_pending_ = true;
+    trace(TraceKind::kRetransmit, "rcv duplicate SYN: SYN,ACK again", "RFC 9293 §3.10.7.4 first",
+          now);
+    return false;
+  }
+  if (segment_acceptable(seg)) {
+    if (ts_ok_ && seq_le(seg.seq, rcv.nxt)) {  // RFC 7323 §4.3 (3) TS.Recent
+      if (const auto ts = seg.options.summarize().timestamps) ts_recent_ = ts->val;
+    }
+    return true;
+  }
+  if (seg.flags.rst()) {
+    drop(DropReason::kRstOutOfWindow, "rcv RST outside the window", "RFC 5961 §3.2 (1)", now);
+    return false;
+  }
+  if (seg.flags.syn() && !cfg_.insecure_syn) {
+    drops_.add(DropReason::kSynInWindow);
+    send_challenge_ack("rcv SYN in a synchronized state", "RFC 5961 §4.2", now);
+    return false;
+  }
+  drop(DropReason::kNotAcceptable, "segment not acceptable",
+       "RFC 9293 §3.10.7.4 first: sequence number", now);
+  ack_pending_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+  return false;
+}
+
+// Second, check the RST bit (with RFC 5961 §3.2).
+bool Connection::check_rst(const TcpSegment& seg, Instant now) {
+  if (!seg.flags.rst()) return true;
+  if (seg.seq != rcv.nxt && !cfg_.insecure_rst) {
+    drops_.add(DropReason::kRstOutOfWindow);
+    send_challenge_ack("rcv RST in window, not RCV.NXT", "RFC 5961 §3.2 (3)", now);
+    return false;
+  }
+  constexpr std::string_view kRfc = "RFC 9293 §3.10.7.4 second: RST";
+  switch (state_) {
+    case State::kSynReceived:
+      if (passive_) {
+        return_to_listen("rcv RST (passive open)", kRfc, now);
+      } else {
+        reset_connection(std::errc::connection_refused, "rcv RST (active open)", kRfc, now);
+      }
+      return false;
+    case State::kEstablished:
+    case State::kFinWait1:
+    case State::kFinWait2:
+    case State::kCloseWait:
+      reset_connection(std::errc::connection_reset, "rcv RST", kRfc, now);
+      return false;
+    default:  // CLOSING, LAST-ACK: enter CLOSED, delete the TCB
+      release_buffers();
+      set_state(State::kClosed, "rcv RST", kRfc, now);
+      return false;
+  }
+}
+
+// Fourth, check the SYN bit (with RFC 5961 §4.2).
+bool Connection::check_syn(const TcpSegment& seg, Instant now) {
+  if (!seg.flags.syn()) return true;
+  if (state_ == State::kSynReceived && passive_) {
+    return_to_listen("rcv SYN in window (passive open)", "RFC 9293 §3.10.7.4 fourth: SYN", now);
+    return false;
+  }
+  drops_.add(DropReason::kSynInWindow);
+  if (cfg_.insecure_syn) {
+    // RFC 793: an in-window SYN is an error: RST, "connection reset".
+    if (auto rst = reset_for(seg)) {
+      queue_rst(*rst, "rcv SYN in window", "RFC 9293 §3.10.7.4 fourth (RFC 793)", now);
+    }
+    reset_connection(std::errc::connection_reset, "rcv SYN in window",
+                     "RFC 9293 §3.10.7.4 fourth (RFC 793)", now);
+    return false;
+  }
+  send_challenge_ack("rcv SYN in a synchronized state", "RFC 5961 §4.2", now);
+  return false;
+}
+
+void Connection::update_window(const TcpSegment& seg) {
+  // §3.10.7.4 fifth: update if SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
+  if (seq_lt(snd.wl1, seg.seq) || (snd.wl1 == seg.seq && seq_le(snd.wl2, seg.ack))) {
+    snd.wnd = std::uint32_t{seg.window} << snd_wscale_;
+    snd.wl1 = seg.seq;
+    snd.wl2 = seg.ack;
+    max_snd_wnd_ = std::max(max_snd_wnd_, snd.wnd);
+  }
+}
+
+void Connection::acknowledge(SeqNum ack, Instant now) {
+  // SND.UNA < SEG.ACK =< SND.NXT: remove what is acknowledged (data, not SYN/FIN).
+  const SeqNum front = data_front();
+  SeqNum data_end = ack;
+  if (fin_sent_ && seq_gt(ack, fin_seq_)) data_end = fin_seq_;
+  const std::int32_t n = data_end - front;
+  if (n > 0) sndbuf_.acknowledge(static_cast<std::size_t>(n));
+  snd.una = ack;
+  // RFC 6298 (5.2)/(5.3): stop or restart the timer; new data acked ends backoff.
+  retransmits_ = backoff_ = 0;
+  rtx_pending_ = false;
+  if (snd.una == snd.nxt) {
+    rtx_deadline_ = kNever;
+  } else {
+    arm_retransmit(now);
+  }
+}
+
+// Fifth, check the ACK field (with RFC 5961 §5.2).
+bool Connection::check_ack(const TcpSegment& seg, Instant now) {
+  constexpr std::string_view kRfc = "RFC 9293 §3.10.7.4 fifth: ACK";
+  if (!seg.flags.ack()) {
+    drop(DropReason::kNoAck, "ACK bit off", kRfc, now);
+    return false;
+  }
+  if (state_ == State::kSynReceived) {
+    if (!(seq_lt(snd.una, seg.ack) && seq_le(seg.ack, snd.nxt))) {
+      drops_.add(DropReason::kUnacceptableAck);
+      queue_rst(reset_to_ack(seg), "rcv unacceptable ACK in SYN-RECEIVED", kRfc, now);
+      return false;
+    }
+    snd.wnd = std::uint32_t{seg.window} << snd_wscale_;
+    snd.wl1 = seg.seq;
+    snd.wl2 = seg.ack;
+    max_snd_wnd_ = std::max(max_snd_wnd_, snd.wnd);
+    rto_base_ = syn_timed_out_ ? cfg_.initial_rto_after_syn_timeout : cfg_.initial_rto;
+    handshake_deadline_ = kNever;
+    set_state(State::kEstablished, "rcv ACK of SYN", kRfc, now);
+  }
+  // RFC 5961 §5.2: acceptable iff SND.UNA − MAX.SND.WND ≤ SEG.ACK ≤ SND.NXT.
+  if (seq_gt(seg.ack, snd.nxt)) {
+    drop(DropReason::kAckUnsent, "rcv ACK for data never sent", kRfc, now);
+    ack_pending_ = true;
+    return false;
+  }
+  if (seq_lt(seg.ack, snd.una - std::max<std::uint32_t>(max_snd_wnd_, 1))) {
+    drops_.add(DropReason::kAckTooOld);
+    send_challenge_ack("rcv ACK older than SND.UNA − MAX.SND.WND", "RFC 5961 §5.2", now);
+    return false;
+  }
+  const bool fin_was_acked = fin_sent_ && seq_gt(snd.una, fin_seq_);
+  if (seq_lt(snd.una, seg.ack)) acknowledge(seg.ack, now);
+  update_window(seg);
+  if (rtx_deadline_ == kNever && snd.wnd == 0 && sndbuf_.size() > bytes_in_flight()) {
+    arm_retransmit(now);  // persist: probe the zero window (RFC 9293 §3.8.6.1)
+  }
+  const bool fin_acked = fin_sent_ && seq_gt(snd.una, fin_seq_);
+  if (!fin_acked || fin_was_acked) return true;
+  switch (state_) {
+    case State::kFinWait1:
+      // A FIN riding on this ACK takes FIN-WAIT-1 → TIME-WAIT directly (eighth
+      // step); otherwise settle_fin_wait_1() moves on to FIN-WAIT-2.
+      return true;
+    case State::kClosing:
+      set_state(State::kTimeWait, "rcv ACK of FIN", kRfc, now);
+      enter_time_wait(now);
+      return true;
+    case State::kLastAck:
+      release_buffers();
+      set_state(State::kClosed, "rcv ACK of FIN", kRfc, now);
+      return false;
+    default:
+      return true;
+  }
+}
+
+// Sixth, check the URG bit: the urgent pointer is recorded, not signalled.
+void Connection::check_urg(const TcpSegment& seg) {
+  if (seg.flags.urg() &&
+      (state_ == State::kEstablished || state_ == State::kFinWait1 || state_ == State::kFinWait2)) {
+    rcv.up = std::max(rcv.up, seg.urgent);
+  }
+}
+
+// Seventh, process the segment text.
+bool Connection::process_text(TcpSegment& seg, Instant now) {
+  constexpr std::string_view kRfc = "RFC 9293 §3.10.7.4 seventh: text";
+  const bool receiving =
+      state_ == State::kEstablished || state_ == State::kFinWait1 || state_ == State::kFinWait2;
+  if (seg.payload.empty()) {
+    // A FIN beyond RCV.NXT is out of order: ACK what we have.
+    if (seg.flags.fin() && seq_gt(seg.seq, rcv.nxt)) {
+      drop(DropReason::kOutOfOrder, "FIN out of order", kRfc, now);
+      ack_pending_ = true;
+      return false;
+    }
+    return true;
+  }
+  if (!receiving) {
+    drop(DropReason::kDataAfterFin, "text after FIN", kRfc, now);
+    return false;
+  }
+  // Trim what was already received (a retransmission straddling RCV.NXT).
+  if (seq_lt(seg.seq, rcv.nxt)) {
+    const auto skip = static_cast<std::size_t>(rcv.nxt - seg.seq);
+    if (skip >= seg.payload.size()) {
+      seg.payload = {};
+    } else {
+      seg.payload = seg.payload.subspan(skip);
+    }
+    seg.seq = rcv.nxt;
+  }
+  ack_pending_ = true;  // immediate ACK (no delayed ACK yet)
+  if (seg.seq != rcv.nxt) {
+    // SHLD-31 says hold it; the reassembler of the next issue will.
+    drop(DropReason::kOutOfOrder, "segment beyond RCV.NXT", kRfc, now);
+    return false;
+  }
+  const std::size_t taken = rcvbuf_.push(seg.payload);
+  rcv.nxt += static_cast<SeqLen>(taken);
+  if (taken < seg.payload.size()) {
+    drop(DropReason::kReceiveBufferFull, "receive buffer full", kRfc, now);
+    return false;  // the FIN (after the dropped bytes) is not processed
+  }
+  return true;
+}
+
+// Eighth, check the FIN bit.
+void Connection::check_fin(const TcpSegment& seg, Instant now) {
+  if (!seg.flags.fin()) return;
+  constexpr std::string_view kRfc = "RFC 9293 §3.10.7.4 eighth: FIN";
+  const SeqNum fin_seq = seg.seq + static_cast<SeqLen>(seg.payload.size());
+  if (fin_received_) {  // CLOSE-WAIT, CLOSING, LAST-ACK: remain; ACK it
+    ack_pending_ = true;
+    return;
+  }
+  if (fin_seq != rcv.nxt) return;
+  rcv.nxt += 1;
+  fin_received_ = true;
+  ack_pending_ = true;
+  switch (state_) {
+    case State::kSynReceived:
+    case State::kEstablished:
+      set_state(State::kCloseWait, "rcv FIN", kRfc, now);
+      break;
+    case State::kFinWait1:
+      if (fin_sent_ && seq_gt(snd.una, fin_seq_)) {
+        set_state(State::kTimeWait, "rcv FIN, our FIN acked", kRfc, now);
+        enter_time_wait(now);
+      } else {
+        set_state(State::kClosing, "rcv FIN (simultaneous close)", kRfc, now);
+      }
+      break;
+    case State::kFinWait2:
+      set_state(State::kTimeWait, "rcv FIN", kRfc, now);
+      enter_time_wait(now);
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace synack::tcp
