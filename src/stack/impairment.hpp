@@ -110,6 +110,9 @@ class Impairment {
   PacketFate decide(std::size_t size);
 
   [[nodiscard]] const ImpairmentConfig& config() const { return config_; }
+  /// Changes the settings mid-run; the random stream and the Gilbert–Elliott
+  /// state carry on (a link that "gets worse" stays reproducible).
+  void set_config(const ImpairmentConfig& config) { config_ = config; }
   /// True while the Gilbert–Elliott chain is in its Bad state.
   [[nodiscard]] bool in_bad_state() const { return bad_; }
 
