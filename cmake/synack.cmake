@@ -29,4 +29,10 @@ function(synack_test name)
   set(labels unit ${ARG_LABELS})
   gtest_discover_tests(${name} PROPERTIES LABELS "${labels}"
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} DISCOVERY_TIMEOUT 60)
+  # gtest_discover_tests flattens PROPERTIES, so LABELS above keeps only "unit".
+  # Set the full list from the discovered ${name}_TESTS once they are known.
+  set(label_file "${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake")
+  file(WRITE "${label_file}" "if(${name}_TESTS)\n  set_tests_properties(\${${name}_TESTS} "
+                             "PROPERTIES LABELS \"${labels}\")\nendif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${label_file}")
 endfunction()
