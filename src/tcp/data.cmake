@@ -1,6 +1,10 @@
 # Reliable-data-transfer components (issue 4): byte-stream reassembly, SACK
 # blocks, RTT/RTO, congestion control, window helpers. They depend only on
 # base/ and wire/; the engine wires them in. Included from CMakeLists.txt.
-target_sources(synack_tcp PRIVATE reassembly.cc sack.cc rtt.cc)
+target_sources(synack_tcp PRIVATE reassembly.cc sack.cc rtt.cc congestion.cc cc_newreno.cc
+                                  cc_cubic.cc)
 
-synack_test(tcp_data_test SOURCES reassembly_test.cc sack_test.cc rtt_test.cc DEPS synack::tcp)
+synack_test(tcp_data_test
+  SOURCES reassembly_test.cc sack_test.cc rtt_test.cc congestion_test.cc cc_newreno_test.cc
+          cc_cubic_test.cc
+  DEPS synack::tcp)

@@ -69,10 +69,10 @@ struct InsertResult {
   std::size_t stored = 0;     ///< new bytes written to the ring (in order or not)
   /// The first contiguous piece of the segment that was already received (a
   /// duplicate), for D-SACK (RFC 2883 §4). Empty if none.
-  ByteRange duplicate;
+  ByteRange duplicate{};
   /// The segment's bytes that are held out of order after the insert
   /// (clipped to the window), for choosing the first SACK block (RFC 2018 §4).
-  ByteRange segment;
+  ByteRange segment{};
   bool dropped_interval_limit = false;  ///< the whole segment was dropped for the bound
 };
 
