@@ -1,0 +1,410 @@
+// The event loop of a script run: time, packets, commands and asserts
+// (system calls are in syscalls.cc). See executor.hpp.
+#include "drill/executor.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "drill/emulation.hpp"
+#include "drill/run_state.hpp"
+
+namespace synack::drill {
+
+std::string_view to_string(Outcome o) {
+  switch (o) {
+    case Outcome::kPass:
+      return "PASS";
+    case Outcome::kFail:
+      return "FAIL";
+    case Outcome::kSkip:
+      return "SKIP";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr std::string_view kSupportedCalls[] = {
+    "socket", "bind",   "listen",   "accept", "connect",    "read",       "write", "recv",
+    "send",   "sendto", "shutdown", "close",  "getsockopt", "setsockopt", "fcntl"};
+
+std::optional<std::string> preflight_call(const SyscallEvent& call) {
+  if (std::ranges::find(kSupportedCalls, call.name) == std::end(kSupportedCalls)) {
+    return fmt::format("unsupported system call {}", call.name);
+  }
+  if ((call.name == "getsockopt" || call.name == "setsockopt") && call.args.size() >= 3) {
+    const Expr& name = call.args[2];
+    if (name.kind != Expr::Kind::kSymbol || !sockopt_for(name.text)) {
+      return fmt::format("unsupported socket option {}", name.to_string());
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> preflight_code(const CodeEvent& code) {
+  if (!code.only_asserts) return "python code other than tcpi asserts";
+  for (const Assertion& a : code.asserts) {
+    if (a.name == "tcpi_state") {
+      if (!tcpi_state(a.value) || (a.op != "==" && a.op != "!=")) {
+        return fmt::format("unsupported assert {} {} {}", a.name, a.op, a.value);
+      }
+    } else if (a.name != "tcpi_options") {
+      return fmt::format("unsupported assert on {}", a.name);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> preflight(const Script& script) {
+  if (script.ip_version != IpVersion::kIpv4) return "ipv6";
+  for (const Event& ev : script.events) {
+    std::optional<std::string> reason;
+    if (std::holds_alternative<IcmpEvent>(ev.body)) {
+      reason = "icmp";
+    } else if (const auto* cmd = std::get_if<CommandEvent>(&ev.body)) {
+      if (auto parsed = parse_command(cmd->text); !parsed) reason = parsed.error();
+    } else if (const auto* code = std::get_if<CodeEvent>(&ev.body)) {
+      reason = preflight_code(*code);
+    } else if (const auto* call = std::get_if<SyscallEvent>(&ev.body)) {
+      reason = preflight_call(*call);
+    }
+    if (reason) return reason;
+  }
+  return std::nullopt;
+}
+
+namespace detail {
+
+Run::Run(const Script& script, Target& target, const RunOptions& options)
+    : script_(script),
+      target_(target),
+      options_(options),
+      next_remote_port_(options.first_remote_port) {}
+
+void Run::fail(int line, const std::string& message) const {
+  throw Stop{{Outcome::kFail, fmt::format("{}:{}: {}", script_.path, line, message), line}};
+}
+
+void Run::skip(int line, const std::string& reason) const {
+  throw Stop{{Outcome::kSkip, reason, line}};
+}
+
+void Run::trace(const std::string& line) const {
+  if (options_.trace) options_.trace(line);
+}
+
+std::int64_t Run::now_usecs() const {
+  return std::chrono::duration_cast<microseconds>(target_.now() - start_).count();
+}
+
+Instant Run::at(std::int64_t usecs) const {
+  return start_ + microseconds(usecs);
+}
+
+ExpectedTime Run::expected_time(const EventTime& t) const {
+  ExpectedTime et;
+  et.previous_event_usecs = last_usecs_;
+  if (t.kind == TimeKind::kAny) {
+    et.any = true;
+    et.usecs = last_usecs_;
+    return et;
+  }
+  const std::int64_t base = t.kind == TimeKind::kRelative ? last_usecs_ : 0;
+  et.usecs = base + t.usecs;
+  if (t.range_end_usecs) et.range_end = base + *t.range_end_usecs;
+  return et;
+}
+
+// Moves virtual time to `usecs`, stopping at every timer deadline on the way so
+// that a blocked call notices the moment it can return.
+void Run::step_to(std::int64_t usecs) {
+  const Instant until = at(usecs);
+  for (int guard = 0;; ++guard) {
+    Instant next = target_.next_event();
+    if (next == kNever || next > until) break;
+    next = std::max(next, target_.now());
+    target_.advance_to(next);
+    poll_pending();
+    if (target_.next_event() <= next || guard > 1'000'000) {
+      fail(line_, fmt::format("target's timer at {} sec did not fire", format_usecs(now_usecs())));
+    }
+  }
+  target_.advance_to(until);
+  poll_pending();
+}
+
+void Run::poll_pending() {
+  if (!pending_) return;
+  const SysResult r = issue(*pending_->event, /*retry=*/true);
+  if (!r.would_block) finish_pending(r);
+}
+
+void Run::finish_pending(const SysResult& r) {
+  const PendingCall call = *pending_;
+  pending_.reset();
+  ExpectedTime et;
+  et.usecs = call.end_usecs;
+  et.previous_event_usecs = call.start_usecs;
+  if (auto bad = check_time(et, now_usecs(), script_.tolerance_usecs, "system call return")) {
+    fail(call.event->line, *bad);
+  }
+  check_call(*call.event, r);
+}
+
+void Run::finish_at_end() {
+  if (!pending_) return;
+  ExpectedTime et;
+  et.usecs = pending_->end_usecs;
+  et.previous_event_usecs = pending_->start_usecs;
+  step_to(std::max(now_usecs(), latest_time(et, script_.tolerance_usecs)));
+  if (pending_) {
+    const auto& call = std::get<SyscallEvent>(pending_->event->body);
+    fail(pending_->event->line,
+         fmt::format("runtime error in {} call: call did not return by {} sec", call.name,
+                     format_usecs(pending_->end_usecs)));
+  }
+}
+
+void Run::run_event(const Event& ev) {
+  line_ = ev.line;
+  const ExpectedTime et = expected_time(ev.time);
+  if (const auto* pkt = std::get_if<PacketEvent>(&ev.body);
+      pkt && pkt->direction == Direction::kOutbound) {
+    run_outbound(ev, *pkt, et);
+    return;
+  }
+  step_to(std::max(now_usecs(), et.usecs));
+  std::visit(
+      [&](const auto& body) {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, PacketEvent>) {
+          run_inbound(body);
+        } else if constexpr (std::is_same_v<T, SyscallEvent>) {
+          run_syscall(ev, et);
+        } else if constexpr (std::is_same_v<T, CommandEvent>) {
+          run_command(ev, body);
+        } else if constexpr (std::is_same_v<T, CodeEvent>) {
+          run_code(ev, body);
+        } else {
+          skip(ev.line, "icmp");
+        }
+      },
+      ev.body);
+  if (!std::holds_alternative<SyscallEvent>(ev.body)) last_usecs_ = now_usecs();
+}
+
+// --- packets ----------------------------------------------------------------
+
+bool Run::belongs_to_connection(const LivePacket& live) {
+  const auto& ip = live.packet.ip;
+  const auto& tcp = live.packet.tcp;
+  Endpoints& ends = conn_.ends;
+  if (ip.src() != options_.local_addr || ip.dst() != options_.remote_addr) return false;
+  if (ends.remote_port == 0) return true;  // no connection yet: take anything
+  if (tcp.dst_port != ends.remote_port) return false;
+  if (ends.local_port == 0 && conn_.kind == Connection::Kind::kConnecting) {
+    ends.local_port = tcp.src_port;  // the stack chose its ephemeral port
+  }
+  return tcp.src_port == ends.local_port;
+}
+
+std::optional<std::pair<Instant, LivePacket>> Run::take_outbound() {
+  while (auto out = target_.next_outbound()) {
+    auto live = parse_live(std::move(out->bytes));
+    if (!live) {
+      if (live.error() == "ip-not-tcp") continue;  // e.g. ICMP: not under test
+      fail(line_, fmt::format("stack sent a malformed packet: {}", live.error()));
+    }
+    if (!belongs_to_connection(*live)) {
+      trace(fmt::format("ignoring packet of another connection: {}", format_live(*live, SeqMap{})));
+      continue;
+    }
+    return std::make_pair(out->at, std::move(*live));
+  }
+  return std::nullopt;
+}
+
+void Run::run_outbound(const Event& ev, const PacketEvent& pkt, const ExpectedTime& et) {
+  const std::int64_t tol = script_.tolerance_usecs;
+  const std::int64_t latest =
+      et.any ? now_usecs() + options_.any_time_limit_usecs : latest_time(et, tol);
+  // Look a little past the latest acceptable time so that a late packet is
+  // reported with its real time rather than as missing.
+  const std::int64_t horizon = latest + (et.any ? 0 : 10'000'000);
+  auto taken = take_outbound();
+  while (!taken) {
+    const Instant next = target_.next_event();
+    if (next == kNever) break;
+    const std::int64_t next_usecs = std::chrono::duration_cast<microseconds>(next - start_).count();
+    if (next_usecs > horizon) break;
+    step_to(std::max(now_usecs(), next_usecs));
+    taken = take_outbound();
+  }
+  if (!taken) {
+    fail(ev.line, fmt::format("error handling packet: timed out waiting for packet\n"
+                              "script packet: {} {}",
+                              format_usecs(et.usecs), pkt.to_string()));
+  }
+  auto& [when, live] = *taken;
+  const std::int64_t actual = std::chrono::duration_cast<microseconds>(when - start_).count();
+  learn_isn(pkt, live, conn_.map);
+  auto bad = match_outbound(pkt, live, conn_.map);
+  if (!bad) bad = check_time(et, actual, tol, "outbound packet");
+  if (bad) {
+    fail(ev.line,
+         fmt::format("error handling packet: {}\nscript packet: {} {}\nactual packet: {} {}", *bad,
+                     format_usecs(et.usecs), pkt.to_string(), format_usecs(actual),
+                     format_live(live, conn_.map)));
+  }
+  learn_timestamps(pkt, live, conn_.map);
+  trace(fmt::format("{} > {}", format_usecs(actual), format_live(live, conn_.map)));
+  last_usecs_ = actual;
+}
+
+void Run::run_inbound(const PacketEvent& pkt) {
+  if (conn_.kind == Connection::Kind::kNone || conn_.kind == Connection::Kind::kListening) {
+    // packetdrill: an inbound packet to a listening (or bare) socket starts a
+    // new connection from a fresh remote port.
+    conn_.kind = Connection::Kind::kPassive;
+    conn_.map = SeqMap{};
+    conn_.ends.local_addr = options_.local_addr;
+    conn_.ends.remote_addr = options_.remote_addr;
+    conn_.ends.local_port = options_.bind_port;
+    conn_.ends.remote_port = next_remote_port_++;
+  }
+  const auto bytes = build_inbound(pkt, conn_.map, conn_.ends);
+  trace(fmt::format("{} < {}", format_usecs(now_usecs()), pkt.to_string()));
+  target_.inject(Bytes(bytes));
+  poll_pending();
+}
+
+// --- system calls (issue/check in syscalls.cc) --------------------------------
+
+void Run::run_syscall(const Event& ev, const ExpectedTime& et) {
+  const auto& call = std::get<SyscallEvent>(ev.body);
+  last_usecs_ = now_usecs();
+  const SysResult r = issue(ev, /*retry=*/false);
+  trace(fmt::format("{} {}(...) -> {}{}", format_usecs(now_usecs()), call.name,
+                    r.would_block ? "blocked" : std::to_string(r.ret),
+                    r.err ? " " + errno_name(r.err) : ""));
+  const std::int64_t end =
+      ev.time.end_usecs
+          ? (ev.time.kind == TimeKind::kRelative ? et.previous_event_usecs : 0) + *ev.time.end_usecs
+          : et.usecs;
+  if (r.would_block) {
+    if (pending_) fail(ev.line, "only one blocking call at a time is supported");
+    pending_ = PendingCall{&ev, now_usecs(), end};
+    if (!ev.time.end_usecs) {  // not scripted as blocking: it must return now
+      ExpectedTime ret_time;
+      ret_time.usecs = end;
+      ret_time.previous_event_usecs = now_usecs();
+      step_to(latest_time(ret_time, script_.tolerance_usecs));
+      if (pending_) fail(ev.line, fmt::format("runtime error in {} call: call blocked", call.name));
+    }
+    return;
+  }
+  if (ev.time.end_usecs) {
+    pending_ = PendingCall{&ev, now_usecs(), end};
+    finish_pending(r);
+    return;
+  }
+  check_call(ev, r);
+}
+
+// --- backticks and %{ }% -------------------------------------------------------
+
+void Run::run_command(const Event& ev, const CommandEvent& cmd) {
+  auto parsed = parse_command(cmd.text);
+  if (!parsed) skip(ev.line, parsed.error());
+  trace(fmt::format("{} `{}`", format_usecs(now_usecs()), cmd.text));
+  if (const auto* sysctl = std::get_if<SysctlCommand>(&*parsed)) {
+    if (!target_.set_knob(*knob_for_sysctl(sysctl->key), sysctl->value)) {
+      skip(ev.line, fmt::format("unsupported sysctl {}", sysctl->key));
+    }
+  } else if (const auto* sockstat = std::get_if<SockstatCommand>(&*parsed)) {
+    const auto n = target_.count_connections(sockstat->port, sockstat->state);
+    if (!n) skip(ev.line, "target cannot count connections (sockstat)");
+    if (*n != sockstat->expected) {
+      fail(ev.line,
+           fmt::format("error executing `{}` command: expected {} connection(s) in {}, "
+                       "found {}",
+                       cmd.text, sockstat->expected, tcp::to_bsd_string(sockstat->state), *n));
+    }
+  } else {
+    target_.drop_time_wait();
+  }
+}
+
+void Run::run_code(const Event& ev, const CodeEvent& code) {
+  const auto fd = fds_.find(fd_under_test_);
+  if (fd == fds_.end()) fail(ev.line, "error in Python code: no socket under test");
+  const auto info = target_.tcp_info(fd->second);
+  if (!info)
+    fail(ev.line, "error in Python code: TCP_INFO not available for the socket under test");
+  for (const Assertion& a : code.asserts) {
+    bool ok = false;
+    std::string actual;
+    if (a.name == "tcpi_state") {
+      ok = (info->state == *tcpi_state(a.value)) == (a.op == "==");
+      actual = tcpi_name(info->state);
+    } else {
+      const auto want = constant_value(a.value, options_.personality);
+      std::int64_t v = 0;
+      if (!want && (a.value.empty() || !std::all_of(a.value.begin(), a.value.end(), ::isdigit))) {
+        skip(ev.line, fmt::format("unsupported assert value {}", a.value));
+      }
+      v = want ? *want : std::stoll(a.value);
+      const std::int64_t got = info->options;
+      ok = a.op == "=="   ? got == v
+           : a.op == "!=" ? got != v
+           : a.op == "<"  ? got < v
+           : a.op == "<=" ? got <= v
+           : a.op == ">"  ? got > v
+                          : got >= v;
+      actual = std::to_string(got);
+    }
+    if (!ok) {
+      fail(ev.line, fmt::format("assertion failed: {} {} {} ({} is {})", a.name, a.op, a.value,
+                                a.name, actual));
+    }
+  }
+  trace(fmt::format("{} %{{ {} assert(s) passed }}%", format_usecs(now_usecs()),
+                    code.asserts.size()));
+}
+
+ScriptResult Run::execute() {
+  try {
+    if (auto reason = preflight(script_)) return {Outcome::kSkip, *reason, 0};
+    TargetSetup setup;
+    setup.personality = options_.personality;
+    setup.local_addr = options_.local_addr;
+    setup.remote_addr = options_.remote_addr;
+    setup.mtu = script_.mtu.value_or(1500);
+    target_.reset(setup);
+    start_ = target_.now();
+    for (const Event& ev : script_.events) run_event(ev);
+    finish_at_end();
+  } catch (const Stop& stop) {
+    return stop.result;
+  }
+  return {Outcome::kPass, "", 0};
+}
+
+}  // namespace detail
+
+ScriptResult run_script(const Script& script, Target& target, const RunOptions& options) {
+  detail::Run run(script, target, options);
+  return run.execute();
+}
+
+ScriptResult run_file(const std::filesystem::path& path, Target& target, const RunOptions& options,
+                      const ParseOptions& parse_options) {
+  auto script = parse_file(path, parse_options);
+  if (!script) return {Outcome::kFail, script.error(), 0};
+  return run_script(*script, target, options);
+}
+
+}  // namespace synack::drill

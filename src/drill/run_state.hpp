@@ -1,0 +1,99 @@
+// Internal to the executor: the state of one script run, shared by
+// executor.cc (events, packets, time) and syscalls.cc (system calls).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "drill/ast.hpp"
+#include "drill/executor.hpp"
+#include "drill/matcher.hpp"
+#include "drill/target.hpp"
+#include "drill/timing.hpp"
+
+namespace synack::drill::detail {
+
+/// Thrown inside a run to end it (FAIL or runtime SKIP); caught by run_script.
+struct Stop {
+  ScriptResult result;
+};
+
+/// packetdrill's "socket under test": the connection packets belong to.
+struct Connection {
+  enum class Kind : std::uint8_t {
+    kNone,        ///< a socket() with no connection yet
+    kListening,   ///< listen() was called: the next inbound packet starts a child
+    kConnecting,  ///< connect() was called: the stack's SYN names the local port
+    kPassive,     ///< created by an inbound packet
+  };
+  Kind kind = Kind::kNone;
+  Endpoints ends;
+  SeqMap map;
+};
+
+/// A call that blocks: re-issued after every step until it returns.
+struct PendingCall {
+  const Event* event = nullptr;
+  std::int64_t start_usecs = 0;
+  std::int64_t end_usecs = 0;  ///< when the script says it returns
+};
+
+class Run {
+ public:
+  Run(const Script& script, Target& target, const RunOptions& options);
+  ScriptResult execute();
+
+  // --- used by syscalls.cc -------------------------------------------------
+  /// Issues the call of `ev` (retry = a re-issue of a blocked call: no side
+  /// effects on the script's bookkeeping). Throws Stop for a runtime SKIP.
+  SysResult issue(const Event& ev, bool retry);
+  /// Compares a returned call with the script; throws Stop(FAIL) on mismatch.
+  void check_call(const Event& ev, const SysResult& r);
+
+ private:
+  void run_event(const Event& ev);
+  ExpectedTime expected_time(const EventTime& t) const;
+  [[nodiscard]] std::int64_t now_usecs() const;
+  [[nodiscard]] Instant at(std::int64_t usecs) const;
+  void step_to(std::int64_t usecs);
+  void poll_pending();
+  void finish_pending(const SysResult& r);
+  void finish_at_end();
+
+  void run_outbound(const Event& ev, const PacketEvent& pkt, const ExpectedTime& et);
+  std::optional<std::pair<Instant, LivePacket>> take_outbound();
+  [[nodiscard]] bool belongs_to_connection(const LivePacket& live);
+  void run_inbound(const PacketEvent& pkt);
+  void run_syscall(const Event& ev, const ExpectedTime& et);
+  void run_command(const Event& ev, const CommandEvent& cmd);
+  void run_code(const Event& ev, const CodeEvent& code);
+
+  // syscalls.cc
+  int live_fd(const Event& ev, const Expr& e) const;
+  std::int64_t eval(const Event& ev, const Expr& e) const;
+  SysResult issue_sockopt(const Event& ev, const SyscallEvent& call, bool set);
+  SysResult issue_fcntl(const Event& ev, int fd);
+  void check_sockopt_value(const Event& ev, const SyscallEvent& call);
+
+ public:
+  [[noreturn]] void fail(int line, const std::string& message) const;
+  [[noreturn]] void skip(int line, const std::string& reason) const;
+  void trace(const std::string& line) const;
+
+  const Script& script_;
+  Target& target_;
+  const RunOptions& options_;
+  Instant start_{};
+  std::int64_t last_usecs_ = 0;  ///< actual time of the previous event
+  std::map<int, int> fds_;       ///< script fd → target fd
+  int fd_under_test_ = -1;       ///< script fd of the last socket()/accept()
+  Connection conn_;
+  std::uint16_t next_remote_port_;
+  std::optional<PendingCall> pending_;
+  int line_ = 0;                ///< the line of the event being run
+  std::int64_t got_value_ = 0;  ///< the value of the last getsockopt
+};
+
+}  // namespace synack::drill::detail
