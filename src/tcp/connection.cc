@@ -192,7 +192,8 @@ void Connection::take_peer_options(const TcpSegment& syn, bool we_offered) {
   if (ts_ok_) ts_recent_ = o.timestamps->val;
 }
 
-void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now) {
+void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
+                               std::string_view cause, std::string_view rfc) {
   // §3.10.7.2 third: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, SND.NXT = ISS+1, SND.UNA = ISS.
   rcv.irs = syn.seq;
   rcv.nxt = syn.seq + 1;
@@ -208,7 +209,7 @@ void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now) {
   syn_pending_ = true;
   retransmits_ = 0;
   backoff_ = 0;
-  set_state(State::kSynReceived, "rcv SYN", "RFC 9293 §3.10.7.2 third: SYN", now);
+  set_state(State::kSynReceived, cause, rfc, now);
   arm_retransmit(now);
   // DEVIATION(linux): data (and FIN) on a SYN is not queued; the peer retransmits it.
 }

@@ -166,7 +166,9 @@ class Connection {
   void reset_connection(std::errc err, std::string_view cause, std::string_view rfc, Instant now);
 
   // connection.cc — helpers shared by user calls and arrival.
-  void init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now);
+  void init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
+                     std::string_view cause = "rcv SYN",
+                     std::string_view rfc = "RFC 9293 §3.10.7.2 third: SYN");
   void take_peer_options(const TcpSegment& syn, bool we_offered);
   void return_to_listen(std::string_view cause, std::string_view rfc, Instant now);
   void set_state(State to, std::string_view cause, std::string_view rfc, Instant now);

@@ -21,11 +21,17 @@ void Connection::on_segment(const FourTuple& tuple, const TcpSegment& seg, Insta
   on_segment(seg, now);
 }
 
-void Connection::on_segment(const TcpSegment& seg, Instant now) {
+void Connection::on_segment(const TcpSegment& in, Instant now) {
   // FreeBSD net.inet.tcp.drop_synfin: SYN+FIN is never legitimate.
-  if (seg.flags.syn() && seg.flags.fin() && cfg_.drop_synfin) {
+  if (in.flags.syn() && in.flags.fin() && cfg_.drop_synfin) {
     drop(DropReason::kSynFin, "rcv SYN+FIN", "FreeBSD net.inet.tcp.drop_synfin", now);
     return;
+  }
+  TcpSegment seg = in;
+  if (seg.flags.syn() && seg.flags.fin() && !seg.flags.rst()) {
+    // drop_synfin off: treat as a SYN, FIN and data ignored (FreeBSD behaviour).
+    seg.flags.bits &= static_cast<std::uint16_t>(~TcpFlags::kFin);
+    seg.payload = {};
   }
   switch (state_) {
     case State::kClosed:
@@ -167,8 +173,13 @@ void Connection::on_segment_time_wait(const TcpSegment& seg, Instant now) {
       return;
     case TimeWaitVerdict::kReopen: {
       // A new incarnation on the same 4-tuple (passive, as from LISTEN).
-      const FourTuple tuple = tuple_;
-      *this = accept_syn(cfg_, sink_, id_, tuple, seg, r.reopen_iss, now);
+      Connection fresh(cfg_, sink_, id_);
+      fresh.tuple_ = tuple_;
+      fresh.passive_ = true;
+      fresh.listen_local_ = tuple_.local;
+      fresh.state_ = State::kTimeWait;
+      fresh.init_from_syn(seg, r.reopen_iss, now, r.cause, r.rfc);
+      *this = std::move(fresh);
       return;
     }
   }
@@ -184,11 +195,6 @@ void Connection::reset_connection(std::errc err, std::string_view cause, std::st
 
 // §3.10.7.4: SYN-RECEIVED and the synchronized states.
 void Connection::on_segment_synchronized(TcpSegment seg, Instant now) {
-  if (seg.flags.syn() && seg.flags.fin()) {
-    // drop_synfin off: treat as a SYN, FIN and data ignored (FreeBSD behaviour).
-    seg.flags.bits &= static_cast<std::uint16_t>(~TcpFlags::kFin);
-    seg.payload = {};
-  }
   if (!check_sequence(seg, now)) return;  // first
   if (!check_rst(seg, now)) return;       // second
   // third: security/compartment — not used (RFC 9293 §3.7.9)

@@ -10,8 +10,9 @@ std::uint32_t counter(Instant now) {
 }
 
 std::uint32_t cookie_hash(const SipKey& secret, const FourTuple& t, SeqNum peer_isn,
-                          std::uint32_t count) {
-  std::array<std::byte, 1 + 12 + 4 + 4> msg{};
+                          std::uint32_t count, std::uint32_t mss_index) {
+  std::array<std::byte, 1 + 12 + 4 + 4 + 1> msg{};
+  msg[21] = static_cast<std::byte>(mss_index);
   msg[0] = std::byte{'C'};  // domain separation from the ISN hash
   store_be32(msg, 1, t.local.addr.value);
   store_be16(msg, 5, t.local.port);
@@ -35,7 +36,7 @@ SeqNum make_syn_cookie(const SipKey& secret, const FourTuple& tuple, SeqNum peer
     if (kCookieMssTable[i] <= peer_mss) index = i;
   }
   const std::uint32_t count = counter(now);
-  return SeqNum(assemble(cookie_hash(secret, tuple, peer_isn, count), count, index));
+  return SeqNum(assemble(cookie_hash(secret, tuple, peer_isn, count, index), count, index));
 }
 
 std::optional<std::uint16_t> check_syn_cookie(const SipKey& secret, const FourTuple& tuple,
@@ -47,7 +48,7 @@ std::optional<std::uint16_t> check_syn_cookie(const SipKey& secret, const FourTu
     if (now_count < age) break;
     const std::uint32_t count = now_count - age;
     if (((c >> 3) & 0x1fu) != (count & 0x1fu)) continue;
-    if (assemble(cookie_hash(secret, tuple, peer_isn, count), count, index) == c) {
+    if (assemble(cookie_hash(secret, tuple, peer_isn, count, index), count, index) == c) {
       return kCookieMssTable[index];
     }
   }

@@ -3,7 +3,7 @@
 // connection from the returning ACK.
 //
 // Layout of the 32-bit cookie: bits 31..8 SipHash-2-4(secret, "cookie",
-// 4-tuple, peer ISN, t) (24 bits), bits 7..3 the low 5 bits of t (a 64 s
+// 4-tuple, peer ISN, t, MSS index) (24 bits), bits 7..3 the low 5 bits of t (a 64 s
 // counter), bits 2..0 an index into kCookieMssTable. Valid for the current and
 // the previous counter value (64..128 s).
 #pragma once

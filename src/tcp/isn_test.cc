@@ -1,0 +1,65 @@
+// RFC 6528 ISNs and RFC 4987 SYN cookies.
+#include <gtest/gtest.h>
+
+#include "tcp/isn.hpp"
+#include "tcp/syn_cookie.hpp"
+
+namespace synack::tcp {
+namespace {
+
+const FourTuple kTuple{{Ipv4Addr::from_octets(10, 0, 0, 1), 40000},
+                       {Ipv4Addr::from_octets(10, 0, 0, 2), 80}};
+
+SipKey key(std::uint8_t seed) {
+  SipKey k{};
+  for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<std::uint8_t>(seed + i);
+  return k;
+}
+
+TEST(Isn, ClockTicksEveryFourMicroseconds) {
+  IsnGenerator g(key(1));
+  const Instant t0{};
+  EXPECT_EQ(g.next(kTuple, t0 + microseconds(4)) - g.next(kTuple, t0), 1);
+  EXPECT_EQ(g.next(kTuple, t0 + microseconds(3)), g.next(kTuple, t0));
+  EXPECT_EQ(g.next(kTuple, t0 + seconds(1)) - g.next(kTuple, t0), 250000);
+  EXPECT_EQ(g.next(kTuple, t0), SeqNum(g.offset(kTuple)));
+}
+
+TEST(Isn, KeyedByTupleAndSecret) {
+  IsnGenerator a(key(1));
+  IsnGenerator b(key(2));
+  FourTuple other = kTuple;
+  other.local.port = 40001;
+  EXPECT_NE(a.offset(kTuple), a.offset(other));
+  EXPECT_NE(a.offset(kTuple), b.offset(kTuple));
+  EXPECT_EQ(IsnGenerator(key(1)).offset(kTuple), a.offset(kTuple));  // reproducible
+}
+
+TEST(SynCookie, RoundTripEncodesMss) {
+  const Instant now = Instant{} + seconds(1000);
+  for (std::uint16_t mss : {536, 1300, 1460, 9000}) {
+    const SeqNum c = make_syn_cookie(key(3), kTuple, SeqNum(77), mss, now);
+    const auto got = check_syn_cookie(key(3), kTuple, SeqNum(77), c, now + seconds(30));
+    ASSERT_TRUE(got.has_value());
+    EXPECT_LE(*got, mss);
+  }
+  EXPECT_EQ(check_syn_cookie(key(3), kTuple, SeqNum(77),
+                             make_syn_cookie(key(3), kTuple, SeqNum(77), 1460, now), now),
+            1460);
+}
+
+TEST(SynCookie, RejectsForgeriesOtherTuplesAndOldCookies) {
+  const Instant now = Instant{} + seconds(1000);
+  const SeqNum c = make_syn_cookie(key(3), kTuple, SeqNum(77), 1460, now);
+  FourTuple other = kTuple;
+  other.remote.port = 81;
+  EXPECT_FALSE(check_syn_cookie(key(3), other, SeqNum(77), c, now));
+  EXPECT_FALSE(check_syn_cookie(key(3), kTuple, SeqNum(78), c, now));
+  EXPECT_FALSE(check_syn_cookie(key(4), kTuple, SeqNum(77), c, now));
+  EXPECT_FALSE(check_syn_cookie(key(3), kTuple, SeqNum(77), c + 1, now));
+  EXPECT_TRUE(check_syn_cookie(key(3), kTuple, SeqNum(77), c, now + seconds(64)));
+  EXPECT_FALSE(check_syn_cookie(key(3), kTuple, SeqNum(77), c, now + seconds(200)));
+}
+
+}  // namespace
+}  // namespace synack::tcp

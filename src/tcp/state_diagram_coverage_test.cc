@@ -1,0 +1,36 @@
+// Transition coverage: every edge of state_diagram_edges() must be taken by the
+// test suite. ctest runs each test in its own process, so this test drives
+// every registered scenario itself and collects the edges from their trace
+// sinks (test/test_dsl EdgeRecorder).
+#include <fmt/core.h>
+
+#include "tcp/test_dsl.hpp"
+
+namespace synack::tcp::test {
+namespace {
+
+TEST(StateDiagram, state_diagram_coverage) {
+  ASSERT_GT(scenarios().size(), 20u);
+  for (const Scenario& s : scenarios()) {
+    SCOPED_TRACE(s.name);
+    s.body();
+  }
+  for (const StateEdge& e : state_diagram_edges()) {
+    EXPECT_TRUE(edge_recorder().seen(e.from, e.to))
+        << fmt::format("edge never exercised: {} -> {} ({} / {})", to_string(e.from),
+                       to_string(e.to), e.event, e.action);
+  }
+}
+
+TEST(StateDiagram, EdgesAreUnique) {
+  const auto edges = state_diagram_edges();
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    for (std::size_t j = i + 1; j < edges.size(); ++j) {
+      EXPECT_FALSE(edges[i].from == edges[j].from && edges[i].to == edges[j].to)
+          << to_string(edges[i].from) << " -> " << to_string(edges[i].to);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace synack::tcp::test
