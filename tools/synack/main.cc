@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   synack::cli::add_demo_command(app);
   synack::cli::add_states_command(app);
+  synack::cli::add_drill_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

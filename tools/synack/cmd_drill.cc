@@ -1,0 +1,152 @@
+// `synack drill`: run packetdrill scripts against the synack stack in virtual
+// time (docs/conformance.md). One line per script, then exactly
+// "N passed, N failed, N skipped"; exit 1 on any FAIL. Without a stack target
+// it says so and exits 2: nothing is ever reported as passing unless it ran.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "drill/executor.hpp"
+#include "drill/parser.hpp"
+#include "drill/stack_target.hpp"
+
+namespace synack::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct DrillArgs {
+  std::vector<std::string> paths;
+  bool json = false;
+  bool verbose = false;
+  bool check = false;
+  std::string personality = "freebsd";
+  std::vector<std::string> defines;
+};
+
+// The scripts named on the command line: files as given, directories searched
+// recursively for *.pkt, in sorted order. Throws CLI::ValidationError naming a
+// missing path.
+std::vector<fs::path> collect_scripts(const std::vector<std::string>& paths) {
+  std::vector<fs::path> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<fs::path> found;
+      for (const auto& e : fs::recursive_directory_iterator(p)) {
+        if (e.is_regular_file() && e.path().extension() == ".pkt") found.push_back(e.path());
+      }
+      std::ranges::sort(found);
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(p, ec)) {
+      out.emplace_back(p);
+    } else {
+      throw CLI::ValidationError("PATH", fmt::format("no such file or directory: {}", p));
+    }
+  }
+  return out;
+}
+
+// `--check`: parse and preflight only, never run (works without a target).
+int check_scripts(const std::vector<fs::path>& scripts, const drill::ParseOptions& parse) {
+  int errors = 0;
+  for (const auto& path : scripts) {
+    const auto script = drill::parse_file(path, parse);
+    if (!script) {
+      ++errors;
+      fmt::print("ERROR {}\n", script.error());
+      continue;
+    }
+    const auto skip = drill::preflight(*script);
+    fmt::print("PARSED {}{}\n", path.string(), skip ? fmt::format(" (would skip: {})", *skip) : "");
+  }
+  fmt::print("{} parsed, {} with syntax errors\n", scripts.size() - errors, errors);
+  return errors == 0 ? 0 : 1;
+}
+
+std::string indent(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    out += c;
+    if (c == '\n') out += "  ";
+  }
+  return out;
+}
+
+int run_scripts(const DrillArgs& args, const std::vector<fs::path>& scripts,
+                const drill::ParseOptions& parse) {
+  auto target = drill::make_stack_target();
+  if (!target) {
+    fmt::print(stderr,
+               "synack drill: no stack target is available yet (the synack stack's socket API "
+               "has not landed); no script was run\n");
+    return 2;
+  }
+  drill::RunOptions options;
+  options.personality =
+      args.personality == "linux" ? drill::Personality::kLinux : drill::Personality::kFreeBsd;
+  if (args.verbose && !args.json) {
+    options.trace = [](const std::string& line) { fmt::print("    {}\n", line); };
+  }
+  int counts[3] = {0, 0, 0};
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& path : scripts) {
+    const auto r = drill::run_file(path, *target, options, parse);
+    ++counts[static_cast<int>(r.outcome)];
+    if (args.json) {
+      results.push_back({{"path", path.string()},
+                         {"outcome", drill::to_string(r.outcome)},
+                         {"message", r.message},
+                         {"line", r.line}});
+    } else if (r.outcome == drill::Outcome::kPass) {
+      fmt::print("PASS {}\n", path.string());
+    } else if (r.outcome == drill::Outcome::kSkip) {
+      fmt::print("SKIP {} ({})\n", path.string(), r.message);
+    } else {
+      fmt::print("FAIL {}\n  {}\n", path.string(), indent(r.message));
+    }
+  }
+  if (args.json) {
+    const nlohmann::json doc = {{"personality", args.personality},
+                                {"results", results},
+                                {"passed", counts[0]},
+                                {"failed", counts[1]},
+                                {"skipped", counts[2]}};
+    fmt::print("{}\n", doc.dump(2));
+  } else {
+    fmt::print("{} passed, {} failed, {} skipped\n", counts[0], counts[1], counts[2]);
+  }
+  return counts[1] == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void add_drill_command(CLI::App& app) {
+  auto args = std::make_shared<DrillArgs>();
+  auto* cmd = app.add_subcommand(
+      "drill", "Run packetdrill scripts against the synack stack in virtual time");
+  cmd->add_option("PATH", args->paths, "script files (.pkt) or directories of them")->required();
+  cmd->add_flag("--json", args->json, "print the results as JSON");
+  cmd->add_flag("--verbose", args->verbose, "print every event as it runs");
+  cmd->add_flag("--check", args->check, "only parse the scripts (and say which would be skipped)");
+  cmd->add_option("--personality", args->personality, "the stack preset the scripts expect")
+      ->check(CLI::IsMember({"freebsd", "linux"}));
+  cmd->add_option("--define", args->defines,
+                  "names for #ifdef (default: FreeBSD for freebsd, Linux for linux)");
+  cmd->callback([args] {
+    const auto scripts = collect_scripts(args->paths);
+    drill::ParseOptions parse;
+    parse.defines =
+        args->defines.empty()
+            ? std::vector<std::string>{args->personality == "linux" ? "Linux" : "FreeBSD"}
+            : args->defines;
+    const int code =
+        args->check ? check_scripts(scripts, parse) : run_scripts(*args, scripts, parse);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace synack::cli
