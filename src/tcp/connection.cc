@@ -62,9 +62,10 @@ void Connection::send_challenge_ack(std::string_view cause, std::string_view rfc
   trace(TraceKind::kChallengeAck, cause, rfc, now);
 }
 
-void Connection::release_buffers() {
+void Connection::release_buffers(bool keep_received) {
+  // A graceful close keeps received bytes for RECEIVE; a reset flushes all queues.
   sndbuf_.clear();
-  rcvbuf_.clear();
+  if (!keep_received) rcvbuf_.clear();
   syn_pending_ = ack_pending_ = rtx_pending_ = probe_pending_ = false;
   rtx_deadline_ = close_deadline_ = handshake_deadline_ = kNever;
 }
@@ -103,7 +104,8 @@ Status Connection::status() const {
   s.rcv = rcv;
   s.rcv.wnd = receive_window();
   s.max_snd_wnd = max_snd_wnd_;
-  s.snd_mss = static_cast<std::uint16_t>(peer_mss_ - (ts_ok_ ? 12 : 0));
+  // Segments fit both MSSs (ours reflects our MTU), minus the TS option (RFC 7323).
+  s.snd_mss = static_cast<std::uint16_t>(std::min(peer_mss_, cfg_.mss) - (ts_ok_ ? 12 : 0));
   s.snd_wscale = snd_wscale_;
   s.rcv_wscale = rcv_wscale_;
   s.wscale_ok = wscale_ok_;

@@ -178,7 +178,7 @@ class Connection {
   void send_challenge_ack(std::string_view cause, std::string_view rfc, Instant now);
   void queue_rst(const TcpSegment& rst, std::string_view cause, std::string_view rfc, Instant now);
   void enter_time_wait(Instant now);
-  void release_buffers();
+  void release_buffers(bool keep_received = false);
 
   // connection_output.cc
   TcpSegment make_segment(SeqNum seq, std::uint16_t flags, Bytes payload, Instant now) const;
@@ -238,7 +238,9 @@ class Connection {
   // output
   bool syn_pending_ = false;  // SYN or SYN-ACK to (re)send
   bool ack_pending_ = false;
-  bool rtx_pending_ = false;         // retransmit the segment at SND.UNA
+  bool rtx_pending_ = false;  // retransmit the segment at SND.UNA
+  bool in_recovery_ = false;  // after an RTO: retransmit segment by segment up to recover_
+  SeqNum recover_;
   bool probe_pending_ = false;       // zero-window probe
   std::vector<TcpSegment> control_;  // RSTs with their own seq/ack, bounded (kMaxControl)
   static constexpr std::size_t kMaxControl = 4;

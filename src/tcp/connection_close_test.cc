@@ -39,6 +39,20 @@ SYNACK_SCENARIO(Close, PassiveCloseThroughLastAck) {
   EXPECT_FALSE(h.conn.error().has_value());
 }
 
+SYNACK_SCENARIO(Close, UnreadDataSurvivesGracefulClose) {
+  Harness h;
+  h.established();
+  h.inject({.flags = ACK | PSH | FIN, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "tail"});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 6}});
+  ASSERT_TRUE(h.conn.close(h.now).has_value());
+  h.expect_tx({{.flags = FIN | ACK, .seq = kIss + 1, .ack = kPeerIss + 6}});
+  h.inject({.flags = ACK, .seq = kPeerIss + 6, .ack = kIss + 2});
+  h.expect_state(State::kClosed);
+  EXPECT_FALSE(h.conn.at_eof());
+  EXPECT_EQ(read_all(h), "tail");
+  EXPECT_TRUE(h.conn.at_eof());
+}
+
 SYNACK_SCENARIO(Close, ThreeSegmentClose) {
   // The peer's FIN arrives together with its ACK of ours: FIN-WAIT-1 → TIME-WAIT.
   Harness h;
@@ -281,6 +295,25 @@ SYNACK_SCENARIO(Data, RetransmissionWithExponentialBackoff) {
   h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 4});
   EXPECT_EQ(h.conn.next_deadline(), kNever);
   EXPECT_EQ(h.conn.status().rto, seconds(1));  // backoff cleared by new ACK
+}
+
+SYNACK_SCENARIO(Data, RtoRetransmitsFirstSegmentThenTheRestAsAcksArrive) {
+  Harness h;
+  h.established();
+  const std::string data(3000, 'e');
+  ASSERT_TRUE(h.conn.send(as_bytes(data), h.now).has_value());
+  EXPECT_EQ(h.drain().size(), 3u);
+  h.advance(1000);
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 1, .data = data.substr(0, 1460)}});
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1461});
+  h.expect_tx(
+      {{.flags = ACK, .seq = kIss + 1461, .ack = kPeerIss + 1, .data = data.substr(0, 1460)}});
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 2921});
+  h.expect_tx(
+      {{.flags = ACK | PSH, .seq = kIss + 2921, .ack = kPeerIss + 1, .data = data.substr(0, 80)}});
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 3001});
+  h.expect_no_tx();
+  EXPECT_EQ(h.conn.next_deadline(), kNever);
 }
 
 SYNACK_SCENARIO(Data, ReceiveBufferBoundsWindow) {

@@ -92,7 +92,7 @@ std::optional<TcpSegment> Connection::retransmission(Instant now) {
   if (fin_sent_ && data_front() + static_cast<SeqLen>(data.size()) == fin_seq_) {
     flags |= TcpFlags::kFin;
   }
-  if (!data.empty()) flags |= TcpFlags::kPsh;
+  if (!data.empty() && data.size() == sndbuf_.size()) flags |= TcpFlags::kPsh;  // end of queue
   note_ack_sent();
   trace(TraceKind::kRetransmit, fin_sent_ && data.empty() ? "RTO: FIN" : "RTO: data",
         "RFC 6298 §5 (5.4)", now);

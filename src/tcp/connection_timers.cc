@@ -35,7 +35,7 @@ void Connection::on_close_timeout(Instant now) {
   close_deadline_ = kNever;
   if (state_ == State::kTimeWait) {
     trace(TraceKind::kTimerFired, "2MSL timeout", "RFC 9293 §3.10.8 TIME-WAIT TIMEOUT", now);
-    release_buffers();
+    release_buffers(/*keep_received=*/true);
     set_state(State::kClosed, "2MSL timeout", "RFC 9293 §3.10.8 TIME-WAIT TIMEOUT", now);
   } else if (state_ == State::kFinWait2) {
     // Linux tcp_fin_timeout: an orphaned FIN-WAIT-2 does not wait forever.
@@ -85,6 +85,8 @@ void Connection::on_retransmit_timeout(Instant now) {
         return;
       }
       rtx_pending_ = true;
+      in_recovery_ = true;  // later segments follow as ACKs arrive (go-back-N)
+      recover_ = snd.nxt;
       break;
     default:
       return;

@@ -322,7 +322,9 @@ void Connection::acknowledge(SeqNum ack, Instant now) {
   snd.una = ack;
   // RFC 6298 (5.2)/(5.3): stop or restart the timer; new data acked ends backoff.
   retransmits_ = backoff_ = 0;
-  rtx_pending_ = false;
+  // After an RTO every ACK below the recovery point releases the next segment.
+  rtx_pending_ = in_recovery_ && seq_lt(snd.una, recover_);
+  in_recovery_ = rtx_pending_;
   if (snd.una == snd.nxt) {
     rtx_deadline_ = kNever;
   } else {
@@ -380,7 +382,7 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
       enter_time_wait(now);
       return true;
     case State::kLastAck:
-      release_buffers();
+      release_buffers(/*keep_received=*/true);
       set_state(State::kClosed, "rcv ACK of FIN", kRfc, now);
       return false;
     default:
