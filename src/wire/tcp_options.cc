@@ -51,7 +51,7 @@ std::expected<TcpOptions, WireError> TcpOptions::parse(Bytes raw) {
     i += len;
   }
   TcpOptions out;
-  std::memcpy(out.bytes_.data(), raw.data(), raw.size());
+  std::ranges::copy(raw, out.bytes_.begin());  // not memcpy: raw.data() may be null
   out.size_ = static_cast<std::uint8_t>(raw.size());
   return out;
 }
@@ -131,7 +131,7 @@ TcpOptions& TcpOptions::raw(std::uint8_t kind, Bytes data) {
   }
   store_u8(b, 0, kind);
   store_u8(b, 1, static_cast<std::uint8_t>(data.size() + 2));
-  std::memcpy(b.data() + 2, data.data(), data.size());
+  std::ranges::copy(data, b.begin() + 2);  // not memcpy: data.data() may be null
   append(std::span(b).first(data.size() + 2));
   return *this;
 }

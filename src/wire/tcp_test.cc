@@ -79,8 +79,8 @@ TEST(TcpView, RejectsShortSegments) {
 }
 
 TEST(TcpView, RejectsDataOffsetBelow5OrBeyondTheSegment) {
-  Buffer seg(Bytes(test::sample_syn()).subspan(20).begin(),
-             Bytes(test::sample_syn()).subspan(20).end());
+  const Buffer packet = test::sample_syn();
+  Buffer seg(packet.begin() + 20, packet.end());
   for (int doff = 0; doff < 5; ++doff) {
     seg[12] = static_cast<std::byte>(doff << 4);
     EXPECT_EQ(TcpView::parse(seg).error(), WireError::kTcpBadDataOffset) << doff;
