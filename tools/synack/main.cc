@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   synack::cli::add_demo_command(app);
   synack::cli::add_states_command(app);
   synack::cli::add_drill_command(app);
+  synack::cli::add_draw_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -1,0 +1,35 @@
+#include "viz/render.hpp"
+
+#include "viz/run_json.hpp"
+
+namespace synack::viz {
+
+std::optional<Format> format_from_string(std::string_view name) {
+  if (name == "text") return Format::kText;
+  if (name == "mermaid") return Format::kMermaid;
+  if (name == "svg") return Format::kSvg;
+  if (name == "html") return Format::kHtml;
+  if (name == "json") return Format::kJson;
+  if (name == "dot") return Format::kDot;
+  return std::nullopt;
+}
+
+std::string render(Format f, const Run& run, const RenderOptions& opt) {
+  switch (f) {
+    case Format::kText:
+      return render_text(run, opt);
+    case Format::kMermaid:
+      return render_mermaid(run, opt);
+    case Format::kSvg:
+      return render_svg(run, opt);
+    case Format::kHtml:
+      return render_html(run, opt);
+    case Format::kJson:
+      return run_to_json(run);
+    case Format::kDot:
+      return render_dot(run, opt);
+  }
+  return {};
+}
+
+}  // namespace synack::viz

@@ -1,0 +1,43 @@
+// Renderers: one function per output format, each drawing a whole Run.
+//
+//   text     terminal ladder (Unicode or ASCII, optional ANSI colour)
+//   mermaid  Mermaid sequenceDiagram
+//   svg      standalone SVG, sloped arrows from send to arrival time
+//   html     one self-contained interactive page (inline SVG + CSS + JS)
+//   json     the Run itself (run_json.hpp)
+//   dot      the RFC 9293 state diagram with the edges this run took in red
+//
+// All are pure functions of (Run, RenderOptions): no terminal queries, no
+// clock, so golden tests are stable. The CLI decides width and colour.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "viz/run.hpp"
+
+namespace synack::viz {
+
+struct RenderOptions {
+  int width = 100;     ///< text: total columns (clamped to ≥ 60)
+  bool color = false;  ///< text: ANSI colours (the CLI enables it only on a TTY without NO_COLOR)
+  bool ascii = false;  ///< text: ASCII only (no box-drawing, no arrows, § → S)
+  bool absolute = false;  ///< raw sequence numbers instead of relative to each ISN
+  bool explain = false;   ///< annotate each state change with its cause and RFC reference
+};
+
+enum class Format : std::uint8_t { kText, kMermaid, kSvg, kHtml, kJson, kDot };
+
+/// "text" → kText ...; nullopt for an unknown name.
+[[nodiscard]] std::optional<Format> format_from_string(std::string_view name);
+
+[[nodiscard]] std::string render_text(const Run& run, const RenderOptions& opt);
+[[nodiscard]] std::string render_mermaid(const Run& run, const RenderOptions& opt);
+[[nodiscard]] std::string render_svg(const Run& run, const RenderOptions& opt);
+[[nodiscard]] std::string render_html(const Run& run, const RenderOptions& opt);
+[[nodiscard]] std::string render_dot(const Run& run, const RenderOptions& opt);
+/// Any format (json: run_to_json).
+[[nodiscard]] std::string render(Format f, const Run& run, const RenderOptions& opt);
+
+}  // namespace synack::viz
