@@ -273,6 +273,13 @@ TEST(Executor, SkipsWithReasons) {
   EXPECT_EQ(r.line, 2);
   ASSERT_EQ(fake.knobs.size(), 2u);
   EXPECT_EQ(fake.knobs[0], std::make_pair(Knob::kRfc1323, std::int64_t{1}));
+  fake.unsupported_options.insert(SockOpt::kNoOpt);
+  const auto noopt = run(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 setsockopt(3, IPPROTO_TCP, TCP_NOOPT, [1], "
+      "4) = 0\n",
+      fake);
+  EXPECT_EQ(noopt.outcome, Outcome::kSkip);
+  EXPECT_EQ(noopt.message, "target does not support socket option TCP_NOOPT");
 }
 
 TEST(Executor, SockstatAndTcpdrop) {

@@ -33,6 +33,7 @@ class FakeTarget : public Target {
   std::optional<int> connection_count;             ///< count_connections' answer
   std::optional<TcpInfo> info;                     ///< tcp_info's answer
   std::map<SockOpt, std::int64_t> sockopt_values;  ///< getsockopt's answers (default 0)
+  std::set<SockOpt> unsupported_options;           ///< supports() is false for these
 
   /// Emits `packet` at virtual time `at` (now if `at` has passed).
   void send_at(Instant at, std::vector<std::byte> packet);
@@ -76,6 +77,9 @@ class FakeTarget : public Target {
   SysResult getsockopt(int fd, SockOpt opt, std::int64_t* value) override;
   SysResult setsockopt(int fd, SockOpt, std::int64_t value) override {
     return call("setsockopt", fd, value);
+  }
+  [[nodiscard]] bool supports(SockOpt opt) const override {
+    return !unsupported_options.contains(opt);
   }
   bool set_knob(Knob knob, std::int64_t value) override;
   [[nodiscard]] std::optional<int> count_connections(std::optional<std::uint16_t>,

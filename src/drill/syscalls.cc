@@ -75,7 +75,11 @@ std::int64_t Run::eval(const Event& ev, const Expr& e) const {
 
 SysResult Run::issue_sockopt(const Event& ev, const SyscallEvent& call, bool set) {
   const int fd = live_fd(ev, arg(*this, ev, 0));
-  const SockOpt opt = *sockopt_for(arg(*this, ev, 2).text);
+  const std::string& opt_name = arg(*this, ev, 2).text;
+  const SockOpt opt = *sockopt_for(opt_name);
+  if (!target_.supports(opt)) {
+    skip(ev.line, fmt::format("target does not support socket option {}", opt_name));
+  }
   const Expr& value = arg(*this, ev, 3);
   if (set) {
     std::int64_t v = 0;

@@ -166,6 +166,12 @@ class Target {
   /// ret = 0 and `*value` set, or −1 with ENOPROTOOPT when unsupported.
   virtual SysResult getsockopt(int fd, SockOpt opt, std::int64_t* value) = 0;
   virtual SysResult setsockopt(int fd, SockOpt opt, std::int64_t value) = 0;
+  /// false = the stack has no such option: a script using it is SKIPPED
+  /// (rather than failing on ENOPROTOOPT).
+  [[nodiscard]] virtual bool supports(SockOpt opt) const {
+    (void)opt;
+    return true;
+  }
 
   // --- administration ------------------------------------------------------
   /// Applies one `sysctl -w`. false = the stack has no such setting (the
