@@ -13,6 +13,8 @@
 #include <cstring>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "tun/netns.hpp"
 
 namespace synack {
@@ -118,7 +120,21 @@ std::expected<void, TunError> set_nonblocking(int fd) {
   return {};
 }
 
+std::string human_bytes(std::uint64_t n) {
+  if (n < 1024) return fmt::format("{} B", n);
+  if (n < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(n) / 1024);
+  return fmt::format("{:.1f} MiB", static_cast<double>(n) / (1024 * 1024));
+}
+
 }  // namespace
+
+std::string to_string(const TunStats& s) {
+  const std::uint64_t dropped = s.tx_dropped_too_long + s.tx_dropped_queue_full + s.tx_errors;
+  return fmt::format(
+      "rx {} pkt {}, tx {} pkt {}, queued {}, dropped {} (too long {}, queue full {}, errors {})",
+      s.rx_packets, human_bytes(s.rx_bytes), s.tx_packets, human_bytes(s.tx_bytes), s.tx_queued,
+      dropped, s.tx_dropped_too_long, s.tx_dropped_queue_full, s.tx_errors);
+}
 
 std::expected<TunDevice, TunError> TunDevice::open(const TunConfig& config) {
   if (auto v = validate(config); !v) return std::unexpected(v.error());

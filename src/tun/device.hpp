@@ -67,6 +67,10 @@ struct TunStats {
   std::uint64_t tx_errors = 0;              ///< write() failures other than EAGAIN (packet dropped)
 };
 
+/// One line for status output, e.g. "rx 12 pkt 3.4 KiB, tx 10 pkt 2.1 KiB,
+/// queued 0, dropped 0 (too long 0, queue full 0, errors 0)".
+[[nodiscard]] std::string to_string(const TunStats& s);
+
 /// Which way a packet crossed the device (for capture hooks).
 enum class PacketDirection : std::uint8_t {
   kFromKernel,  ///< read from the device (kernel → synack)

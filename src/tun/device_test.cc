@@ -136,6 +136,18 @@ TEST(TunDevice, MissingNamespaceIsNamed) {
             "create it with `ip netns add synack-no-such-namespace`");
 }
 
+TEST(TunStats, OneLineSummary) {
+  TunStats s;
+  s.rx_packets = 12;
+  s.rx_bytes = 3500;
+  s.tx_packets = 10;
+  s.tx_bytes = 900;
+  s.tx_dropped_queue_full = 2;
+  EXPECT_EQ(to_string(s),
+            "rx 12 pkt 3.4 KiB, tx 10 pkt 900 B, queued 0, dropped 2 (too long 0, queue full 2, "
+            "errors 0)");
+}
+
 TEST(TunDevice, MovedFromDeviceOwnsNothing) {
   auto [dev, peer] = make_pair_device();
   const int fd = dev.fd();

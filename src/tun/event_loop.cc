@@ -101,6 +101,7 @@ EventLoop::EventLoop(EventLoop&& other) noexcept
       stop_requested_(other.stop_requested_),
       last_signal_(other.last_signal_),
       last_error_(other.last_error_),
+      device_lost_(other.device_lost_),
       wakeups_(other.wakeups_) {}
 
 EventLoop::~EventLoop() {
@@ -198,8 +199,17 @@ void EventLoop::dispatch_fd(int fd, std::uint32_t events, Instant now) {
     Watch* w = watches_[i].get();
     if (w->fd != fd) continue;
     if (w->device != nullptr) {
+      std::size_t read = 0;
       if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) {
-        w->device->read_batch([&](Bytes packet) { w->on_packet(packet, now); });
+        read = w->device->read_batch([&](Bytes packet) { w->on_packet(packet, now); });
+      }
+      if ((events & (EPOLLERR | EPOLLHUP)) != 0 && read == 0) {
+        // The device is gone (its namespace was deleted, the peer closed):
+        // level-triggered HUP would wake us forever, so stop watching it.
+        remove_fd(fd);
+        last_error_ = ENODEV;
+        device_lost_ = true;
+        return;
       }
       if ((events & EPOLLOUT) != 0 && w->fd >= 0) w->device->flush();
     } else if (w->handler) {
@@ -279,7 +289,7 @@ bool EventLoop::run_once(Duration max_wait) {
 
 RunResult EventLoop::run() {
   while (!stop_requested_) {
-    if (!run_once(seconds(60))) return RunResult::kError;
+    if (!run_once(seconds(60)) || device_lost_) return RunResult::kError;
   }
   return RunResult::kStopped;
 }
@@ -291,7 +301,7 @@ RunResult EventLoop::run_until(const std::function<bool()>& done, Duration max) 
     if (stop_requested_) return RunResult::kStopped;
     const Instant t = now();
     if (t >= end) return RunResult::kTimedOut;
-    if (!run_once(end - t)) return RunResult::kError;
+    if (!run_once(end - t) || device_lost_) return RunResult::kError;
   }
 }
 

@@ -37,11 +37,13 @@ enum class RunResult : std::uint8_t {
   kDone,      ///< run_until's predicate became true
   kTimedOut,  ///< run_until's max duration passed first
   kStopped,   ///< stop() was called or a caught signal arrived
-  kError,     ///< epoll_wait failed (other than EINTR); see last_error()
+  kError,     ///< epoll_wait failed (other than EINTR), or a device hung up
+              ///< (last_error() == ENODEV; it is no longer watched)
 };
 
 /// Single-threaded reactor. Registered devices must outlive the loop (or be
-/// removed first). Handlers may add/remove fds and timers and call stop().
+/// removed first with remove_fd(device.fd())). Handlers may add/remove fds and timers and call
+/// stop().
 class EventLoop {
  public:
   /// A packet read from a device, valid during the call; `now` is the wake-up time.
@@ -158,6 +160,7 @@ class EventLoop {
   bool stop_requested_ = false;
   int last_signal_ = 0;
   int last_error_ = 0;
+  bool device_lost_ = false;  // a device reported HUP/ERR with nothing to read
   std::uint64_t wakeups_ = 0;
 };
 

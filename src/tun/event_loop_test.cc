@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <cerrno>
 
 #include <string>
 #include <vector>
@@ -180,6 +181,19 @@ TEST(EventLoop, QueuedWritesAreFlushedWhenTheDeviceBecomesWritable) {
   EXPECT_EQ(dev->pending(), 0u);
   EXPECT_EQ(dev->stats().tx_packets, static_cast<std::uint64_t>(accepted));
   ::close(fds[1]);
+}
+
+TEST(EventLoop, HungUpDeviceEndsTheRunInsteadOfSpinning) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_SEQPACKET, 0, fds), 0);
+  auto dev = TunDevice::adopt(fds[0], TunConfig{});
+  ASSERT_TRUE(dev.has_value());
+  EventLoop loop = make_loop();
+  ASSERT_TRUE(loop.add_device(*dev, [](Bytes, Instant) {}).has_value());
+  ::close(fds[1]);  // EPOLLHUP from now on
+  EXPECT_EQ(loop.run_until([] { return false; }, seconds(2)), RunResult::kError);
+  EXPECT_EQ(loop.last_error(), ENODEV);
+  EXPECT_LE(loop.wakeups(), 2u);
 }
 
 TEST(EventLoop, AfterDispatchRunsOncePerWakeup) {

@@ -21,6 +21,7 @@
 #include "tun/capture.hpp"
 #include "tun/device.hpp"
 #include "tun/event_loop.hpp"
+#include "tun/impair_stage.hpp"
 #include "wire/ipv4.hpp"
 
 namespace synack::interop {
@@ -227,6 +228,58 @@ TEST_F(TunInterop, CaptureRecordsBothDirections) {
   // SHB + IDB + 2 EPBs of an 84-byte ping each: comfortably over 200 bytes.
   EXPECT_GT(std::filesystem::file_size(path), 200u);
   std::filesystem::remove(path);
+}
+
+// rtt min from ping's summary "rtt min/avg/max/mdev = 50.1/50.3/50.6/0.2 ms", or -1.
+double ping_rtt_min_ms(const std::string& out) {
+  const auto at = out.find(" = ");
+  if (out.find("rtt min") == std::string::npos || at == std::string::npos) return -1;
+  return std::stod(out.substr(at + 3));
+}
+
+// The whole real-time path: kernel → device → inbound stage (30 ms) → echo
+// responder → outbound stage (20 ms) → device → kernel. The held packets are
+// released by the event loop's timerfd, so every RTT is at least 50 ms.
+TEST_F(TunInterop, ImpairmentStagesDelayRealPackets) {
+  ImpairmentConfig in_cfg;
+  in_cfg.delay = milliseconds(30);
+  ImpairmentConfig out_cfg;
+  out_cfg.delay = milliseconds(20);
+  const std::uint64_t seed = 1;
+  std::printf("seed = %llu\n", static_cast<unsigned long long>(seed));
+  ImpairStage<> outbound(Impairment(out_cfg, derive_seed(seed, 1)),
+                         [&](Bytes p, Instant) { dev_->send(p); });
+  ImpairStage<> inbound(Impairment(in_cfg, derive_seed(seed, 0)), [&](Bytes p, Instant now) {
+    if (auto req = as_echo_request(p)) outbound.push(echo_reply(*req), now);
+  });
+  ASSERT_TRUE(loop_->add_device(*dev_, [&](Bytes p, Instant now) { inbound.push(p, now); }));
+  loop_->add_timer([&] { return inbound.next_deadline(); }, [&](Instant t) { inbound.release(t); });
+  loop_->add_timer([&] { return outbound.next_deadline(); },
+                   [&](Instant t) { outbound.release(t); });
+  auto ping = ns_->spawn({"ping", "-c3", "-i0.2", "-W2", "10.77.0.2"});
+  ASSERT_TRUE(ping.has_value()) << ping.error();
+  const ProcessResult r = run_while(*ping);
+  ASSERT_TRUE(r.ok()) << r.describe();
+  EXPECT_NE(r.out.find("3 received"), std::string::npos) << r.out;
+  EXPECT_GE(ping_rtt_min_ms(r.out), 50.0) << r.out;
+  EXPECT_EQ(inbound.stats().delayed, 3u);
+  EXPECT_EQ(outbound.stats().delayed, 3u);
+  EXPECT_EQ(outbound.stats().delivered, 3u);
+}
+
+TEST_F(TunInterop, TotalLossStageMakesPingFail) {
+  ImpairmentConfig cfg;
+  cfg.loss = 1.0;
+  ImpairStage<> outbound(Impairment(cfg, 7), [&](Bytes p, Instant) { dev_->send(p); });
+  ASSERT_TRUE(loop_->add_device(*dev_, [&](Bytes p, Instant now) {
+    if (auto req = as_echo_request(p)) outbound.push(echo_reply(*req), now);
+  }));
+  auto ping = ns_->spawn({"ping", "-c2", "-i0.2", "-W0.3", "10.77.0.2"});
+  ASSERT_TRUE(ping.has_value()) << ping.error();
+  const ProcessResult r = run_while(*ping);
+  EXPECT_EQ(r.exit_code, 1) << r.describe();
+  EXPECT_EQ(outbound.stats().dropped_random, 2u);
+  EXPECT_EQ(dev_->stats().tx_packets, 0u);
 }
 
 // Without CAP_NET_ADMIN (root's uid kept, capabilities dropped) the error is
