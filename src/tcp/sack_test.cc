@@ -1,7 +1,9 @@
 #include "tcp/sack.hpp"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -124,6 +126,54 @@ TEST(SackGenerator, IntervalsMissedByOnSegmentStillGetReported) {
   EXPECT_EQ(out.blocks[0], (ByteRange{30, 40}));
   EXPECT_EQ(out.blocks[1], (ByteRange{10, 20}));
   EXPECT_FALSE(out.dsack);
+}
+
+// Whatever arrives, the blocks are valid: a D-SACK block only first, every
+// other block a distinct held interval beyond rcv.nxt, the interval of the
+// segment just received first among them, never more than asked for.
+RC_GTEST_PROP(SackGeneratorProp, BlocksAreDistinctHeldIntervalsInRecencyOrder, ()) {
+  const auto max_blocks = *rc::gen::inRange<std::size_t>(1, 5);
+  ByteRing ring(4096);
+  Reassembler reasm(ReassemblyConfig{.max_intervals = 8});
+  SackGenerator sack;
+  const std::string payload(64, 'p');
+  const auto steps = *rc::gen::inRange(1, 80);
+  ByteRange pending_dup;  // the D-SACK range not yet sent
+  for (int i = 0; i < steps; ++i) {
+    const auto off = *rc::gen::inRange<std::uint64_t>(0, 2000);
+    const auto len = *rc::gen::inRange<std::size_t>(1, 64);
+    const auto res = reasm.insert(off, as_bytes(payload).first(len), 2048, ring);
+    sack.on_segment(res, reasm.intervals());
+    if (!res.duplicate.empty()) pending_dup = res.duplicate;
+    const SackRanges r = sack.build(reasm.intervals(), ring.tail(), max_blocks);
+    RC_ASSERT(r.count <= max_blocks);
+    RC_ASSERT(r.dsack == !pending_dup.empty());
+    std::size_t first = 0;
+    if (r.dsack) {
+      RC_ASSERT(r.blocks[0] == pending_dup);
+      first = 1;
+    }
+    for (std::size_t k = first; k < r.count; ++k) {
+      const ByteRange b = r.blocks[k];
+      RC_ASSERT(b.begin > ring.tail());
+      RC_ASSERT(std::find(reasm.intervals().begin(), reasm.intervals().end(), b) !=
+                reasm.intervals().end());
+      for (std::size_t j = first; j < k; ++j) RC_ASSERT(!(r.blocks[j] == b));
+    }
+    // As many blocks as fit, and the segment's interval among the first two.
+    RC_ASSERT(r.count - first == std::min(reasm.intervals().size(), max_blocks - first));
+    if (!res.segment.empty() && r.count > first) {
+      const bool dsack_outer = r.dsack && r.count > 1 && r.blocks[1].covers(pending_dup);
+      const std::size_t at = dsack_outer ? 1 : first;
+      RC_ASSERT(r.blocks[at].covers(res.segment) ||
+                (dsack_outer && (r.count <= 2 || r.blocks[2].covers(res.segment))));
+    }
+    if (*rc::gen::inRange(0, 3) == 0) {
+      sack.ack_sent();
+      pending_dup = {};
+    }
+    ring.consume_to(ring.tail());
+  }
 }
 
 }  // namespace
