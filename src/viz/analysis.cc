@@ -60,6 +60,7 @@ namespace {
 // What has been seen so far in one direction (from → to).
 struct Direction {
   bool sent_any = false;
+  bool sent_syn_ack = false;
   SeqNum max_end;  // highest SEG.SEQ + SEG.LEN sent
   bool ack_valid = false;
   std::uint32_t last_ack = 0;
@@ -124,6 +125,9 @@ void tag_sequence(const Run& run, const PacketEvent& p, Direction& d, PacketInfo
   if (d.sent_any && !f.flags.rst()) {
     if (f.seg_len() <= 1 && !control && seq == d.max_end - 1) {
       info.tags.push_back(Tag::kKeepAlive);
+    } else if (f.flags.syn() && f.flags.ack() && !d.sent_syn_ack && seq == d.max_end - 1) {
+      // Simultaneous open (RFC 9293 Figure 8): the SYN,ACK repeats our SYN's
+      // sequence number with the ACK added; it is the next step, not a repeat.
     } else if (f.seg_len() > 0 && seq_lt(seq, d.max_end)) {
       info.tags.push_back(Tag::kRetransmission);
       auto acked = acked_before(run, p.from, p.to, p.sent);
@@ -134,6 +138,7 @@ void tag_sequence(const Run& run, const PacketEvent& p, Direction& d, PacketInfo
   }
   if (!f.flags.rst() && (!d.sent_any || seq_gt(end, d.max_end))) d.max_end = end;
   if (!f.flags.rst()) d.sent_any = true;
+  if (f.flags.syn() && f.flags.ack()) d.sent_syn_ack = true;
 }
 
 void tag_ack(const PacketEvent& p, Direction& d, PacketInfo& info) {

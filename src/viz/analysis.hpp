@@ -7,7 +7,8 @@
 // (adapted from Wireshark's tcp_analyze_sequence_number, per direction
 // from → to):
 //  - Retransmission: SEG.LEN > 0 and SEG.SEQ before the highest sequence
-//    number already sent in this direction (and not a keep-alive).
+//    number already sent in this direction (and not a keep-alive). The first
+//    SYN,ACK after a bare SYN of a simultaneous open is not a retransmission.
 //  - Spurious Retransmission: a retransmission whose bytes had already been
 //    acknowledged by an ACK that *arrived* at the sender before it was sent.
 //  - Dup ACK N#M: a pure ACK (no data, no SYN/FIN/RST) repeating the previous

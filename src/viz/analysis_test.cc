@@ -182,6 +182,19 @@ TEST(Analysis, WindowScaledOnlyWhenBothSidesOfferIt) {
   EXPECT_EQ(a.packets[3].window, 100u << 2);
 }
 
+TEST(Analysis, SimultaneousOpenSynAckIsNotARetransmission) {
+  Fixture x;
+  x.send(x.c, f(kSyn, 1000, 0));
+  x.send(x.s, f(kSyn, 5000, 0));
+  x.send(x.s, f(kSyn | kAck, 5000, 1001));  // first SYN,ACK: the next step
+  x.send(x.c, f(kSyn | kAck, 1000, 5001));
+  x.send(x.s, f(kSyn | kAck, 5000, 1001));  // the same SYN,ACK again: a retransmission
+  const Analysis a = x.analyze_all();
+  EXPECT_TRUE(tags(a, 2).empty());
+  EXPECT_TRUE(tags(a, 3).empty());
+  EXPECT_EQ(tags(a, 4), std::vector<std::string>{"[TCP Retransmission]"});
+}
+
 TEST(Analysis, TestRunsCarryTheExpectedTags) {
   const viz::Run r = testing::lost_third_ack();
   const Analysis a = analyze(r);

@@ -93,7 +93,7 @@ header p{margin:4px 0 0;color:#cfd8dc;font-size:13px}
 #controls button:hover{background:#e3f2fd}
 #pos{margin-left:8px;font-family:monospace}
 #now{margin-left:12px;color:#37474f}
-#main{display:flex;gap:14px;padding:14px 18px;align-items:flex-start}
+#main{display:flex;flex-wrap:wrap;gap:14px;padding:14px 18px;align-items:flex-start}
 #diagram{background:#fff;border:1px solid #cfd8dc;border-radius:6px;overflow:auto;flex:0 0 auto;max-width:100%}
 aside{flex:1 1 300px;min-width:280px;max-width:440px;display:flex;flex-direction:column;gap:12px}
 aside section{background:#fff;border:1px solid #cfd8dc;border-radius:6px;padding:8px 12px}
@@ -117,6 +117,9 @@ constexpr std::string_view kScript = R"(
   var data = JSON.parse(document.getElementById("run-data").textContent);
   var events = data.events;
   var step = events.length - 1;
+  // "#step=N" in the URL opens the page at the N-th event (1-based).
+  var m = /step=([0-9]+)/.exec(window.location.hash);
+  if (m) step = Math.max(0, Math.min(events.length - 1, parseInt(m[1], 10) - 1));
   function el(tag, text, cls) {
     var e = document.createElement(tag);
     if (text !== undefined) e.textContent = text;

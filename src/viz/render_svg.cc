@@ -118,7 +118,7 @@ class SvgLadder {
         rows_(assign_rows(run, timeline_)) {
     const std::size_t n = run.endpoints.size();
     for (std::size_t i = 0; i < n; ++i) x_.push_back(kLeft + static_cast<int>(i) * kLane);
-    width_ = x_.back() + kBoxW + 40;
+    width_ = x_.back() + kBoxW + (opt.explain ? 640 : 40);
     height_ = rows_.bottom + 30;
   }
 
@@ -160,7 +160,7 @@ class SvgLadder {
 .state rect{fill:#e8f5e9;stroke:#2e7d32;rx:4}
 .state text{fill:#1b5e20;font-weight:bold}
 .note{fill:#666666;font-style:italic;font-size:11px}
-.why{fill:#666666;font-size:10px}
+.why{fill:#555555;font-size:11px}
 .time{fill:#555555;font-size:11px}
 .hdr{font-weight:bold;font-size:14px}
 .addr{fill:#555555}
@@ -226,12 +226,11 @@ class SvgLadder {
         fmt::format("{} → {}: {}", to_string(s.from), to_string(s.to), explain_text(s));
     state_box(s.endpoint, y, to_string(s.to), why, i);
     if (opt_.explain) {
-      const bool left = s.endpoint == 0 && x_.size() > 1;
-      out_ += fmt::format(
-          "<text class=\"why\" data-i=\"{}\" x=\"{}\" y=\"{}\" "
-          "text-anchor=\"{}\">{}</text>\n",
-          i, left ? x_[s.endpoint] + 6 : x_[s.endpoint] - 6, y + 15, left ? "start" : "end",
-          xml_escape(explain_text(s)));
+      // Explanations go in a gutter right of the diagram, one line per change.
+      const int line = why_lines_[y]++;
+      out_ += fmt::format("<text class=\"why\" data-i=\"{}\" x=\"{}\" y=\"{}\">{}: {}</text>\n", i,
+                          x_.back() + kBoxW + 24, y + 4 + 13 * line,
+                          xml_escape(run_.endpoints[s.endpoint].name), xml_escape(why));
     }
   }
 
@@ -308,6 +307,7 @@ class SvgLadder {
   std::vector<TimelineEntry> timeline_;
   Rows rows_;
   std::vector<int> x_;
+  std::map<int, int> why_lines_;  // explanation lines already on each row
   int width_ = 0, height_ = 0;
   std::string out_;
 };

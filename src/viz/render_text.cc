@@ -221,10 +221,16 @@ class TextLadder {
     const bool right = xa < xb;
     const int a = std::min(xa, xb) + 1, b = std::max(xa, xb) - 1;  // interior, inclusive
     const int interior = b - a + 1;
-    const auto lines = wrap(packet_words(p, info), std::max(interior - 6, 8), opt_.ascii);
     const bool dropped = p.fate == Fate::kDropped;
+    // A dropped arrow stops short; keep room after its ✗ for the reason.
+    const int reason_w =
+        dropped && !p.reason.empty() ? std::min(text_width(T(p.reason)) + 2, interior / 3) : 0;
+    const auto lines =
+        wrap(packet_words(p, info), std::max(interior - 6 - reason_w, 8), opt_.ascii);
     int len = interior;
-    if (dropped) len = std::min(interior - 1, std::max(interior * 3 / 5, line_width(lines[0]) + 6));
+    if (dropped) {
+      len = std::min(interior - 1 - reason_w, std::max(interior * 3 / 5, line_width(lines[0]) + 6));
+    }
     const int s0 = right ? a : b - len + 1, s1 = s0 + len - 1;  // arrow span
     const Style st = segment_style(p.tcp.flags);
     for (int x = s0; x <= s1; ++x) c.paint(x, T("─"), st);

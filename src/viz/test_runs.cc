@@ -140,10 +140,67 @@ Run simultaneous_close() {
   return b.build();
 }
 
+Run simultaneous_open() {
+  auto p = make("Simultaneous open", "simultaneous-open", kClosed, kClosed);
+  auto& b = p.b;
+  b.description(
+      "Both sides connect() to each other at once: the SYNs cross, each side goes "
+      "SYN-SENT → SYN-RECEIVED, and the SYN-ACKs cross too (RFC 9293 Figure 8).");
+  b.note(at(0ms), p.c, "user: connect()");
+  b.state(at(0ms), p.c, kClosed, kSynSent, "active OPEN: snd SYN", "RFC 9293 §3.10.1");
+  b.send(at(0ms), p.c, p.s, syn_fields(kSyn, 100, 0), at(25ms));
+  b.note(at(10ms), p.s, "user: connect()");
+  b.state(at(10ms), p.s, kClosed, kSynSent, "active OPEN: snd SYN", "RFC 9293 §3.10.1");
+  b.send(at(10ms), p.s, p.c, syn_fields(kSyn, 300, 0), at(35ms));
+  b.state(at(25ms), p.s, kSynSent, kSynReceived, "rcv SYN without ACK: snd SYN,ACK",
+          "RFC 9293 §3.10.7.3 (SYN-SENT, fourth: SYN)");
+  b.send(at(25ms), p.s, p.c, syn_fields(kSyn | kAck, 300, 101), at(50ms));
+  b.state(at(35ms), p.c, kSynSent, kSynReceived, "rcv SYN without ACK: snd SYN,ACK",
+          "RFC 9293 §3.10.7.3 (SYN-SENT, fourth: SYN)");
+  b.send(at(35ms), p.c, p.s, syn_fields(kSyn | kAck, 100, 301), at(60ms));
+  b.state(at(50ms), p.c, kSynReceived, kEstablished, "rcv ACK of our SYN",
+          "RFC 9293 §3.10.7.4 (fifth: ACK)");
+  b.state(at(60ms), p.s, kSynReceived, kEstablished, "rcv ACK of our SYN",
+          "RFC 9293 §3.10.7.4 (fifth: ACK)");
+  return b.build();
+}
+
+Run lost_syn_refused() {
+  RunBuilder b("Lost SYN, backoff, then RST", "lost-syn-refused");
+  b.generator("synack viz tests (hand-made)");
+  b.description(
+      "The first two SYNs are lost; the client backs off 1 s, then 2 s. The third "
+      "reaches a host with no listener on port 81, which answers RST,ACK.");
+  auto c = b.endpoint("client", "10.0.0.1", 40000, 100, kClosed);
+  auto s = b.endpoint("server", "10.0.0.2", 81);  // no connection: no state, no ISN
+  b.note(at(0ms), c, "user: connect()");
+  b.state(at(0ms), c, kClosed, kSynSent, "active OPEN: snd SYN", "RFC 9293 §3.10.1");
+  b.drop(at(0ms), c, s, syn_fields(kSyn, 100, 0), "scripted drop");
+  b.note(at(1000ms), c, "timer: RTO 1 s, backoff to 2 s");
+  b.drop(at(1000ms), c, s, syn_fields(kSyn, 100, 0), "random loss");
+  b.note(at(3000ms), c, "timer: RTO 2 s, backoff to 4 s");
+  b.send(at(3000ms), c, s, syn_fields(kSyn, 100, 0), at(3025ms));
+  b.note(at(3025ms), s, "RST sent: no such connection (RFC 9293 §3.10.7.1)");
+  b.send(at(3025ms), s, c,
+         TcpFields{.flags = {TcpFlags::kRst | kAck},
+                   .seq = 0,
+                   .ack = 101,
+                   .len = 0,
+                   .window = 0,
+                   .options = {},
+                   .options_text = {}},
+         at(3050ms));
+  b.state(at(3050ms), c, kSynSent, kClosed, "rcv RST,ACK: connection refused",
+          "RFC 9293 §3.10.7.3 (SYN-SENT, second: RST)");
+  return b.build();
+}
+
 std::vector<NamedRun> all_runs() {
   return {{"handshake-data-close", handshake_data_close()},
           {"lost-third-ack", lost_third_ack()},
-          {"simultaneous-close", simultaneous_close()}};
+          {"simultaneous-close", simultaneous_close()},
+          {"simultaneous-open", simultaneous_open()},
+          {"lost-syn-refused", lost_syn_refused()}};
 }
 
 }  // namespace synack::viz::testing

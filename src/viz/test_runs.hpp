@@ -17,6 +17,12 @@ namespace synack::viz::testing {
 /// Both sides close at once; the FINs cross; both go through CLOSING.
 [[nodiscard]] Run simultaneous_close();
 
+/// Both sides connect at once; SYNs and SYN-ACKs cross (RFC 9293 Figure 8).
+[[nodiscard]] Run simultaneous_open();
+/// Two SYNs lost (RTO backoff 1 s, 2 s), the third answered by RST,ACK from a
+/// closed port; the server endpoint has no state and no ISN.
+[[nodiscard]] Run lost_syn_refused();
+
 struct NamedRun {
   std::string name;
   Run run;
