@@ -1,0 +1,43 @@
+// The stack adapter against the real stack (built with SYNACK_DRILL_STACK=ON):
+// corpus scripts the stack is known to pass, run through make_stack_target().
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "drill/executor.hpp"
+#include "drill/stack_target.hpp"
+
+namespace synack::drill {
+namespace {
+
+const std::filesystem::path kCorpus = "../shared/conformance/freebsd";
+
+class StackTargetTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(StackTargetTest, Passes) {
+  if (!std::filesystem::is_directory(kCorpus)) GTEST_SKIP() << "corpus not found at " << kCorpus;
+  auto target = make_stack_target();
+  ASSERT_NE(target, nullptr);
+  const auto r = run_file(kCorpus / GetParam(), *target);
+  EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Corpus, StackTargetTest,
+    ::testing::Values("snd-syn/snd-syn-with-default-options-ipv4.pkt",
+                      "snd-syn/snd-syn-mss-inherited-from-mtu-9000-ipv4.pkt",
+                      "snippets/syn-rcvd-via-listen-ipv4.pkt", "snippets/listen-ipv4.pkt",
+                      "snippets/closed-initially-ipv4.pkt",
+                      "state-event-engine/rcv-ack-listen/rcv-ack-without-data-listen-ipv4.pkt",
+                      "state-event-engine/rcv-rst-syn-sent/rcv-rst-with-data-syn-sent-ipv4.pkt"));
+
+TEST(StackTarget, Ipv6IsSkipped) {
+  if (!std::filesystem::is_directory(kCorpus)) GTEST_SKIP() << "corpus not found at " << kCorpus;
+  auto target = make_stack_target();
+  const auto r = run_file(kCorpus / "snippets/listen-ipv6.pkt", *target);
+  EXPECT_EQ(r.outcome, Outcome::kSkip);
+  EXPECT_EQ(r.message, "ipv6");
+}
+
+}  // namespace
+}  // namespace synack::drill
