@@ -352,3 +352,66 @@ SYNACK_SCENARIO(Open, SynAckEchoesOnlyOfferedOptions) {
 
 }  // namespace
 }  // namespace synack::tcp::test
+
+namespace synack::tcp::test {
+namespace {
+
+std::vector<std::uint8_t> kinds(const TcpOptions& o) {
+  std::vector<std::uint8_t> k;
+  o.for_each([&](const TcpOptionItem& item) { k.push_back(item.kind); });
+  return k;
+}
+
+TcpSegment peer_syn(const Harness& h, TcpOptions opts) {
+  TcpSegment syn;
+  syn.src_port = h.tuple.remote.port;
+  syn.dst_port = h.tuple.local.port;
+  syn.seq = SeqNum(kPeerIss);
+  syn.flags.bits = SYN;
+  syn.window = 65535;
+  syn.options = opts;
+  return syn;
+}
+
+TEST(Options, LinuxAndFreeBsdSynLayouts) {
+  Config lx = Config::linux_defaults();
+  Harness a(lx);
+  ASSERT_TRUE(a.conn.open_active(a.tuple, SeqNum(kIss), a.now).has_value());
+  auto syn = a.drain();
+  ASSERT_EQ(syn.size(), 1u);
+  EXPECT_EQ(kinds(syn[0].options), (std::vector<std::uint8_t>{2, 4, 8, 1, 3}));
+  EXPECT_EQ(syn[0].options.summarize().window_scale, 7);
+  Config bsd = Config::freebsd_defaults();
+  Harness b(bsd);
+  ASSERT_TRUE(b.conn.open_active(b.tuple, SeqNum(kIss), b.now).has_value());
+  syn = b.drain();
+  ASSERT_EQ(syn.size(), 1u);
+  EXPECT_EQ(kinds(syn[0].options), (std::vector<std::uint8_t>{2, 1, 3, 4, 8}));
+  EXPECT_EQ(syn[0].options.summarize().window_scale, 6);
+  EXPECT_EQ(syn[0].window, 65535);
+}
+
+TEST(Options, FreeBsdSynAckEchoesMssSackOk) {
+  // conformance corpus: "> S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,eol,eol>"
+  Harness h(Config::freebsd_defaults());
+  h.conn = Connection::accept_syn(h.cfg, &h.sink, 1, h.tuple,
+                                  peer_syn(h, TcpOptions{}.mss(1460).sack_permitted()),
+                                  SeqNum(kIss), h.now);
+  auto tx = h.drain();
+  ASSERT_EQ(tx.size(), 1u);
+  EXPECT_EQ(kinds(tx[0].options), (std::vector<std::uint8_t>{2, 4}));
+  EXPECT_EQ(tx[0].options.padded_size(), 8u);  // two EOL bytes of padding
+  EXPECT_EQ(tx[0].window, 65535);
+  Harness h2(Config::freebsd_defaults());
+  h2.conn = Connection::accept_syn(
+      h2.cfg, &h2.sink, 1, h2.tuple,
+      peer_syn(h2, TcpOptions{}.mss(1460).nop().window_scale(3).timestamps(5, 0)), SeqNum(kIss),
+      h2.now);
+  tx = h2.drain();
+  ASSERT_EQ(tx.size(), 1u);
+  EXPECT_EQ(kinds(tx[0].options), (std::vector<std::uint8_t>{2, 1, 3, 1, 1, 8}));
+  EXPECT_EQ(tx[0].options.summarize().timestamps->ecr, 5u);
+}
+
+}  // namespace
+}  // namespace synack::tcp::test

@@ -29,9 +29,17 @@ TcpOptions Connection::syn_options(bool syn_ack, Instant now) const {
   TcpOptions o;
   o.mss(cfg_.mss);
   if (cfg_.option_layout == OptionLayout::kFreeBsd) {
+    // FreeBSD tcp_addoptions: NOP-pad sackOK to an even offset and TS to 2 mod 4;
+    // the header padding after the last option is EOL.
     if (ws) o.nop().window_scale(shift);
-    if (sack) o.sack_permitted();
-    if (ts) o.timestamps(ts_clock(now), ecr);
+    if (sack) {
+      while (o.size() % 2 != 0) o.nop();
+      o.sack_permitted();
+    }
+    if (ts) {
+      while (o.size() % 4 != 2) o.nop();
+      o.timestamps(ts_clock(now), ecr);
+    }
     return o;
   }
   if (ts) {
