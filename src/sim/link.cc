@@ -66,7 +66,11 @@ void Link::report(PacketEvent e) const {
 }
 
 void Link::drop(Bytes packet, std::uint64_t packet_id, DropReason reason) {
+  // Every reason a link can produce has its counter (no default: -Wswitch).
   switch (reason) {
+    case DropReason::kLinkDown:
+      ++counters_.dropped_down;
+      break;
     case DropReason::kMtu:
       ++counters_.dropped_mtu;
       break;
@@ -82,8 +86,10 @@ void Link::drop(Bytes packet, std::uint64_t packet_id, DropReason reason) {
     case DropReason::kBurstLoss:
       ++counters_.dropped_burst;
       break;
-    default:
-      break;
+    case DropReason::kNone:
+    case DropReason::kNoRoute:
+    case DropReason::kMalformed:
+      break;  // not link drops
   }
   const Instant now = loop_.now();
   report({.kind = PacketEventKind::kDropped,
@@ -148,14 +154,29 @@ void Link::transmit(Bytes packet, std::uint64_t packet_id) {
           .sent_at = now,
           .packet_id = packet_id,
           .bytes = packet});
+  if (!up_) return drop(packet, packet_id, DropReason::kLinkDown);
   if (packet.size() > config_.mtu) return drop(packet, packet_id, DropReason::kMtu);
   const FaultOutcome fault = faults_.apply(packet);
   if (fault.drop) return drop(packet, packet_id, DropReason::kScripted);
-  for (std::size_t k = 0; k < fault.redeliver.size(); ++k) {
+  hold_copies(packet, packet_id, fault.redeliver);
+  if (config_.bandwidth_bps != 0 && backlog(now) + packet.size() > config_.queue_limit) {
+    return drop(packet, packet_id, DropReason::kQueueOverflow);
+  }
+  const Instant tx_end = enqueue(packet.size());
+  const PacketFate fate = impairment_.decide(packet.size());
+  if (fate.dropped()) return drop(packet, packet_id, reason_of(fate.drop));
+  for (std::uint8_t c = 0; c < fate.copies; ++c) {
+    send_copy(packet, packet_id, c, fate.copy[c], tx_end, fault.delay);
+  }
+}
+
+void Link::hold_copies(Bytes packet, std::uint64_t packet_id, std::span<const Instant> times) {
+  const Instant now = loop_.now();
+  for (std::size_t k = 0; k < times.size(); ++k) {
     ++counters_.held;
     const auto copy = static_cast<std::uint8_t>(2 + k);
     const std::uint32_t slot = take_slot(packet, packet_id, copy);
-    const Instant when = std::max(fault.redeliver[k], now);
+    const Instant when = std::max(times[k], now);
     report({.kind = PacketEventKind::kHeld,
             .time = now,
             .sent_at = now,
@@ -165,57 +186,48 @@ void Link::transmit(Bytes packet, std::uint64_t packet_id) {
             .bytes = packet});
     schedule_delivery(slot, when);
   }
-  if (config_.bandwidth_bps != 0 && backlog(now) + packet.size() > config_.queue_limit) {
-    return drop(packet, packet_id, DropReason::kQueueOverflow);
+}
+
+void Link::send_copy(Bytes packet, std::uint64_t packet_id, std::uint8_t c, const CopyFate& cf,
+                     Instant tx_end, Duration scripted_delay) {
+  const Instant now = loop_.now();
+  const std::uint32_t slot = take_slot(packet, packet_id, c);
+  Instant arrival = tx_end + config_.delay + cf.extra_delay + scripted_delay;
+  if (!cf.reordered && scripted_delay == Duration{}) {
+    arrival = std::max(arrival, last_fifo_arrival_);  // jitter keeps FIFO order
+    last_fifo_arrival_ = arrival;
   }
-  const Instant tx_end = enqueue(packet.size());
-  const PacketFate fate = impairment_.decide(packet.size());
-  if (fate.dropped()) return drop(packet, packet_id, reason_of(fate.drop));
-  for (std::uint8_t c = 0; c < fate.copies; ++c) {
-    const CopyFate& cf = fate.copy[c];
-    const std::uint32_t slot = take_slot(packet, packet_id, c);
-    Instant arrival = tx_end + config_.delay + cf.extra_delay + fault.delay;
-    if (!cf.reordered && fault.delay == Duration{}) {
-      arrival = std::max(arrival, last_fifo_arrival_);
-      last_fifo_arrival_ = arrival;
-    }
-    counters_.reordered += cf.reordered;
-    if (c == 1) {
-      ++counters_.duplicated;
-      report({.kind = PacketEventKind::kDuplicated,
-              .time = now,
-              .sent_at = now,
-              .arrival = arrival,
-              .packet_id = packet_id,
-              .copy = c,
-              .bytes = packet});
-    }
-    if (fault.delay != Duration{} && c == 0) {
-      ++counters_.delayed_scripted;
-      report({.kind = PacketEventKind::kDelayed,
-              .time = now,
-              .sent_at = now,
-              .arrival = arrival,
-              .packet_id = packet_id,
-              .copy = c,
-              .extra_delay = fault.delay,
-              .bytes = packet});
-    }
-    if (cf.corruption.active()) {
-      ++counters_.corrupted;
-      cf.corruption.apply(slots_[slot].bytes);
-      report({.kind = PacketEventKind::kCorrupted,
-              .time = now,
-              .sent_at = now,
-              .arrival = arrival,
-              .packet_id = packet_id,
-              .copy = c,
-              .corrupt_offset = cf.corruption.offset,
-              .corrupt_mask = cf.corruption.xor_mask,
-              .bytes = slots_[slot].bytes});
-    }
-    schedule_delivery(slot, arrival);
+  counters_.reordered += cf.reordered;
+  const PacketEvent base{.time = now,
+                         .sent_at = now,
+                         .arrival = arrival,
+                         .packet_id = packet_id,
+                         .copy = c,
+                         .bytes = packet};
+  if (c == 1) {
+    ++counters_.duplicated;
+    PacketEvent e = base;
+    e.kind = PacketEventKind::kDuplicated;
+    report(e);
   }
+  if (scripted_delay != Duration{} && c == 0) {
+    ++counters_.delayed_scripted;
+    PacketEvent e = base;
+    e.kind = PacketEventKind::kDelayed;
+    e.extra_delay = scripted_delay;
+    report(e);
+  }
+  if (cf.corruption.active()) {
+    ++counters_.corrupted;
+    cf.corruption.apply(slots_[slot].bytes);
+    PacketEvent e = base;
+    e.kind = PacketEventKind::kCorrupted;
+    e.corrupt_offset = cf.corruption.offset;
+    e.corrupt_mask = cf.corruption.xor_mask;
+    e.bytes = slots_[slot].bytes;
+    report(e);
+  }
+  schedule_delivery(slot, arrival);
 }
 
 }  // namespace synack::sim

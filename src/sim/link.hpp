@@ -4,6 +4,7 @@
 // computed arrival time.
 //
 // Per packet offered at time `now` (in this order):
+//   0. link down (set_up(false))           → dropped (kLinkDown)
 //   1. size > mtu                          → dropped (kMtu)
 //   2. scripted faults (faults.hpp)        → maybe dropped (kScripted), delayed, held
 //   3. queue: backlog + size > queue_limit → dropped (kQueueOverflow)
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -49,6 +51,7 @@ struct LinkCounters {
   std::uint64_t offered_bytes = 0;
   std::uint64_t delivered = 0;  ///< copies handed to the receiver (incl. dups, held)
   std::uint64_t delivered_bytes = 0;
+  std::uint64_t dropped_down = 0;  ///< offered while the link was down
   std::uint64_t dropped_mtu = 0;
   std::uint64_t dropped_scripted = 0;
   std::uint64_t dropped_queue = 0;
@@ -62,7 +65,8 @@ struct LinkCounters {
   std::size_t max_queue_bytes = 0;     ///< high-water mark of the backlog
 
   [[nodiscard]] std::uint64_t dropped() const {
-    return dropped_mtu + dropped_scripted + dropped_queue + dropped_random + dropped_burst;
+    return dropped_down + dropped_mtu + dropped_scripted + dropped_queue + dropped_random +
+           dropped_burst;
   }
 };
 
@@ -91,6 +95,10 @@ class Link {
   void add_fault(const Fault& f) { faults_.add(f); }
   /// Replaces the impairment settings mid-run (the random stream continues).
   void set_impairment(const ImpairmentConfig& c);
+  /// Takes the link down (every packet offered is dropped, kLinkDown) or
+  /// back up. Copies already in flight still arrive. Starts up.
+  void set_up(bool up) { up_ = up; }
+  [[nodiscard]] bool up() const { return up_; }
 
   [[nodiscard]] const LinkConfig& config() const { return config_; }
   [[nodiscard]] const LinkCounters& counters() const { return counters_; }
@@ -116,6 +124,9 @@ class Link {
   void schedule_delivery(std::uint32_t slot, Instant arrival);
   void deliver(std::uint32_t slot);
   Instant enqueue(std::size_t size);  // returns tx_end
+  void hold_copies(Bytes packet, std::uint64_t packet_id, std::span<const Instant> times);
+  void send_copy(Bytes packet, std::uint64_t packet_id, std::uint8_t copy, const CopyFate& cf,
+                 Instant tx_end, Duration scripted_delay);
 
   EventLoop& loop_;
   LinkConfig config_;
@@ -124,6 +135,7 @@ class Link {
   Impairment impairment_;
   FaultPlan faults_;
   LinkCounters counters_;
+  bool up_ = true;
   Instant busy_until_{};                               // end of the last serialisation
   Instant last_fifo_arrival_{};                        // FIFO clamp for in-order copies
   std::deque<std::pair<Instant, std::size_t>> queue_;  // (tx_end, size) not yet sent

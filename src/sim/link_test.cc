@@ -102,6 +102,21 @@ TEST(Link, MtuDrop) {
   EXPECT_EQ(h.count(PacketEventKind::kDropped, DropReason::kMtu), 1u);
 }
 
+TEST(Link, DownLinkDropsNewPacketsButDeliversThoseInFlight) {
+  Harness h({.delay = milliseconds(10)});
+  h.send_at(at_ms(0), tcp_packet(kA, kB, TcpFlags::kAck, 1));
+  h.loop.schedule(at_ms(5), [&] { h.link.set_up(false); });
+  h.send_at(at_ms(6), tcp_packet(kA, kB, TcpFlags::kAck, 2));
+  h.loop.schedule(at_ms(20), [&] { h.link.set_up(true); });
+  h.send_at(at_ms(21), tcp_packet(kA, kB, TcpFlags::kAck, 3));
+  h.loop.run_until_idle();
+  ASSERT_EQ(h.arrivals.size(), 2u);
+  EXPECT_EQ(h.arrivals[0].at, at_ms(10));
+  EXPECT_EQ(h.arrivals[1].seq(), 3u);
+  EXPECT_EQ(h.link.counters().dropped_down, 1u);
+  EXPECT_EQ(h.count(PacketEventKind::kDropped, DropReason::kLinkDown), 1u);
+}
+
 TEST(Link, ScriptedDropDelayAndHeldCopy) {
   Harness h({.delay = milliseconds(10)});
   h.link.add_fault(*parse_fault("drop:2"));

@@ -105,6 +105,7 @@ LinkCounters Network::totals() const {
     t.offered_bytes += c.offered_bytes;
     t.delivered += c.delivered;
     t.delivered_bytes += c.delivered_bytes;
+    t.dropped_down += c.dropped_down;
     t.dropped_mtu += c.dropped_mtu;
     t.dropped_scripted += c.dropped_scripted;
     t.dropped_queue += c.dropped_queue;

@@ -16,6 +16,8 @@ std::string_view to_string(DropReason r) {
       return "queue-overflow";
     case DropReason::kMtu:
       return "mtu";
+    case DropReason::kLinkDown:
+      return "link-down";
     case DropReason::kNoRoute:
       return "no-route";
     case DropReason::kMalformed:

@@ -28,6 +28,7 @@ enum class DropReason : std::uint8_t {
   kBurstLoss,      ///< impairment: Gilbert–Elliott loss
   kQueueOverflow,  ///< the link's drop-tail queue was full
   kMtu,            ///< larger than the link's MTU
+  kLinkDown,       ///< offered to a link that is down (Link::set_up(false))
   kNoRoute,        ///< the sender has no route to the destination
   kMalformed,      ///< not a parseable IPv4 packet (cannot be routed)
 };
