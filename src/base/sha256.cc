@@ -20,6 +20,15 @@ struct Sha256::Impl {
 
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {}
 Sha256::~Sha256() = default;
+
+Sha256::Sha256(const Sha256& other) : impl_(std::make_unique<Impl>()) {
+  EVP_MD_CTX_copy_ex(impl_->ctx, other.impl_->ctx);
+}
+
+Sha256& Sha256::operator=(const Sha256& other) {
+  if (this != &other) EVP_MD_CTX_copy_ex(impl_->ctx, other.impl_->ctx);
+  return *this;
+}
 Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 

@@ -104,6 +104,17 @@ class Connection {
   /// RECEIVE: moves received bytes to `out`; 0 = nothing yet (see at_eof()).
   /// Errors: not_connected (CLOSED, never connected), or the connection's error.
   std::expected<std::size_t, std::errc> receive(MutableBytes out, Instant now);
+  /// RECEIVE without consuming (MSG_PEEK): copies up to out.size() bytes.
+  /// Errors: as receive().
+  std::expected<std::size_t, std::errc> peek(MutableBytes out) const;
+  /// An ICMP error quoting one of our segments; the caller has checked the
+  /// quoted sequence number is in [SND.UNA, SND.NXT) (RFC 5927 §4.1).
+  /// Fragmentation needed (type 3 code 4) lowers the send MSS to
+  /// next_hop_mtu − 40 (RFC 1191 §6.3) and resends; port/protocol unreachable
+  /// in SYN-SENT abort with ECONNREFUSED (RFC 1122 §4.2.3.9 "hard"); others are
+  /// soft errors, remembered and reported if the handshake then times out
+  /// (EHOSTUNREACH / ENETUNREACH instead of ETIMEDOUT, as Linux does).
+  void on_icmp_error(std::uint8_t type, std::uint8_t code, std::uint16_t next_hop_mtu, Instant now);
   /// CLOSE: half-close the send side; FIN after all queued data. The receive
   /// side keeps flowing. LISTEN/SYN-SENT → CLOSED. Errors: not_connected (CLOSED),
   /// connection_already_in_progress (already closing).
@@ -216,6 +227,7 @@ class Connection {
   std::uint32_t max_snd_wnd_ = 0;  // MAX.SND.WND
   // options
   std::uint16_t peer_mss_ = 536;
+  std::optional<std::errc> soft_error_;  // last ICMP soft error (connection_icmp.cc)
   std::uint8_t snd_wscale_ = 0;
   std::uint8_t rcv_wscale_ = 0;
   bool wscale_ok_ = false;

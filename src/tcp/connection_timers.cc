@@ -24,7 +24,10 @@ Instant Connection::next_deadline() const {
 }
 
 void Connection::give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now) {
-  error_ = err;
+  // A handshake that timed out after an ICMP soft error reports that error
+  // (RFC 1122 §4.2.3.9; Linux sk_err_soft).
+  const bool handshake = state_ == State::kSynSent || state_ == State::kSynReceived;
+  error_ = handshake && soft_error_ ? *soft_error_ : err;
   release_buffers();
   trace(TraceKind::kTimerFired, cause, rfc, now);
   listen_tcb_ = false;

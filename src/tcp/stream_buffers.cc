@@ -38,4 +38,10 @@ std::size_t ReceiveBuffer::read(MutableBytes out) {
   return n;
 }
 
+std::size_t ReceiveBuffer::peek(MutableBytes out) const {
+  const std::size_t n = std::min(out.size(), data_.size());
+  std::copy_n(data_.begin(), n, out.begin());
+  return n;
+}
+
 }  // namespace synack::tcp

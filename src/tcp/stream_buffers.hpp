@@ -45,6 +45,8 @@ class ReceiveBuffer {
   std::size_t push(Bytes data);
   /// Moves up to out.size() bytes to `out`; returns how many.
   std::size_t read(MutableBytes out);
+  /// Copies up to out.size() bytes to `out` without consuming them.
+  std::size_t peek(MutableBytes out) const;
   [[nodiscard]] std::size_t size() const { return data_.size(); }
   [[nodiscard]] std::size_t capacity() const { return capacity_; }
   [[nodiscard]] std::size_t free() const { return capacity_ - data_.size(); }

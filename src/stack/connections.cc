@@ -1,0 +1,186 @@
+// Connection bookkeeping: slots, dirty list, timers, TIME-WAIT conversion,
+// freeing, readiness notifications, ICMP errors.
+#include <algorithm>
+
+#include "stack/stack.hpp"
+#include "stack/stack_internal.hpp"
+#include "wire/icmp.hpp"
+
+namespace synack {
+
+std::uint32_t Stack::add_connection(std::unique_ptr<tcp::Connection> c, Fd fd) {
+  std::uint32_t slot;
+  if (!free_conns_.empty()) {
+    slot = free_conns_.back();
+    free_conns_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(conns_.size());
+    conns_.emplace_back();
+  }
+  conns_[slot] = std::make_unique<ConnSlot>();
+  conns_[slot]->conn = std::move(c);
+  conns_[slot]->fd = fd;
+  conns_[slot]->last_state = conns_[slot]->conn->state();
+  conn_index_.insert(conns_[slot]->conn->tuple(), slot);
+  mark_dirty(slot);
+  return slot;
+}
+
+void Stack::free_connection(std::uint32_t slot) {
+  ConnSlot& c = *conns_[slot];
+  conn_index_.erase(c.conn->tuple());
+  wheel_.cancel(slot);
+  if (c.fd >= 0) sockets_[static_cast<std::size_t>(c.fd)]->kind = SocketEntry::Kind::kDead;
+  conns_[slot].reset();
+  free_conns_.push_back(slot);
+}
+
+void Stack::mark_dirty(std::uint32_t slot, bool wake_app) {
+  ConnSlot& c = *conns_[slot];
+  schedule_timer(slot);
+  if (wake_app && c.fd >= 0) notify(c.fd);
+  if (c.dirty) return;
+  c.dirty = true;
+  dirty_.push_back(slot);
+}
+
+// After a connection's output is drained: keep it, turn it into a compact
+// TIME-WAIT entry (once the application has let go of it), or free it.
+void Stack::settle(std::uint32_t slot, Instant now) {
+  ConnSlot& c = *conns_[slot];
+  if (c.conn->state() == tcp::State::kTimeWait && c.fd < 0) {
+    to_time_wait(slot, now);
+    return;
+  }
+  if (c.conn->can_be_freed() && c.fd < 0) {
+    free_connection(slot);
+    return;
+  }
+  schedule_timer(slot);
+}
+
+void Stack::to_time_wait(std::uint32_t slot, Instant now) {
+  (void)now;
+  const tcp::TimeWaitEntry entry = conns_[slot]->conn->to_time_wait();
+  free_connection(slot);
+  if (time_wait_.size() >= config_.max_time_wait) {
+    ++counters_.time_wait_evicted;  // Linux: "TCP: time wait bucket table overflow"
+    return;
+  }
+  std::uint32_t index;
+  if (!free_tw_.empty()) {
+    index = free_tw_.back();
+    free_tw_.pop_back();
+  } else {
+    index = static_cast<std::uint32_t>(tw_slots_.size());
+    tw_slots_.emplace_back();
+  }
+  tw_slots_[index] = TimeWaitSlot{entry, true};
+  time_wait_.insert(entry.tuple, index);
+  tw_wheel_.schedule(index, entry.expiry);
+}
+
+Stack::ListenSlot* Stack::find_listener(const tcp::Endpoint& local) {
+  ListenSlot* wildcard = nullptr;
+  for (auto& l : listeners_) {
+    if (!l || l->listener.local().port != local.port) continue;
+    if (l->listener.local().addr == local.addr) return l.get();
+    if (l->listener.local().addr == Ipv4Addr{}) wildcard = l.get();
+  }
+  return wildcard;
+}
+
+void Stack::notify(Fd fd) {
+  if (fd < 0 || !callback_) return;
+  notify_pending_.push_back(fd);
+}
+
+void Stack::flush_notifications() {
+  if (!callback_ || notify_pending_.empty()) return;
+  std::sort(notify_pending_.begin(), notify_pending_.end());
+  notify_pending_.erase(std::unique(notify_pending_.begin(), notify_pending_.end()),
+                        notify_pending_.end());
+  std::vector<Fd> fds;
+  fds.swap(notify_pending_);
+  for (Fd fd : fds) callback_(fd, poll(fd));
+}
+
+// RFC 5927 §4.1 / RFC 1122 §4.2.3.9: an ICMP error about one of our segments.
+// The quoted sequence number must lie in [SND.UNA, SND.NXT) or the message is
+// ignored (blind-attack defence).
+void Stack::deliver_icmp_error(const IcmpView& icmp, Instant now) {
+  const auto quote = parse_icmp_quote(icmp.body());
+  if (!quote || quote->protocol != kIpProtoTcp || quote->src != config_.address) {
+    counters_.drop(StackDrop::kIcmpIgnored);
+    return;
+  }
+  const tcp::FourTuple t{{quote->src, quote->src_port}, {quote->dst, quote->dst_port}};
+  const std::uint32_t* slot = conn_index_.find(t);
+  if (slot == nullptr) {
+    counters_.drop(StackDrop::kIcmpIgnored);
+    return;
+  }
+  tcp::Connection& c = *conns_[*slot]->conn;
+  const SeqNum seq(quote->tcp_seq);
+  if (!(seq_le(c.snd.una, seq) && seq_lt(seq, c.snd.nxt))) {
+    counters_.drop(StackDrop::kIcmpIgnored);
+    return;
+  }
+  c.on_icmp_error(icmp.type(), icmp.code(), icmp.next_hop_mtu(), now);
+  mark_dirty(*slot, true);
+}
+
+std::size_t Stack::count_in_state(tcp::State s, std::optional<std::uint16_t> port) const {
+  std::size_t n = 0;
+  const auto match = [&](const tcp::FourTuple& t) { return !port || t.local.port == *port; };
+  for (const auto& c : conns_) {
+    if (c && c->conn->state() == s && match(c->conn->tuple())) ++n;
+  }
+  for (const auto& l : listeners_) {
+    if (!l) continue;
+    if (s == tcp::State::kListen && l->listener.state() == tcp::State::kListen &&
+        (!port || l->listener.local().port == *port)) {
+      ++n;
+    }
+    if (s == tcp::State::kSynReceived && (!port || l->listener.local().port == *port)) {
+      n += l->listener.syn_queue_length();
+    }
+  }
+  if (s == tcp::State::kTimeWait) {
+    for (const auto& tw : tw_slots_) {
+      if (tw.used && match(tw.entry.tuple)) ++n;
+    }
+  }
+  return n;
+}
+
+std::vector<std::pair<tcp::FourTuple, tcp::State>> Stack::connections() const {
+  std::vector<std::pair<tcp::FourTuple, tcp::State>> out;
+  for (const auto& c : conns_) {
+    if (c) out.emplace_back(c->conn->tuple(), c->conn->state());
+  }
+  for (const auto& tw : tw_slots_) {
+    if (tw.used) out.emplace_back(tw.entry.tuple, tcp::State::kTimeWait);
+  }
+  return out;
+}
+
+std::size_t Stack::drop_time_wait(Instant now) {
+  std::size_t n = 0;
+  for (std::uint32_t i = 0; i < tw_slots_.size(); ++i) {
+    if (tw_slots_[i].used) {
+      free_time_wait(i);
+      ++n;
+    }
+  }
+  for (std::uint32_t slot = 0; slot < conns_.size(); ++slot) {
+    if (conns_[slot] && conns_[slot]->conn->state() == tcp::State::kTimeWait) {
+      (void)conns_[slot]->conn->abort(now);
+      mark_dirty(slot);
+      ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace synack

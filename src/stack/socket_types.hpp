@@ -1,0 +1,69 @@
+// Types of the BSD-shaped socket API (stack.hpp): descriptors, options,
+// readiness bits and the TCP_INFO snapshot (Linux `struct tcp_info` names,
+// RFC 4898 concepts).
+#pragma once
+
+#include <cstdint>
+
+#include "tcp/state.hpp"
+
+namespace synack {
+
+/// A socket descriptor (small non-negative integer, lowest free first, like POSIX).
+using Fd = int;
+
+/// recv() flag: look at the data without consuming it (MSG_PEEK).
+inline constexpr int kMsgPeek = 0x2;
+
+/// Readiness bits, the values of <poll.h> so they read the same.
+inline constexpr std::uint32_t kPollIn = 0x001;   ///< data (or EOF, or a pending accept)
+inline constexpr std::uint32_t kPollOut = 0x004;  ///< send() would take bytes
+inline constexpr std::uint32_t kPollErr = 0x008;  ///< an error is pending (SO_ERROR)
+inline constexpr std::uint32_t kPollHup = 0x010;  ///< both directions finished
+
+enum class ShutdownHow : std::uint8_t { kRead, kWrite, kBoth };
+
+/// Socket options (level implied by the name). Values are ints; times in the
+/// unit the POSIX option uses (seconds for KEEPIDLE/KEEPINTVL and SO_LINGER,
+/// milliseconds for TCP_USER_TIMEOUT).
+enum class SockOpt : std::uint8_t {
+  kError,        ///< SO_ERROR (read-only; reading clears it): an errno value or 0
+  kRcvBuf,       ///< SO_RCVBUF, bytes
+  kSndBuf,       ///< SO_SNDBUF, bytes
+  kReuseAddr,    ///< SO_REUSEADDR, 0/1
+  kKeepAlive,    ///< SO_KEEPALIVE, 0/1
+  kLinger,       ///< SO_LINGER: -1 = off, else linger seconds (0 = abortive close)
+  kNoDelay,      ///< TCP_NODELAY, 0/1
+  kMaxSeg,       ///< TCP_MAXSEG, bytes
+  kKeepIdle,     ///< TCP_KEEPIDLE, seconds
+  kKeepIntvl,    ///< TCP_KEEPINTVL, seconds
+  kKeepCnt,      ///< TCP_KEEPCNT, probes
+  kUserTimeout,  ///< TCP_USER_TIMEOUT, milliseconds (RFC 5482 semantics, local)
+};
+
+/// TCP_INFO: a snapshot with Linux's field names (times in µs, sizes in bytes
+/// unless noted).
+struct TcpInfo {
+  tcp::State state = tcp::State::kClosed;
+  std::uint8_t options = 0;  ///< TCPI_OPT_TIMESTAMPS 1, SACK 2, WSCALE 4
+  std::uint8_t snd_wscale = 0;
+  std::uint8_t rcv_wscale = 0;
+  std::uint32_t rto = 0;  ///< µs
+  std::uint32_t snd_mss = 0;
+  std::uint32_t rcv_mss = 0;
+  std::uint32_t retransmits = 0;  ///< consecutive RTO expirations
+  std::uint32_t total_retrans = 0;
+  std::uint32_t rtt = 0;           ///< SRTT, µs
+  std::uint32_t rttvar = 0;        ///< µs
+  std::uint32_t snd_cwnd = 0;      ///< segments
+  std::uint32_t snd_ssthresh = 0;  ///< segments
+  std::uint32_t snd_wnd = 0;
+  std::uint32_t rcv_wnd = 0;
+  std::uint64_t bytes_acked = 0;
+  std::uint64_t bytes_received = 0;
+  std::uint64_t segs_out = 0;
+  std::uint64_t segs_in = 0;
+  std::uint32_t unacked = 0;  ///< bytes in flight
+};
+
+}  // namespace synack

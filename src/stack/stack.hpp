@@ -1,0 +1,220 @@
+// The stack: one IPv4 interface running TCP (and the ICMP it needs), sans-IO.
+//
+// Network side: the driver (simulator, TUN loop, conformance runner, tests)
+// hands every received IPv4 packet to receive(), collects outgoing packets
+// with transmit(), and calls on_timeout() at next_deadline(). Nothing here
+// reads a clock, sleeps or makes a syscall.
+//
+// User side: a BSD-shaped, non-blocking socket API (sockets.cc), errno values
+// as std::errc. Readiness is polled (poll()) or pushed (set_callback()).
+//
+// Tables: established/half-open connections in a flat hash table keyed by the
+// 4-tuple (slots in a vector, ids reused), listeners by local endpoint,
+// TIME-WAIT connections as compact entries (tcp::TimeWaitEntry), and one
+// hierarchical timer wheel for every deadline.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <system_error>
+#include <vector>
+
+#include "base/flat_map.hpp"
+#include "base/time.hpp"
+#include "stack/config.hpp"
+#include "stack/counters.hpp"
+#include "stack/ip_reassembly.hpp"
+#include "stack/port_allocator.hpp"
+#include "stack/socket_types.hpp"
+#include "stack/timer_wheel.hpp"
+#include "tcp/connection.hpp"
+#include "tcp/listener.hpp"
+#include "tcp/time_wait.hpp"
+#include "tcp/trace.hpp"
+#include "wire/icmp.hpp"
+#include "wire/ipv4.hpp"
+#include "wire/tcp.hpp"
+
+namespace synack {
+
+/// Keyed hash for the demux tables: a peer cannot aim collisions at one bucket
+/// without the secret.
+struct TupleHash {
+  std::uint64_t k0 = 0, k1 = 0;
+  [[nodiscard]] std::size_t operator()(const tcp::FourTuple& t) const;
+  [[nodiscard]] std::size_t operator()(const tcp::Endpoint& e) const;
+};
+
+class Stack {
+ public:
+  /// `trace` (may be null) receives every engine trace event.
+  explicit Stack(StackConfig config, tcp::TraceSink* trace = nullptr);
+  ~Stack();
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+
+  // ---- network side ------------------------------------------------------------
+  /// One received IPv4 packet (any validity: bad input is dropped and counted).
+  void receive(Bytes packet, Instant now);
+  /// The next IPv4 packet the stack wants to send, or nullopt when there is
+  /// none. The bytes stay valid until the next call into the stack.
+  std::optional<Bytes> poll_transmit(Instant now);
+  /// Calls `send(Bytes ip_packet)` for every packet poll_transmit() yields.
+  template <typename F>
+  void transmit(Instant now, F&& send) {
+    while (auto packet = poll_transmit(now)) send(*packet);
+  }
+  /// The earliest time on_timeout() has work; kNever if none.
+  [[nodiscard]] Instant next_deadline() const;
+  /// Fires every timer due at `now` (retransmissions, TIME-WAIT, ...).
+  void on_timeout(Instant now);
+
+  // ---- sockets (BSD shape, non-blocking; see sockets.cc) ------------------------
+  /// A new TCP socket. Errors: too_many_files_open (descriptor table full).
+  std::expected<Fd, std::errc> socket();
+  /// Binds to `local` (address must be ours or 0.0.0.0; port 0 = ephemeral).
+  /// Errors: bad_file_descriptor, invalid_argument (already bound / not ours),
+  /// address_in_use.
+  std::expected<void, std::errc> bind(Fd fd, tcp::Endpoint local);
+  /// Starts listening with `backlog` (clamped to [1, 4096]). Errors:
+  /// bad_file_descriptor, invalid_argument (connected), address_in_use.
+  std::expected<void, std::errc> listen(Fd fd, int backlog, Instant now);
+  /// A completed connection, or operation_would_block. `peer` receives the
+  /// remote endpoint. Errors: bad_file_descriptor, invalid_argument (not listening).
+  std::expected<Fd, std::errc> accept(Fd fd, tcp::Endpoint* peer = nullptr);
+  /// Starts an active open; non-blocking, so the first call fails with
+  /// operation_in_progress (EINPROGRESS) and completion shows as writable.
+  /// Errors: connection_already_in_progress (EALREADY), already_connected
+  /// (EISCONN), the pending error (e.g. connection_refused), address_not_available.
+  std::expected<void, std::errc> connect(Fd fd, tcp::Endpoint remote, Instant now);
+  /// Queues bytes; returns how many were taken (short count when the buffer
+  /// fills). Errors: operation_would_block (buffer full), broken_pipe (after
+  /// shutdown(write) or close), not_connected, connection_reset, timed_out.
+  std::expected<std::size_t, std::errc> send(Fd fd, Bytes data, Instant now);
+  /// Reads received bytes; 0 = end of stream. flags: kMsgPeek leaves them queued.
+  /// Errors: operation_would_block (nothing yet), not_connected, the connection's error.
+  std::expected<std::size_t, std::errc> recv(Fd fd, MutableBytes out, int flags, Instant now);
+  /// Shuts down one or both directions (write: FIN after queued data).
+  /// Errors: bad_file_descriptor, not_connected.
+  std::expected<void, std::errc> shutdown(Fd fd, ShutdownHow how, Instant now);
+  /// Releases the descriptor. A connection keeps closing in the background
+  /// (FIN, TIME-WAIT) unless SO_LINGER with linger 0 asks for an abortive
+  /// close (RST). Errors: bad_file_descriptor.
+  std::expected<void, std::errc> close(Fd fd, Instant now);
+  /// Reads an option (int-valued; see SockOpt). Errors: bad_file_descriptor,
+  /// no_protocol_option (unknown), invalid_argument.
+  std::expected<int, std::errc> getsockopt(Fd fd, SockOpt opt) const;
+  /// Sets an option. Errors: bad_file_descriptor, no_protocol_option, invalid_argument.
+  std::expected<void, std::errc> setsockopt(Fd fd, SockOpt opt, int value);
+  /// TCP_CONGESTION as text ("newreno", "cubic"). Errors: as setsockopt.
+  std::expected<void, std::errc> set_congestion(Fd fd, std::string_view name);
+  /// TCP_INFO snapshot. Errors: bad_file_descriptor, not_connected (no TCB).
+  std::expected<TcpInfo, std::errc> tcp_info(Fd fd) const;
+  /// Readiness: a mask of kPollIn, kPollOut, kPollErr, kPollHup.
+  [[nodiscard]] std::uint32_t poll(Fd fd) const;
+  /// Called with (fd, poll mask) whenever the readiness of `fd` may have
+  /// changed (after receive/transmit/on_timeout). Pass nullptr to remove.
+  void set_callback(std::function<void(Fd, std::uint32_t)> callback);
+  /// Local and remote endpoints of a socket. Errors: bad_file_descriptor, not_connected.
+  std::expected<tcp::FourTuple, std::errc> endpoints(Fd fd) const;
+
+  // ---- introspection -------------------------------------------------------------
+  [[nodiscard]] const StackConfig& config() const { return config_; }
+  [[nodiscard]] tcp::Config& tcp_config() { return config_.tcp; }
+  [[nodiscard]] const StackCounters& counters() const { return counters_; }
+  /// Connections by state: established/half-open TCBs plus TIME-WAIT entries
+  /// (and listeners as LISTEN), optionally only those whose local port is `port`.
+  [[nodiscard]] std::size_t count_in_state(tcp::State s,
+                                           std::optional<std::uint16_t> port = {}) const;
+  /// Every TCB and TIME-WAIT entry: (tuple, state). For tools and tests.
+  [[nodiscard]] std::vector<std::pair<tcp::FourTuple, tcp::State>> connections() const;
+  /// Aborts every TIME-WAIT connection (FreeBSD `tcpdrop -s TIME_WAIT`); returns how many.
+  std::size_t drop_time_wait(Instant now);
+  /// Number of TCB slots in use (excluding TIME-WAIT entries and listeners).
+  [[nodiscard]] std::size_t tcb_count() const { return conn_index_.size(); }
+  [[nodiscard]] std::size_t time_wait_count() const { return time_wait_.size(); }
+
+ private:
+  struct ConnSlot;
+  struct ListenSlot;
+  struct SocketEntry;
+  struct TimeWaitSlot;
+
+  // ip_input.cc
+  void receive_datagram(const Ipv4View& ip, Instant now);
+  void receive_icmp(const Ipv4View& ip, Instant now);
+  void receive_tcp(const Ipv4View& ip, Instant now);
+  void tcp_to_connection(std::uint32_t slot, const TcpSegment& seg, Instant now);
+  bool tcp_to_time_wait(const tcp::FourTuple& t, const TcpSegment& seg, Instant now);
+  bool tcp_to_listener(const tcp::FourTuple& t, const TcpSegment& seg, Instant now,
+                       std::optional<SeqNum> iss = std::nullopt);
+  void tcp_closed_port(const Ipv4View& ip, const TcpSegment& seg, Instant now);
+  // stack.cc: output and timers
+  void queue_control(const tcp::FourTuple& t, const TcpSegment& seg);
+  void queue_icmp(Ipv4Addr to, std::uint8_t type, std::uint8_t code, std::uint32_t rest,
+                  Bytes body);
+  std::size_t emit_tcp(const tcp::FourTuple& t, const TcpSegment& seg);
+  std::optional<Bytes> next_packet(Instant now);
+  void on_timer(std::uint32_t slot, Instant now);
+  void schedule_timer(std::uint32_t slot);
+  void expire_time_wait(std::uint32_t index, Instant now);
+  void free_time_wait(std::uint32_t index);
+  // connections.cc
+  std::uint32_t add_connection(std::unique_ptr<tcp::Connection> c, Fd fd);
+  void free_connection(std::uint32_t slot);
+  /// The connection may have output and its deadline may have moved;
+  /// `wake_app`: its readiness may have changed (network or timer event).
+  void mark_dirty(std::uint32_t slot, bool wake_app = false);
+  void settle(std::uint32_t slot, Instant now);
+  void to_time_wait(std::uint32_t slot, Instant now);
+  void deliver_icmp_error(const IcmpView& icmp, Instant now);
+  void notify(Fd fd);
+  void flush_notifications();
+  ListenSlot* find_listener(const tcp::Endpoint& local);
+  std::uint64_t next_conn_id() { return next_conn_id_++; }
+  // sockets.cc
+  SocketEntry* entry(Fd fd);
+  const SocketEntry* entry(Fd fd) const;
+  bool port_in_use(const tcp::Endpoint& local, bool reuse) const;
+  void drain_listener(std::uint32_t index, Instant now);
+
+  StackConfig config_;
+  tcp::TraceSink* trace_;
+  StackCounters counters_;
+  IpReassembler reassembler_;
+  PortAllocator ports_;
+  TimerWheel wheel_;     // connection timers, id = connection slot
+  TimerWheel tw_wheel_;  // TIME-WAIT expiry, id = TIME-WAIT slot
+  std::uint64_t next_conn_id_ = 1;
+
+  // Connections: slots (stable ids) + demux index.
+  std::vector<std::unique_ptr<ConnSlot>> conns_;
+  std::vector<std::uint32_t> free_conns_;
+  FlatMap<tcp::FourTuple, std::uint32_t, TupleHash> conn_index_;
+  std::vector<std::uint32_t> dirty_;  // slots with possible output
+
+  // Listeners by local endpoint (address 0.0.0.0 = any).
+  std::vector<std::unique_ptr<ListenSlot>> listeners_;
+
+  // TIME-WAIT entries.
+  std::vector<TimeWaitSlot> tw_slots_;
+  std::vector<std::uint32_t> free_tw_;
+  FlatMap<tcp::FourTuple, std::uint32_t, TupleHash> time_wait_;
+
+  // Descriptors.
+  std::vector<std::unique_ptr<SocketEntry>> sockets_;
+  std::function<void(Fd, std::uint32_t)> callback_;
+  std::vector<Fd> notify_pending_;
+
+  // Packets that belong to no connection (RSTs, ICMP), already serialised.
+  std::deque<std::vector<std::byte>> control_;
+  std::vector<std::byte> current_;  // the control packet being handed out
+  std::vector<std::byte> scratch_;  // one TCP packet being emitted
+  std::uint16_t ip_id_ = 0;
+};
+
+}  // namespace synack

@@ -1,0 +1,51 @@
+// Internal records of Stack (not part of the public API): shared by the
+// stack's .cc files only.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "stack/stack.hpp"
+
+namespace synack {
+
+/// A TCB owned by the stack: established, closing, or connecting.
+struct Stack::ConnSlot {
+  std::unique_ptr<tcp::Connection> conn;
+  Fd fd = -1;          ///< -1: orphaned (the application closed; it finishes alone)
+  bool dirty = false;  ///< on dirty_ (may have output)
+  tcp::State last_state = tcp::State::kClosed;
+};
+
+/// A listening socket.
+struct Stack::ListenSlot {
+  tcp::Listener listener;
+  Fd fd = -1;
+};
+
+/// A compact TIME-WAIT record and its timer.
+struct Stack::TimeWaitSlot {
+  tcp::TimeWaitEntry entry;
+  bool used = false;
+};
+
+/// What a descriptor refers to.
+struct Stack::SocketEntry {
+  enum class Kind : std::uint8_t { kFresh, kListener, kConnection, kDead };
+  Kind kind = Kind::kFresh;
+  std::optional<tcp::Endpoint> local;  ///< after bind()
+  std::uint32_t index = 0;             ///< conns_ slot or listeners_ index
+  tcp::Config cfg;                     ///< per-socket copy (SO_RCVBUF, TCP_NODELAY ...)
+  bool reuse_addr = false;
+  bool keepalive = false;
+  int linger = -1;  ///< SO_LINGER seconds, -1 = off
+  bool no_delay = false;
+  int keep_idle = 7200, keep_intvl = 75, keep_cnt = 9;  ///< Linux defaults (s, s, probes)
+  int user_timeout_ms = 0;
+  bool shut_rd = false;
+  bool shut_wr = false;
+  bool connect_reported = false;           ///< connect() already returned EINPROGRESS
+  std::optional<std::errc> pending_error;  ///< for SO_ERROR
+};
+
+}  // namespace synack

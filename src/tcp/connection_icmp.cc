@@ -1,0 +1,56 @@
+// Connection: RECEIVE without consuming (MSG_PEEK) and ICMP errors
+// (RFC 1122 §4.2.3.9, RFC 1191, RFC 5927).
+#include <algorithm>
+
+#include "tcp/connection.hpp"
+
+namespace synack::tcp {
+
+std::expected<std::size_t, std::errc> Connection::peek(MutableBytes out) const {
+  if (rcvbuf_.size() > 0) return rcvbuf_.peek(out);
+  if (error_) return std::unexpected(*error_);
+  if (state_ == State::kClosed && !fin_received_) return std::unexpected(std::errc::not_connected);
+  return 0;
+}
+
+void Connection::on_icmp_error(std::uint8_t type, std::uint8_t code, std::uint16_t next_hop_mtu,
+                               Instant now) {
+  if (type != 3) {  // time exceeded, parameter problem: soft (RFC 5927 §3)
+    soft_error_ = std::errc::host_unreachable;
+    trace(TraceKind::kDrop, "ICMP error (soft)", "RFC 5927 §3", now);
+    return;
+  }
+  switch (code) {
+    case 4: {  // fragmentation needed and DF set: RFC 1191 §6.3
+      // Without a next-hop MTU (old routers) fall back to the RFC 1191 §7 plateau 576.
+      const std::uint16_t mtu = next_hop_mtu >= 68 ? next_hop_mtu : 576;
+      const auto mss = static_cast<std::uint16_t>(std::max(mtu - 40, 64));
+      if (mss < peer_mss_) {
+        peer_mss_ = mss;
+        rtx_pending_ = true;  // resend what was too big, in smaller segments
+        trace(TraceKind::kRetransmit, "ICMP fragmentation needed: MSS lowered", "RFC 1191 §6.3",
+              now);
+      }
+      return;
+    }
+    case 2:  // protocol unreachable
+    case 3:  // port unreachable
+      if (state_ == State::kSynSent) {
+        reset_connection(std::errc::connection_refused, "ICMP port/protocol unreachable",
+                         "RFC 1122 §4.2.3.9", now);
+        return;
+      }
+      soft_error_ = std::errc::connection_refused;  // RFC 5927 §4.1: soft once synchronized
+      break;
+    case 0:
+    case 6:
+      soft_error_ = std::errc::network_unreachable;
+      break;
+    default:
+      soft_error_ = std::errc::host_unreachable;
+      break;
+  }
+  trace(TraceKind::kDrop, "ICMP destination unreachable (soft)", "RFC 1122 §4.2.3.9", now);
+}
+
+}  // namespace synack::tcp
