@@ -323,8 +323,18 @@ SYNACK_SCENARIO(Data, ReceiveBufferBoundsWindow) {
   h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = big});
   h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 1 + kRcvBuf, .wnd = 0}});
   EXPECT_TRUE(h.sink.saw_drop(DropReason::kReceiveBufferFull));
+  // Window zero: data at RCV.NXT is refused but its ACK still counts (§3.10.7.4 first).
+  ASSERT_TRUE(h.conn.send(as_bytes("out"), h.now).has_value());
+  h.expect_tx({{.flags = ACK | PSH,
+                .seq = kIss + 1,
+                .ack = kPeerIss + 1 + kRcvBuf,
+                .wnd = 0,
+                .data = "out"}});
+  h.inject({.flags = ACK, .seq = kPeerIss + 1 + kRcvBuf, .ack = kIss + 4, .data = "more"});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 4, .ack = kPeerIss + 1 + kRcvBuf, .wnd = 0}});
+  EXPECT_EQ(h.conn.snd.una, SeqNum(kIss + 4));
   EXPECT_EQ(read_all(h).size(), kRcvBuf);
-  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 1 + kRcvBuf, .wnd = kRcvBuf}});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 4, .ack = kPeerIss + 1 + kRcvBuf, .wnd = kRcvBuf}});
 }
 
 SYNACK_SCENARIO(Data, OutOfOrderDroppedAndAcked) {

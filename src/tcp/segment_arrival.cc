@@ -230,7 +230,11 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
           now);
     return false;
   }
-  if (segment_acceptable(seg)) {
+  // "If the RCV.WND is zero, no segments will be acceptable, but special
+  // allowance should be made to accept valid ACKs, URGs, and RSTs": a segment
+  // at RCV.NXT goes on to the ACK step; its text is refused by the seventh.
+  const bool zero_window_allowance = receive_window() == 0 && seg.seq == rcv.nxt;
+  if (zero_window_allowance || segment_acceptable(seg)) {
     if (ts_ok_ && seq_le(seg.seq, rcv.nxt)) {  // RFC 7323 §4.3 (3) TS.Recent
       if (const auto ts = seg.options.summarize().timestamps) ts_recent_ = ts->val;
     }
