@@ -122,11 +122,11 @@ class CongestionControl {
 /// What the sender knows when an acceptable ACK arrives (RFC 9293 §3.10.7.4
 /// fifth), taken BEFORE snd.una and snd.wnd are updated from it.
 struct AckSample {
-  SeqNum seg_ack;
+  SeqNum seg_ack{};
   std::uint32_t seg_wnd = 0;  ///< the segment's window, already scaled (bytes)
   bool carries_data = false;  ///< seg.len > 0 or SYN/FIN set
-  SeqNum snd_una;
-  SeqNum snd_nxt;
+  SeqNum snd_una{};
+  SeqNum snd_nxt{};
   std::uint32_t snd_wnd = 0;  ///< the send window before this ACK (bytes)
 };
 

@@ -157,6 +157,12 @@ TEST(LossRecovery, TimeoutLeavesRecoveryAndRecordsRecover) {
   EXPECT_EQ(lr.dup_acks(), 0u);
 }
 
+TEST(LossRecovery, PartialDesignatedInitializersCompile) {
+  // Every AckSample field has a default, so callers may name only what they set.
+  const AckSample a{.seg_ack = SeqNum(5), .snd_una = SeqNum(5), .snd_nxt = SeqNum(10)};
+  EXPECT_TRUE(is_duplicate_ack(a));
+}
+
 TEST(LossRecovery, LimitedTransmitCanBeDisabled) {
   NewReno cc(1000);
   LossRecovery lr(SeqNum(0), CongestionConfig{.limited_transmit = false});
