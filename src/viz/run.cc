@@ -172,6 +172,38 @@ RunBuilder& RunBuilder::note(Instant time, std::optional<EndpointId> e, std::str
   return *this;
 }
 
+RunBuilder& RunBuilder::trace(EndpointId e, const tcp::TraceEvent& t) {
+  if (t.kind == tcp::TraceKind::kStateChange) {
+    return state(t.at, e, t.from, t.to, std::string(t.cause), std::string(t.rfc));
+  }
+  std::string what;
+  switch (t.kind) {
+    case tcp::TraceKind::kStateChange:
+      break;
+    case tcp::TraceKind::kDrop:
+      what = fmt::format("drop ({})", tcp::to_string(t.drop));
+      break;
+    case tcp::TraceKind::kRstSent:
+      what = "RST sent";
+      break;
+    case tcp::TraceKind::kChallengeAck:
+      what = "challenge ACK";
+      break;
+    case tcp::TraceKind::kRetransmit:
+      what = "retransmit";
+      break;
+    case tcp::TraceKind::kTimerFired:
+      what = "timer";
+      break;
+    case tcp::TraceKind::kUserCall:
+      what = "user";
+      break;
+  }
+  std::string text = t.cause.empty() ? what : fmt::format("{}: {}", what, t.cause);
+  if (!t.rfc.empty()) text += fmt::format(" ({})", t.rfc);
+  return note(t.at, e, std::move(text));
+}
+
 Run RunBuilder::build() const {
   Run r = run_;
   std::ranges::stable_sort(

@@ -18,6 +18,7 @@
 
 #include "base/time.hpp"
 #include "tcp/state.hpp"
+#include "tcp/trace.hpp"
 #include "wire/tcp.hpp"
 
 namespace synack::viz {
@@ -180,6 +181,10 @@ class RunBuilder {
                     std::string rfc = {});
   /// A note at `time` (endpoint nullopt: about the network).
   RunBuilder& note(Instant time, std::optional<EndpointId> e, std::string text);
+  /// An engine trace event of endpoint `e`: a StateEvent for kStateChange,
+  /// otherwise a NoteEvent ("RST sent: <cause> (<rfc>)", "drop (<reason>):
+  /// <cause>", "challenge ACK: ...", "retransmit: ...", "timer: ...", "user: ...").
+  RunBuilder& trace(EndpointId e, const tcp::TraceEvent& t);
 
   /// The finished run, events stably sorted by time.
   [[nodiscard]] Run build() const;

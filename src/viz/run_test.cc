@@ -45,6 +45,42 @@ TEST(RunBuilder, SendAndDropSetFate) {
   EXPECT_EQ(r.packet_count(), 2u);
 }
 
+TEST(RunBuilder, TraceEventsBecomeStatesAndNotes) {
+  RunBuilder b("t", "t");
+  auto c = b.endpoint("client", "10.0.0.1", 1);
+  b.endpoint("server", "10.0.0.2", 2);
+  tcp::TraceEvent change{.at = at(5ms),
+                         .conn = 1,
+                         .tuple = {},
+                         .kind = tcp::TraceKind::kStateChange,
+                         .from = tcp::State::kSynSent,
+                         .to = tcp::State::kEstablished,
+                         .cause = "rcv SYN,ACK",
+                         .rfc = "RFC 9293 §3.10.7.3",
+                         .drop = tcp::DropReason::kNone};
+  tcp::TraceEvent rst = change;
+  rst.at = at(6ms);
+  rst.kind = tcp::TraceKind::kRstSent;
+  rst.cause = "no such connection";
+  rst.rfc = "RFC 9293 §3.10.7.1";
+  tcp::TraceEvent drop = rst;
+  drop.at = at(7ms);
+  drop.kind = tcp::TraceKind::kDrop;
+  drop.drop = tcp::DropReason::kRstOutOfWindow;
+  drop.cause = "RST outside the window";
+  drop.rfc = "";
+  b.trace(c, change).trace(c, rst).trace(c, drop);
+  const viz::Run r = b.build();
+  ASSERT_EQ(r.events.size(), 3u);
+  EXPECT_EQ(std::get<StateEvent>(r.events[0]),
+            (StateEvent{at(5ms), c, tcp::State::kSynSent, tcp::State::kEstablished, "rcv SYN,ACK",
+                        "RFC 9293 §3.10.7.3"}));
+  EXPECT_EQ(std::get<NoteEvent>(r.events[1]).text,
+            "RST sent: no such connection (RFC 9293 §3.10.7.1)");
+  EXPECT_EQ(std::get<NoteEvent>(r.events[2]).text,
+            "drop (rst-out-of-window): RST outside the window");
+}
+
 TEST(Run, InitialStateFallsBackToFirstStateEvent) {
   RunBuilder b("t", "t");
   auto c = b.endpoint("client", "10.0.0.1", 1);
