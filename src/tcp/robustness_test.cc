@@ -185,3 +185,39 @@ TEST(ResetFor, ClosedPortRules) {
 
 }  // namespace
 }  // namespace synack::tcp::test
+
+namespace synack::tcp::test {
+namespace {
+
+SYNACK_SCENARIO(Trace, EveryDecisionCarriesCauseAndRfc) {
+  Harness h;
+  h.established();
+  h.inject({.flags = RST, .seq = kPeerIss + 100});                  // challenge ACK
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 50});  // ACK of unsent data
+  h.inject({.flags = FIN | ACK, .seq = kPeerIss + 1, .ack = kIss + 1});
+  h.drain();
+  ASSERT_FALSE(h.sink.events.empty());
+  for (const TraceEvent& e : h.sink.events) {
+    EXPECT_EQ(e.conn, 1u);
+    EXPECT_EQ(e.tuple, h.tuple);
+    EXPECT_FALSE(e.cause.empty());
+    EXPECT_FALSE(e.rfc.empty());
+    if (e.kind != TraceKind::kStateChange) {
+      EXPECT_EQ(e.from, e.to);
+    }
+    if (e.kind == TraceKind::kDrop) {
+      EXPECT_NE(e.drop, DropReason::kNone);
+    }
+  }
+  const TraceEvent& last = h.sink.events.back();
+  EXPECT_EQ(last.kind, TraceKind::kStateChange);
+  EXPECT_EQ(last.from, State::kEstablished);
+  EXPECT_EQ(last.to, State::kCloseWait);
+  EXPECT_EQ(last.rfc, "RFC 9293 §3.10.7.4 eighth: FIN");
+  EXPECT_EQ(h.conn.drops()[DropReason::kRstInWindow], 1u);
+  EXPECT_EQ(h.conn.drops()[DropReason::kAckUnsent], 1u);
+  EXPECT_EQ(h.conn.drops().total(), 2u);
+}
+
+}  // namespace
+}  // namespace synack::tcp::test

@@ -155,7 +155,8 @@ void Connection::on_segment_time_wait(const TcpSegment& seg, Instant now) {
       drop(r.drop, r.cause, r.rfc, now);
       return;
     case TimeWaitVerdict::kAck:
-      if (r.drop == DropReason::kSynInWindow) {
+      if (r.drop == DropReason::kSynInWindow || r.drop == DropReason::kRstInWindow) {
+        drops_.add(r.drop);
         trace(TraceKind::kChallengeAck, r.cause, r.rfc, now);
       } else if (r.drop != DropReason::kNone) {
         drop(r.drop, r.cause, r.rfc, now);
@@ -259,7 +260,7 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
 bool Connection::check_rst(const TcpSegment& seg, Instant now) {
   if (!seg.flags.rst()) return true;
   if (seg.seq != rcv.nxt && !cfg_.insecure_rst) {
-    drops_.add(DropReason::kRstOutOfWindow);
+    drops_.add(DropReason::kRstInWindow);
     send_challenge_ack("rcv RST in window, not RCV.NXT", "RFC 5961 §3.2 (3)", now);
     return false;
   }

@@ -17,13 +17,14 @@ TimeWaitResult ack(const TimeWaitEntry& tw, Instant now, std::string_view cause,
 }
 
 TimeWaitResult challenge_ack(TimeWaitEntry& tw, const Config& cfg, Instant now,
-                             std::string_view cause, std::string_view rfc) {
+                             std::string_view cause, std::string_view rfc,
+                             DropReason why = DropReason::kSynInWindow) {
   // The entry keeps no time window: at most `challenge_ack_limit` over its life.
   if (tw.challenge_acks >= std::min<std::uint32_t>(cfg.challenge_ack_limit, 255)) {
     return drop(DropReason::kChallengeAckLimit, cause, "RFC 5961 §7");
   }
   ++tw.challenge_acks;
-  return ack(tw, now, cause, rfc, DropReason::kSynInWindow);
+  return ack(tw, now, cause, rfc, why);
 }
 
 TimeWaitResult restart(TimeWaitEntry& tw, const Config& cfg, Instant now, std::string_view cause,
@@ -47,7 +48,8 @@ TimeWaitResult on_rst(TimeWaitEntry& tw, const TcpSegment& seg, const Config& cf
             "RFC 9293 §3.10.7.4 second: RST (TIME-WAIT)"};
   }
   if (in_window(seg.seq, tw.rcv_nxt, wnd)) {
-    return challenge_ack(tw, cfg, now, "rcv RST in window, not RCV.NXT", "RFC 5961 §3.2");
+    return challenge_ack(tw, cfg, now, "rcv RST in window, not RCV.NXT", "RFC 5961 §3.2",
+                         DropReason::kRstInWindow);
   }
   return drop(DropReason::kRstOutOfWindow, "rcv RST outside the window", "RFC 5961 §3.2");
 }

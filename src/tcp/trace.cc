@@ -32,6 +32,8 @@ std::string_view to_string(DropReason r) {
       return "rst-no-connection";
     case DropReason::kRstOutOfWindow:
       return "rst-out-of-window";
+    case DropReason::kRstInWindow:
+      return "rst-in-window";
     case DropReason::kRstInTimeWait:
       return "rst-in-time-wait";
     case DropReason::kRstUnacceptableAck:

@@ -28,6 +28,7 @@ enum class DropReason : std::uint8_t {
   kNone,                ///< not a drop
   kRstNoConnection,     ///< RST to a CLOSED port / LISTEN (never RST a RST)
   kRstOutOfWindow,      ///< RFC 5961 §3.2: RST outside the receive window
+  kRstInWindow,         ///< RFC 5961 §3.2: RST in the window but not at RCV.NXT (challenge ACK)
   kRstInTimeWait,       ///< RFC 1337: RST ignored in TIME-WAIT
   kRstUnacceptableAck,  ///< RST in SYN-SENT without an acceptable ACK
   kSynFin,              ///< SYN+FIN with drop_synfin
