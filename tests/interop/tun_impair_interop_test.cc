@@ -73,11 +73,12 @@ TEST_F(TunEcho, AnswersPingsWithDelayAndStopsOnSigterm) {
   auto echo = ChildProcess::spawn(
       {SYNACK_TUN_ECHO, "--netns", ns->name(), "--delay-ms", "10", "--seconds", "20"});
   ASSERT_TRUE(echo.has_value()) << echo.error();
-  // Bounded wait (≤ 2 s) inside the namespace for the device to appear.
-  const ProcessResult up = ns->exec(
-      {"sh", "-c",
-       "for i in $(seq 100); do ip link show synack0 >/dev/null 2>&1 && exit 0; sleep 0.02; "
-       "done; exit 1"});
+  // Bounded wait (≤ 2 s) inside the namespace until the device is configured:
+  // address assigned and link up (the last step of TunDevice::open).
+  const ProcessResult up =
+      ns->exec({"sh", "-c",
+                "for i in $(seq 100); do ip -4 -o addr show dev synack0 up 2>/dev/null | "
+                "grep -q 10.77.0.1 && exit 0; sleep 0.02; done; exit 1"});
   ASSERT_TRUE(up.ok()) << "tun_echo did not create synack0\n" << echo->wait(seconds(1)).describe();
   const ProcessResult ping = ns->exec({"ping", "-c3", "-i0.2", "-W2", "10.77.0.2"});
   EXPECT_TRUE(ping.ok()) << ping.describe();
