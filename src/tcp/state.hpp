@@ -44,7 +44,10 @@ struct StateEdge {
 
 /// Every edge of RFC 9293 Figure 5 plus the corrections the engine also takes
 /// (SYN-RECEIVED → LISTEN on RST, RFC 9293 §3.10.7.4; LISTEN → SYN-SENT on SEND;
-/// timeouts to CLOSED). `state_diagram_coverage` checks each is exercised.
+/// FIN-WAIT-1 → TIME-WAIT on FIN+ACK; RST / ABORT / give-up edges from every
+/// state to CLOSED, §3.10.5, §3.10.7.4 second, §3.10.8; TIME-WAIT → SYN-RECEIVED
+/// on a new SYN). Unique by (from, to). `state_diagram_coverage` checks each is
+/// exercised by the test suite.
 [[nodiscard]] std::span<const StateEdge> state_diagram_edges();
 
 }  // namespace synack::tcp
