@@ -10,6 +10,9 @@ int main(int argc, char** argv) {
   synack::cli::add_states_command(app);
   synack::cli::add_drill_command(app);
   synack::cli::add_draw_command(app);
+  synack::cli::add_serve_command(app);
+  synack::cli::add_fetch_command(app);
+  synack::cli::add_connect_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -1,0 +1,191 @@
+#include "live_run.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace synack::cli {
+
+using tcp::State;
+
+void LiveRecorder::on_packet(PacketDirection dir, Bytes packet, Instant now) {
+  auto p = parse_ipv4_tcp(packet);
+  if (!p) return;
+  const bool in = dir == PacketDirection::kFromKernel;
+  const Ipv4Addr peer = in ? p->ip.src() : p->ip.dst();
+  const Ipv4Addr ours = in ? p->ip.dst() : p->ip.src();
+  const std::uint16_t peer_port = in ? p->tcp.src_port : p->tcp.dst_port;
+  const std::uint16_t our_port = in ? p->tcp.dst_port : p->tcp.src_port;
+  Conn& c = conns_[Key{peer.value, peer_port, our_port}];
+  if (c.emitted && p->tcp.flags.syn() && !p->tcp.flags.ack()) c = Conn{};  // a new incarnation
+  c.peer_addr = peer;
+  c.our_addr = ours;
+  c.peer_port = peer_port;
+  c.our_port = our_port;
+  viz::PacketEvent e;
+  e.sent = now;
+  e.arrived = now;
+  e.from = in ? 0 : 1;
+  e.to = in ? 1 : 0;
+  e.tcp = viz::fields_from_segment(p->tcp);
+  c.packets.push_back(std::move(e));
+}
+
+void LiveRecorder::on_event(const tcp::TraceEvent& e) {
+  const Key key{e.tuple.remote.addr.value, e.tuple.remote.port, e.tuple.local.port};
+  auto it = conns_.find(key);
+  if (it == conns_.end()) return;  // events before the first packet (none in practice)
+  Conn& c = it->second;
+  if (e.kind == tcp::TraceKind::kStateChange) {
+    c.states.push_back({e.at, 1, e.from, e.to, std::string(e.cause), std::string(e.rfc)});
+    maybe_finish(c, e.to);
+  } else if (e.kind != tcp::TraceKind::kUserCall) {
+    c.notes.push_back(
+        {e.at, 1, fmt::format("{}: {} ({})", tcp::to_string(e.kind), e.cause, e.rfc)});
+  }
+}
+
+void LiveRecorder::maybe_finish(Conn& c, State our_state) {
+  if (our_state == State::kClosed || our_state == State::kTimeWait) c.finished = true;
+}
+
+void LiveRecorder::emit_finished() {
+  for (auto& [key, c] : conns_) {
+    if (!c.finished || c.emitted) continue;
+    c.emitted = true;
+    const viz::Run run = build(c);
+    for (const auto& f : on_finished_) f(run);
+  }
+}
+
+viz::Run LiveRecorder::build(const Conn& c) const {
+  viz::RunBuilder b(fmt::format("{}:{} <-> synack {}:{}", c.peer_addr.to_string(), c.peer_port,
+                                c.our_addr.to_string(), c.our_port),
+                    "live");
+  b.generator("synack serve (TUN, real Linux peer)");
+  std::optional<std::uint32_t> peer_isn, our_isn;
+  for (const auto& p : c.packets) {
+    if (!p.tcp.flags.syn()) continue;
+    (p.from == 0 ? peer_isn : our_isn) = (p.from == 0 ? peer_isn : our_isn).value_or(p.tcp.seq);
+  }
+  const auto peer =
+      b.endpoint(peer_name_, c.peer_addr.to_string(), c.peer_port, peer_isn, State::kClosed);
+  const auto us = b.endpoint("synack", c.our_addr.to_string(), c.our_port, our_isn,
+                             c.states.empty() ? State::kListen : c.states.front().from);
+  (void)peer;
+  (void)us;
+  // Times relative to the connection's first packet (the clock is CLOCK_MONOTONIC).
+  const Duration base = c.packets.empty() ? Duration{} : c.packets.front().sent.time_since_epoch();
+  const auto rel = [base](Instant t) { return t - base; };
+  for (auto p : c.packets) {
+    p.sent = rel(p.sent);
+    if (p.arrived) p.arrived = rel(*p.arrived);
+    b.packet(p);
+  }
+  for (const auto& s : c.states) b.state(rel(s.time), s.endpoint, s.from, s.to, s.cause, s.rfc);
+  for (const auto& n : c.notes) b.note(rel(n.time), n.endpoint, n.text);
+  viz::Run run = b.build();
+  infer_states(run, 0, State::kClosed);
+  return run;
+}
+
+std::vector<viz::Run> LiveRecorder::runs() const {
+  std::vector<viz::Run> out;
+  for (const auto& [key, c] : conns_) out.push_back(build(c));
+  return out;
+}
+
+std::string LiveRecorder::describe(PacketDirection dir, const TcpSegment& seg) {
+  return fmt::format("{} {}",
+                     dir == PacketDirection::kFromKernel ? "kernel → synack" : "synack → kernel",
+                     seg.flags.to_string());
+}
+
+// ---- peer state inference -----------------------------------------------------------
+
+namespace {
+
+struct Inference {
+  State state;
+  std::optional<std::uint32_t> fin_seq;  // the peer's FIN sequence number (to spot its ACK)
+  viz::Run& run;
+  viz::EndpointId e;
+  std::vector<viz::StateEvent> out;
+
+  void go(Instant t, State to, std::string_view why) {
+    if (to == state) return;
+    out.push_back({t, e, state, to, fmt::format("{} (inferred from the wire)", why), ""});
+    state = to;
+  }
+
+  void sent(const viz::PacketEvent& p) {
+    const auto& f = p.tcp.flags;
+    if (f.rst()) return go(p.sent, State::kClosed, "snd RST");
+    if (f.syn() && !f.ack()) go(p.sent, State::kSynSent, "snd SYN");
+    if (f.syn() && f.ack()) go(p.sent, State::kSynReceived, "snd SYN,ACK");
+    if (!f.syn() && f.ack() && state == State::kSynSent)
+      go(p.sent, State::kEstablished, "snd ACK of SYN,ACK");
+    if (f.fin()) {
+      fin_seq = p.tcp.seq + p.tcp.len;
+      if (state == State::kEstablished || state == State::kSynReceived)
+        go(p.sent, State::kFinWait1, "snd FIN");
+      else if (state == State::kCloseWait)
+        go(p.sent, State::kLastAck, "snd FIN");
+    }
+  }
+
+  void received(const viz::PacketEvent& p) {
+    if (p.fate != viz::Fate::kDelivered || !p.arrived) return;
+    const Instant t = *p.arrived;
+    const auto& f = p.tcp.flags;
+    if (f.rst()) return go(t, State::kClosed, "rcv RST");
+    const bool acks_fin = fin_seq && f.ack() && p.tcp.ack == *fin_seq + 1;
+    if (state == State::kSynReceived && f.ack()) go(t, State::kEstablished, "rcv ACK of SYN");
+    if (acks_fin) {
+      if (state == State::kFinWait1)
+        go(t, f.fin() ? State::kTimeWait : State::kFinWait2, "rcv ACK of FIN");
+      else if (state == State::kClosing)
+        go(t, State::kTimeWait, "rcv ACK of FIN");
+      else if (state == State::kLastAck)
+        go(t, State::kClosed, "rcv ACK of FIN");
+    }
+    if (f.fin()) {
+      if (state == State::kEstablished)
+        go(t, State::kCloseWait, "rcv FIN");
+      else if (state == State::kFinWait1)
+        go(t, State::kClosing, "rcv FIN");
+      else if (state == State::kFinWait2)
+        go(t, State::kTimeWait, "rcv FIN");
+    }
+  }
+};
+
+}  // namespace
+
+void infer_states(viz::Run& run, viz::EndpointId e, State initial) {
+  Inference inf{initial, std::nullopt, run, e, {}};
+  // Walk sends and arrivals in time order.
+  struct Step {
+    Instant t;
+    bool send;
+    const viz::PacketEvent* p;
+  };
+  std::vector<Step> steps;
+  for (const auto& ev : run.events) {
+    if (const auto* p = std::get_if<viz::PacketEvent>(&ev)) {
+      if (p->from == e) steps.push_back({p->sent, true, p});
+      if (p->to == e && p->arrived) steps.push_back({*p->arrived, false, p});
+    }
+  }
+  std::stable_sort(steps.begin(), steps.end(),
+                   [](const Step& a, const Step& b) { return a.t < b.t; });
+  for (const auto& s : steps) s.send ? inf.sent(*s.p) : inf.received(*s.p);
+  for (auto& st : inf.out) run.events.emplace_back(std::move(st));
+  std::stable_sort(run.events.begin(), run.events.end(),
+                   [](const viz::Event& a, const viz::Event& b) {
+                     return viz::event_time(a) < viz::event_time(b);
+                   });
+  if (!run.endpoints[e].initial_state) run.endpoints[e].initial_state = initial;
+}
+
+}  // namespace synack::cli

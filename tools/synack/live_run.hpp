@@ -1,0 +1,70 @@
+// Records real connections (TUN) as viz::Runs: every packet that crosses the
+// device and every engine trace event of our stack, grouped by connection.
+// The kernel's side has no trace events, so its states are inferred from the
+// segments it sends and receives (RFC 9293 §3.3.2 as seen on the wire) and
+// labelled "inferred".
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tcp/trace.hpp"
+#include "tun/device.hpp"
+#include "viz/run.hpp"
+#include "wire/tcp.hpp"
+
+namespace synack::cli {
+
+class LiveRecorder : public tcp::TraceSink {
+ public:
+  /// `peer_name`: the column title of the other side ("linux").
+  explicit LiveRecorder(std::string peer_name) : peer_name_(std::move(peer_name)) {}
+
+  /// A packet crossed the device (kFromKernel: the peer sent it to us).
+  void on_packet(PacketDirection dir, Bytes packet, Instant now);
+  void on_event(const tcp::TraceEvent& e) override;
+  /// Called with each connection's Run when it reaches CLOSED or TIME-WAIT on
+  /// our side and the peer's last segment has been seen.
+  void add_on_finished(std::function<void(const viz::Run&)> f) {
+    on_finished_.push_back(std::move(f));
+  }
+  /// Hands out the Runs of connections that finished since the last call
+  /// (call after the packets of a wake-up have been recorded, so the last
+  /// ACK is in the picture).
+  void emit_finished();
+  /// Runs of every connection seen so far (finished or not).
+  [[nodiscard]] std::vector<viz::Run> runs() const;
+  /// A live one-line description of a packet, for --trace.
+  [[nodiscard]] static std::string describe(PacketDirection dir, const TcpSegment& seg);
+
+ private:
+  struct Key {
+    std::uint32_t peer_addr;
+    std::uint16_t peer_port;
+    std::uint16_t our_port;
+    auto operator<=>(const Key&) const = default;
+  };
+  struct Conn {
+    Ipv4Addr peer_addr, our_addr;
+    std::uint16_t peer_port = 0, our_port = 0;
+    std::vector<viz::PacketEvent> packets;
+    std::vector<viz::StateEvent> states;
+    std::vector<viz::NoteEvent> notes;
+    bool finished = false;
+    bool emitted = false;
+  };
+  viz::Run build(const Conn& c) const;
+  void maybe_finish(Conn& c, tcp::State our_state);
+
+  std::string peer_name_;
+  std::map<Key, Conn> conns_;
+  std::vector<std::function<void(const viz::Run&)>> on_finished_;
+};
+
+/// Adds StateEvents for endpoint `e` of `run`, inferred from the segments it
+/// sent and received (for a peer we cannot trace, like the Linux kernel).
+void infer_states(viz::Run& run, viz::EndpointId e, tcp::State initial);
+
+}  // namespace synack::cli
