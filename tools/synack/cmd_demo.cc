@@ -1,101 +1,156 @@
-// `synack demo`: interim version until the connection engine lands. It builds a
-// SYN and the SYN-ACK a listener would answer with, using only the wire layer,
-// and prints each as the one-line summary and a hex dump. It says plainly that
-// no handshake is run: nothing here pretends to be TCP behaviour.
+// `synack demo [NAME]`: runs one named scenario of TCP connection management
+// on real synack stacks in the simulator (virtual time, fixed seeds and ISN
+// secrets) and draws it: terminal ladder, Mermaid, SVG, HTML, JSON or the DOT
+// state diagram; optionally a pcap / pcapng (packet comments carry the state
+// transitions). `synack demo list` describes every scenario in one line.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include <fmt/core.h>
 
 #include "commands.hpp"
-#include "wire/format.hpp"
-#include "wire/tcp.hpp"
+#include "scenarios/capture.hpp"
+#include "scenarios/scenario.hpp"
+#include "viz/render.hpp"
 
 namespace synack::cli {
 namespace {
 
-constexpr Ipv4Addr kClient = Ipv4Addr::from_octets(10, 0, 0, 1);
-constexpr Ipv4Addr kServer = Ipv4Addr::from_octets(10, 0, 0, 2);
+struct DemoArgs {
+  std::string name = "handshake";
+  std::string format = "text";
+  std::string output;
+  std::string pcap;
+  std::string pcapng;
+  std::string color = "auto";
+  int width = 0;
+  std::uint64_t seed = 1;
+  bool absolute = false;
+  bool explain = false;
+  bool ascii = false;
+};
 
-// Offset, 16 bytes in two groups of 8, as `tcpdump -x` does.
-void print_hex(const std::vector<std::byte>& bytes) {
-  for (std::size_t row = 0; row < bytes.size(); row += 16) {
-    std::string line = fmt::format("    0x{:04x}: ", row);
-    for (std::size_t k = row; k < row + 16 && k < bytes.size(); ++k) {
-      line += fmt::format("{:02x}{}", std::to_integer<unsigned>(bytes[k]), k % 2 == 1 ? " " : "");
-      if (k % 16 == 7) line += ' ';
+[[noreturn]] void fail(const std::string& message) {
+  fmt::print(stderr, "synack demo: {}\n", message);
+  throw CLI::RuntimeError(1);
+}
+
+int terminal_width() {
+  if (const char* c = std::getenv("COLUMNS")) {
+    const int n = std::atoi(c);
+    if (n > 0) return n;
+  }
+  winsize ws{};
+  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+    return ws.ws_col;
+  }
+  return 100;
+}
+
+// Colour only on a terminal, never with NO_COLOR set (https://no-color.org).
+bool want_color(const DemoArgs& a) {
+  if (a.color == "always") return true;
+  if (a.color == "never" || !a.output.empty()) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  return ::isatty(STDOUT_FILENO) != 0;
+}
+
+void list() {
+  std::size_t w = 0;
+  for (const auto& s : scenarios::all()) w = std::max(w, s.name.size());
+  for (const auto& s : scenarios::all()) fmt::print("{:<{}}  {}\n", s.name, w, s.summary);
+}
+
+void write_file(const std::string& path, const std::string& what,
+                const std::function<bool(std::ostream&)>& write) {
+  std::ofstream f(path, std::ios::binary);
+  if (!f) fail(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  if (!write(f) || !f.flush()) fail(fmt::format("{}: write error ({})", path, what));
+}
+
+void demo(const DemoArgs& a) {
+  if (a.name == "list") return list();
+  const scenarios::Scenario* s = scenarios::find(a.name);
+  if (s == nullptr) {
+    fail(fmt::format("unknown scenario \"{}\" (synack demo list shows them all)", a.name));
+  }
+  const auto format = viz::format_from_string(a.format);
+  if (!format) {
+    fail(fmt::format("unknown format \"{}\" (text, mermaid, svg, html, json, dot)", a.format));
+  }
+  if (a.color != "auto" && a.color != "always" && a.color != "never") {
+    fail(fmt::format("--color must be auto, always or never, not \"{}\"", a.color));
+  }
+  const scenarios::Result r = s->run({.seed = a.seed});
+  viz::RenderOptions opt;
+  opt.width = a.width > 0 ? a.width : terminal_width();
+  opt.color = *format == viz::Format::kText && want_color(a);
+  opt.ascii = a.ascii;
+  opt.absolute = a.absolute;
+  opt.explain = a.explain;
+  std::string out = viz::render(*format, r.run, opt);
+  if (*format == viz::Format::kText) {
+    out += "\nWhat this run shows (checked):\n";
+    for (const auto& c : r.checks) {
+      out += fmt::format("  {} {}\n",
+                         c.ok ? (a.ascii ? "[ok]" : "✓") : (a.ascii ? "[FAILED]" : "✗"), c.what);
     }
-    while (line.ends_with(' ')) line.pop_back();
-    fmt::print("{}\n", line);
   }
-}
-
-void show(const char* title, const Ipv4Header& ip, const TcpSegment& seg) {
-  std::vector<std::byte> wire(Ipv4Header::kSize + seg.wire_size());
-  wire.resize(emit_ipv4_tcp(wire, ip, seg));
-  // Parse what was built, so the line shows the bytes, not the intent.
-  const auto parsed = parse_ipv4_tcp(wire);
-  fmt::print("{} ({} bytes)\n", title, wire.size());
-  if (!parsed) {
-    fmt::print("  does not parse: {}\n", to_string(parsed.error()));
-    return;
+  if (!a.pcap.empty()) {
+    write_file(a.pcap, "pcap", [&](std::ostream& f) { return scenarios::write_pcap(r, f); });
   }
-  fmt::print("  {}\n", format_packet(parsed->ip.src(), parsed->ip.dst(), parsed->tcp));
-  print_hex(wire);
-}
-
-void run_wire_demo() {
-  fmt::print(
-      "synack demo: WIRE LAYER ONLY. The connection engine is not built yet, so no\n"
-      "handshake is run: the two segments below are built by hand with the wire layer\n"
-      "(RFC 9293 §3.1 header, RFC 7323/2018 options), emitted with checksums, and\n"
-      "parsed back for printing.\n\n");
-  Ipv4Header ip;
-  ip.src = kClient;
-  ip.dst = kServer;
-  ip.identification = 0x1c46;
-  TcpSegment syn;
-  syn.src_port = 40000;
-  syn.dst_port = 80;
-  syn.seq = SeqNum(1000);  // a real ISN comes from the RFC 6528 generator
-  syn.flags.bits = TcpFlags::kSyn;
-  syn.window = 64240;
-  syn.options.mss(1460).sack_permitted().timestamps(1, 0).nop().window_scale(7);
-  show("SYN, client -> server", ip, syn);
-
-  Ipv4Header ip_back = ip;
-  ip_back.src = kServer;
-  ip_back.dst = kClient;
-  ip_back.identification = 0;
-  TcpSegment synack;
-  synack.src_port = syn.dst_port;
-  synack.dst_port = syn.src_port;
-  synack.seq = SeqNum(5000);
-  synack.ack = syn.seq + syn.seg_len();  // the SYN occupies one sequence number
-  synack.flags.bits = TcpFlags::kSyn | TcpFlags::kAck;
-  synack.window = 65160;
-  synack.options.mss(1460).sack_permitted().timestamps(7, 1).nop().window_scale(7);
-  fmt::print("\n");
-  show("SYN-ACK, server -> client", ip_back, synack);
+  if (!a.pcapng.empty()) {
+    write_file(a.pcapng, "pcapng", [&](std::ostream& f) { return scenarios::write_pcapng(r, f); });
+  }
+  if (a.output.empty() || a.output == "-") {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  } else {
+    write_file(a.output, "output", [&](std::ostream& f) {
+      f << out;
+      return static_cast<bool>(f);
+    });
+  }
+  if (!r.passed()) {
+    fmt::print(stderr, "synack demo: {}: the run did not tell its story:\n{}", a.name,
+               r.failures());
+    throw CLI::RuntimeError(2);
+  }
 }
 
 }  // namespace
 
 void add_demo_command(CLI::App& app) {
+  auto args = std::make_shared<DemoArgs>();
   auto* cmd = app.add_subcommand(
-      "demo", "Show TCP connection management (for now: the wire layer building a SYN/SYN-ACK)");
-  auto scenario = std::make_shared<std::string>();
-  cmd->add_option("scenario", *scenario, "Scenario to run (needs the connection engine)");
-  cmd->callback([scenario] {
-    if (!scenario->empty()) {
-      fmt::print(stderr, "synack demo: scenario {} needs the connection engine (not built yet)\n",
-                 *scenario);
-      throw CLI::RuntimeError(1);
-    }
-    run_wire_demo();
-  });
+      "demo", "Run a named TCP scenario on synack stacks in the simulator and draw it");
+  cmd->add_option("name", args->name, "Scenario (default: handshake); `list` describes them all");
+  cmd->add_option("-f,--format", args->format, "text (default), mermaid, svg, html, json or dot");
+  cmd->add_option("-o,--output", args->output,
+                  "Write the drawing to FILE instead of standard output");
+  cmd->add_option("--pcap", args->pcap, "Also write the segments as a pcap file");
+  cmd->add_option("--pcapng", args->pcapng,
+                  "Also write a pcapng file whose packet comments carry the state transitions");
+  cmd->add_option("--seed", args->seed, "Simulator seed (also derives the ISN secrets; default 1)");
+  cmd->add_option("-w,--width", args->width, "Text width in columns (default: the terminal, 100)");
+  cmd->add_option("--color", args->color,
+                  "auto (default: on a TTY without NO_COLOR), always, never");
+  cmd->add_flag("--absolute", args->absolute,
+                "Raw sequence numbers (default: relative to each ISN)");
+  cmd->add_flag("--explain", args->explain,
+                "Annotate each state change with its cause and RFC rule");
+  cmd->add_flag("--ascii", args->ascii, "ASCII only (no box-drawing characters or arrows)");
+  cmd->callback([args] { demo(*args); });
 }
 
 }  // namespace synack::cli
