@@ -28,7 +28,7 @@ void LiveRecorder::on_packet(PacketDirection dir, Bytes packet, Instant now) {
   e.from = in ? 0 : 1;
   e.to = in ? 1 : 0;
   e.tcp = viz::fields_from_segment(p->tcp);
-  c.packets.push_back(std::move(e));
+  c.events.emplace_back(std::move(e));
 }
 
 void LiveRecorder::on_event(const tcp::TraceEvent& e) {
@@ -37,11 +37,14 @@ void LiveRecorder::on_event(const tcp::TraceEvent& e) {
   if (it == conns_.end()) return;  // events before the first packet (none in practice)
   Conn& c = it->second;
   if (e.kind == tcp::TraceKind::kStateChange) {
-    c.states.push_back({e.at, 1, e.from, e.to, std::string(e.cause), std::string(e.rfc)});
+    if (!c.any_state) c.first_state = e.from;
+    c.any_state = true;
+    c.events.emplace_back(
+        viz::StateEvent{e.at, 1, e.from, e.to, std::string(e.cause), std::string(e.rfc)});
     maybe_finish(c, e.to);
   } else if (e.kind != tcp::TraceKind::kUserCall) {
-    c.notes.push_back(
-        {e.at, 1, fmt::format("{}: {} ({})", tcp::to_string(e.kind), e.cause, e.rfc)});
+    c.events.emplace_back(viz::NoteEvent{
+        e.at, 1, fmt::format("{}: {} ({})", tcp::to_string(e.kind), e.cause, e.rfc)});
   }
 }
 
@@ -64,26 +67,31 @@ viz::Run LiveRecorder::build(const Conn& c) const {
                     "live");
   b.generator("synack serve (TUN, real Linux peer)");
   std::optional<std::uint32_t> peer_isn, our_isn;
-  for (const auto& p : c.packets) {
-    if (!p.tcp.flags.syn()) continue;
-    (p.from == 0 ? peer_isn : our_isn) = (p.from == 0 ? peer_isn : our_isn).value_or(p.tcp.seq);
+  for (const auto& ev : c.events) {
+    const auto* p = std::get_if<viz::PacketEvent>(&ev);
+    if (p == nullptr || !p->tcp.flags.syn()) continue;
+    auto& isn = p->from == 0 ? peer_isn : our_isn;
+    if (!isn) isn = p->tcp.seq;
   }
-  const auto peer =
-      b.endpoint(peer_name_, c.peer_addr.to_string(), c.peer_port, peer_isn, State::kClosed);
-  const auto us = b.endpoint("synack", c.our_addr.to_string(), c.our_port, our_isn,
-                             c.states.empty() ? State::kListen : c.states.front().from);
-  (void)peer;
-  (void)us;
-  // Times relative to the connection's first packet (the clock is CLOCK_MONOTONIC).
-  const Duration base = c.packets.empty() ? Duration{} : c.packets.front().sent.time_since_epoch();
+  b.endpoint(peer_name_, c.peer_addr.to_string(), c.peer_port, peer_isn, State::kClosed);
+  b.endpoint("synack", c.our_addr.to_string(), c.our_port, our_isn, c.first_state);
+  // Times relative to the connection's first event (the clock is CLOCK_MONOTONIC);
+  // events of one instant keep the order in which they happened.
+  const Duration base =
+      c.events.empty() ? Duration{} : viz::event_time(c.events.front()).time_since_epoch();
   const auto rel = [base](Instant t) { return t - base; };
-  for (auto p : c.packets) {
-    p.sent = rel(p.sent);
-    if (p.arrived) p.arrived = rel(*p.arrived);
-    b.packet(p);
+  for (const auto& ev : c.events) {
+    if (const auto* p = std::get_if<viz::PacketEvent>(&ev)) {
+      viz::PacketEvent q = *p;
+      q.sent = rel(q.sent);
+      if (q.arrived) q.arrived = rel(*q.arrived);
+      b.packet(q);
+    } else if (const auto* st = std::get_if<viz::StateEvent>(&ev)) {
+      b.state(rel(st->time), st->endpoint, st->from, st->to, st->cause, st->rfc);
+    } else if (const auto* n = std::get_if<viz::NoteEvent>(&ev)) {
+      b.note(rel(n->time), n->endpoint, n->text);
+    }
   }
-  for (const auto& s : c.states) b.state(rel(s.time), s.endpoint, s.from, s.to, s.cause, s.rfc);
-  for (const auto& n : c.notes) b.note(rel(n.time), n.endpoint, n.text);
   viz::Run run = b.build();
   infer_states(run, 0, State::kClosed);
   return run;

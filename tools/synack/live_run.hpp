@@ -49,9 +49,9 @@ class LiveRecorder : public tcp::TraceSink {
   struct Conn {
     Ipv4Addr peer_addr, our_addr;
     std::uint16_t peer_port = 0, our_port = 0;
-    std::vector<viz::PacketEvent> packets;
-    std::vector<viz::StateEvent> states;
-    std::vector<viz::NoteEvent> notes;
+    std::vector<viz::Event> events;  // in the order they happened
+    bool any_state = false;
+    tcp::State first_state = tcp::State::kListen;
     bool finished = false;
     bool emitted = false;
   };
