@@ -135,8 +135,14 @@ std::string Canvas::str(bool color) const {
   Style current = Style::kNone;
   for (std::size_t i = 0; i < end; ++i) {
     const Cell& c = cells_[i];
-    // Spaces take no colour, so runs of styled text do not bleed into gaps.
-    const Style want = c.glyph == " " ? Style::kNone : c.style;
+    // Spaces inside a run of one style keep it; other spaces take no colour,
+    // so styled text does not bleed into gaps.
+    Style want = c.style;
+    if (c.glyph == " ") {
+      std::size_t j = i;
+      while (j < end && cells_[j].glyph == " ") ++j;
+      want = j < end && cells_[j].style == current ? current : Style::kNone;
+    }
     if (color && want != current) {
       if (current != Style::kNone) out += "\x1b[0m";
       out += ansi(want);
