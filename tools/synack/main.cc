@@ -7,6 +7,7 @@ int main(int argc, char** argv) {
   CLI::App app{"synack: a userspace TCP/IP stack you can watch (RFC 9293)"};
   app.require_subcommand(1);
   synack::cli::add_demo_command(app);
+  synack::cli::add_sim_command(app);
   synack::cli::add_states_command(app);
   synack::cli::add_drill_command(app);
   synack::cli::add_draw_command(app);

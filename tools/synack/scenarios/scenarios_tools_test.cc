@@ -66,5 +66,21 @@ TEST(ScenarioTools, CleanLinkPcapsAreCleanForWireshark) {
   EXPECT_GE(judged, 5);
 }
 
+TEST(ScenarioTools, PcapngCommentsCarryTheStateTransitions) {
+  if (!have_tool("tshark")) GTEST_SKIP() << "tshark not installed";
+  TempDir dir("synack-scenarios-pcapng-");
+  const Result r = find("handshake")->run({});
+  const auto path = dir.path() / "handshake.pcapng";
+  {
+    std::ofstream f(path, std::ios::binary);
+    ASSERT_TRUE(write_pcapng(r, f));
+  }
+  const auto res = run_command("tshark -r '" + path.string() + "' -T fields -e frame.comment");
+  ASSERT_EQ(res.status, 0) << res.output;
+  EXPECT_NE(res.output.find("client: CLOSED -> SYN-SENT"), std::string::npos) << res.output;
+  EXPECT_NE(res.output.find("server: LISTEN -> SYN-RECEIVED"), std::string::npos) << res.output;
+  EXPECT_NE(res.output.find("client: FIN-WAIT-2 -> TIME-WAIT"), std::string::npos) << res.output;
+}
+
 }  // namespace
 }  // namespace synack::scenarios
