@@ -1,29 +1,171 @@
 #!/usr/bin/env bash
-# Runs the benchmarks of the release build and prints their results (`make bench`).
+# Runs synack's benchmark suite on the release build (`make bench`) and prints
+# ONE table (synack next to Linux where Linux has a counterpart, with the
+# ratio), then writes every number to bench/results/<date>.json
+# (<date>-quick.json for --quick). docs/benchmarks.md explains each row.
 #
 # Usage: scripts/bench.sh [--quick]
-#   --quick                 short runs (smoke test: numbers are rough)
-#   SYNACK_BENCH_BUILD=dir  where the build is (default build/release)
-# Checksum and memcpy rows report bytes/s; parse/emit rows report ns per packet.
+#   --quick                 small sizes, short runs (< 1 minute; CI smoke test,
+#                           numbers are rough)
+#   SYNACK_BENCH_BUILD=dir  the build (default build/release; needs -DSYNACK_BENCH=ON)
+#   SYNACK_BENCH_OUT=file   where the JSON goes (default bench/results/<date>.json)
+#
+# As root (with ip netns, ethtool, /dev/net/tun) it also measures Linux over a
+# veth pair at MTU 1500 with offloads off and synack on a TUN device, each in
+# namespaces it creates and deletes; otherwise those rows say why they were
+# skipped. All traffic stays on loopback or inside those namespaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-min_time=0.5
+quick=0
 case "${1:-}" in
   "") ;;
-  --quick) min_time=0.02 ;;
+  --quick) quick=1 ;;
   *) echo "bench.sh: unknown argument '$1' (use --quick)" >&2; exit 2 ;;
 esac
 build=${SYNACK_BENCH_BUILD:-build/release}
-bin="$build/bench/micro_bench"
-if [[ ! -x "$bin" ]]; then
-  echo "bench.sh: $bin not built (cmake --preset release && cmake --build --preset release)" >&2
-  exit 1
-fi
+bin="$build/bench"
+for b in micro_bench engine_bench bulk_bench lifecycle_bench latency_bench scale_bench linux_bench; do
+  if [[ ! -x "$bin/$b" ]]; then
+    echo "bench.sh: $bin/$b not built (make bench, or cmake -DSYNACK_BENCH=ON and build)" >&2
+    exit 1
+  fi
+done
+synack="$build/tools/synack/synack"
 
+q=() min_time=0.3
+if ((quick)); then q=(--quick) min_time=0.01; fi
 # Google Benchmark ≥ 1.8 wants a unit suffix on --benchmark_min_time; 1.7 (Debian 12) a number.
-if "$bin" --help 2>&1 | grep -q "benchmark_min_time=<integer>x OR <float>s"; then
+if "$bin/micro_bench" --help 2>&1 | grep -q "benchmark_min_time=<integer>x OR <float>s"; then
   min_time="${min_time}s"
 fi
-echo "== micro_bench (min time ${min_time} per benchmark)"
-"$bin" --benchmark_min_time="$min_time"
+
+work=$(mktemp -d)
+rows="$work/rows.jsonl"
+: >"$rows"
+ns_list=()
+serve_pid=
+cleanup() {
+  [[ -n "$serve_pid" ]] && kill "$serve_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  for ns in "${ns_list[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step() { echo "bench: $*" >&2; }
+skip() { printf '{"id":"%s","value":null,"unit":"","note":"%s"}\n' "$1" "$2" >>"$rows"; }
+start=$(date +%s)
+
+step "micro (Google Benchmark, min time $min_time)"
+gb_filter=.
+((quick)) && gb_filter='^BM_(Checksum|Memcpy|Parse|Emit|SegmentArrival|TimerWheel|DemuxLookup/1000$|StackReceive/1000$)'
+"$bin/micro_bench" --benchmark_min_time="$min_time" --benchmark_format=json \
+  --benchmark_filter="$gb_filter" >"$work/micro.json" 2>/dev/null
+"$bin/engine_bench" --benchmark_min_time="$min_time" --benchmark_format=json \
+  --benchmark_filter="$gb_filter" >"$work/engine.json" 2>/dev/null
+
+step "bulk: synack pair at MTU 1500/9000/65535, Linux loopback"
+"$bin/bulk_bench" "${q[@]}" >>"$rows"
+step "lifecycle, ping-pong: synack pair and Linux loopback"
+"$bin/lifecycle_bench" "${q[@]}" >>"$rows"
+"$bin/latency_bench" "${q[@]}" >>"$rows"
+"$bin/linux_bench" "${q[@]}" >>"$rows"
+
+step "memory and scale"
+"$bin/scale_bench" --sizes >>"$rows"
+"$bin/scale_bench" --n 1000 >>"$rows"
+sizes=(10000 100000 1000000)
+((quick)) && sizes=(10000)
+for n in "${sizes[@]}"; do "$bin/scale_bench" --n "$n" --time-wait >>"$rows"; done
+
+bytes=$((1 << 30))
+((quick)) && bytes=$((64 << 20))
+can_ns=1
+why=""
+if [[ $(id -u) -ne 0 ]]; then can_ns=0 why="not root"
+elif ! ip netns list >/dev/null 2>&1; then can_ns=0 why="ip netns unavailable"
+elif ! command -v ethtool >/dev/null; then can_ns=0 why="ethtool missing"
+fi
+
+step "Linux over a veth pair (MTU 1500, tso/gso/gro off)"
+if ((can_ns)); then
+  a="synack-bench-a-$$" b="synack-bench-b-$$"
+  ns_list+=("$a" "$b")
+  ip netns add "$a" && ip netns add "$b"
+  ip link add veth-sb0 netns "$a" type veth peer name veth-sb1 netns "$b"
+  ip -n "$a" addr add 10.79.0.1/24 dev veth-sb0
+  ip -n "$b" addr add 10.79.0.2/24 dev veth-sb1
+  for pair in "$a veth-sb0" "$b veth-sb1"; do
+    set -- $pair
+    ip -n "$1" link set "$2" mtu 1500 up
+    ip -n "$1" link set lo up
+    ip netns exec "$1" ethtool -K "$2" tso off gso off gro off >/dev/null 2>&1 || true
+  done
+  ip netns exec "$b" timeout 120 "$bin/linux_bench" --serve 5201 10.79.0.2 &
+  serve_pid=$!
+  ip netns exec "$a" timeout 150 "$bin/linux_bench" --send 10.79.0.2 5201 "$bytes" \
+    bulk.linux.veth1500 >>"$rows" || skip bulk.linux.veth1500 "veth run failed"
+  wait "$serve_pid" || true
+  serve_pid=
+  ip netns del "$a"; ip netns del "$b"
+else
+  skip bulk.linux.veth1500 "skipped: $why"
+fi
+
+step "TUN: Linux kernel → synack (discard) and synack → kernel (HTTP)"
+if ((can_ns)) && [[ -c /dev/net/tun && -x "$synack" ]] && command -v curl >/dev/null; then
+  t="synack-bench-t-$$"
+  ns_list+=("$t")
+  ip netns add "$t"
+  ip -n "$t" link set lo up
+  wait_dev() {
+    for _ in $(seq 1 100); do
+      ip -n "$t" addr show sbtun0 2>/dev/null | grep -q 10.78.0.1 && return 0
+      sleep 0.1
+    done
+    return 1
+  }
+  "$synack" serve --netns "$t" --tun sbtun0 --addr 10.78.0.2/24 --discard --port 9 \
+    --connections 1 --max-time 120 2>"$work/serve1.log" &
+  serve_pid=$!
+  if wait_dev; then
+    ip netns exec "$t" timeout 150 "$bin/linux_bench" --send 10.78.0.2 9 "$bytes" \
+      tun.kernel_to_synack >>"$rows" || skip tun.kernel_to_synack "run failed"
+  else
+    skip tun.kernel_to_synack "TUN device did not come up"
+  fi
+  kill "$serve_pid" 2>/dev/null || true
+  wait "$serve_pid" 2>/dev/null || true
+  "$synack" serve --netns "$t" --tun sbtun0 --addr 10.78.0.2/24 --http-bytes "$bytes" \
+    --connections 1 --max-time 120 2>"$work/serve2.log" &
+  serve_pid=$!
+  if wait_dev; then
+    out=$(ip netns exec "$t" curl -s --max-time 120 -o /dev/null \
+      -w '%{size_download} %{time_total}' http://10.78.0.2/bench || true)
+    python3 - "$out" "$bytes" >>"$rows" <<'PY'
+import json, sys
+size, secs = (float(x) for x in (sys.argv[1].split() or ["0", "0"]))
+row = {"id": "tun.synack_to_kernel", "unit": "Gbit/s", "bytes": size, "seconds": secs}
+row["value"] = size * 8 / secs / 1e9 if secs > 0 and size > 0 else None
+if size < float(sys.argv[2]): row["note"] = f"incomplete: {int(size)} bytes"
+print(json.dumps(row))
+PY
+  else
+    skip tun.synack_to_kernel "TUN device did not come up"
+  fi
+  kill "$serve_pid" 2>/dev/null || true
+  wait "$serve_pid" 2>/dev/null || true
+  serve_pid=
+  ip netns del "$t"
+else
+  why=${why:-"no /dev/net/tun, synack CLI or curl"}
+  skip tun.kernel_to_synack "skipped: $why"
+  skip tun.synack_to_kernel "skipped: $why"
+fi
+
+elapsed=$(($(date +%s) - start))
+mkdir -p bench/results
+out=${SYNACK_BENCH_OUT:-bench/results/$(date -u +%F)$( ((quick)) && echo -quick).json}
+python3 bench/table.py --rows "$rows" --gbench "$work/micro.json" "$work/engine.json" \
+  --quick "$quick" --elapsed "$elapsed" --out "$out"

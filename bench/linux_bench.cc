@@ -1,0 +1,224 @@
+// The Linux counterparts of the in-process benchmarks, on kernel sockets.
+//
+//   linux_bench [--quick]          loopback (127.0.0.1), one thread, two sockets:
+//                                  bulk one way (default buffers/autotuning),
+//                                  lifecycle rate (same pattern as lifecycle_bench,
+//                                  TIME-WAIT kept by the kernel), 1-byte ping-pong
+//   linux_bench --serve PORT       accept one connection, discard until EOF, close
+//                                  (the receiver of the veth / TUN runs)
+//   linux_bench --send ADDR PORT BYTES ID   connect, send BYTES, shut down, wait
+//                                  for the receiver's EOF; prints row ID in Gbit/s
+// Rows as bench/bench_common.hpp. Every loop is bounded in count and time.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "bench/bench_common.hpp"
+
+namespace synack::bench {
+namespace {
+
+[[noreturn]] void die(const char* what) {
+  std::fprintf(stderr, "linux_bench: %s: %s\n", what, std::strerror(errno));
+  std::exit(1);
+}
+
+sockaddr_in addr_of(const char* ip, std::uint16_t port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  if (inet_pton(AF_INET, ip, &a.sin_addr) != 1) die("bad address");
+  return a;
+}
+
+int listener(std::uint16_t port, const char* ip = "127.0.0.1") {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a = addr_of(ip, port);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) die("bind");
+  if (::listen(fd, 4096) != 0) die("listen");
+  return fd;
+}
+
+int connect_to(const char* ip, std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a = addr_of(ip, port);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) die("connect");
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+std::uint16_t port_of(int lfd) {
+  sockaddr_in a{};
+  socklen_t len = sizeof a;
+  ::getsockname(lfd, reinterpret_cast<sockaddr*>(&a), &len);
+  return ntohs(a.sin_port);
+}
+
+void set_nonblocking(int fd) {
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+void bulk(std::uint64_t total, double limit_s) {
+  const int lfd = listener(0);
+  const int c = connect_to("127.0.0.1", port_of(lfd));
+  const int s = ::accept(lfd, nullptr, nullptr);
+  set_nonblocking(c);
+  set_nonblocking(s);
+  const auto src = pattern(256 * 1024);
+  std::vector<std::byte> dst(256 * 1024);
+  std::uint64_t sent = 0, received = 0, loops = 0;
+  const auto start = Clock::now();
+  while (received < total) {
+    while (sent < total) {
+      const ssize_t n = ::send(c, src.data(), std::min<std::uint64_t>(src.size(), total - sent), 0);
+      if (n <= 0) break;
+      sent += static_cast<std::uint64_t>(n);
+    }
+    for (;;) {
+      const ssize_t n = ::recv(s, dst.data(), dst.size(), 0);
+      if (n <= 0) break;
+      received += static_cast<std::uint64_t>(n);
+    }
+    if ((++loops & 63) == 0 && seconds_since(start) > limit_s) break;
+  }
+  const double secs = seconds_since(start);
+  row("bulk.linux.loopback", static_cast<double>(received) * 8 / secs / 1e9, "Gbit/s",
+      {{"bytes", received}, {"seconds", secs}, {"mtu", 65536}});
+  ::close(c);
+  ::close(s);
+  ::close(lfd);
+}
+
+void lifecycle(std::uint64_t count, double limit_s) {
+  const int lfd = listener(0);
+  const std::uint16_t port = port_of(lfd);
+  char b = '?';
+  std::uint64_t done = 0, failed = 0;
+  const auto start = Clock::now();
+  while (done < count) {
+    const int c = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a = addr_of("127.0.0.1", port);
+    if (::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      ::close(c);
+      if (++failed > 100) break;
+      continue;
+    }
+    const int s = ::accept(lfd, nullptr, nullptr);
+    bool ok = ::write(c, &b, 1) == 1 && ::read(s, &b, 1) == 1;
+    ok = ok && ::write(s, &b, 1) == 1 && ::read(c, &b, 1) == 1;
+    ::close(c);  // client first: the client keeps the TIME-WAIT
+    ok = ok && ::read(s, &b, 1) == 0;
+    ::close(s);
+    failed += ok ? 0 : 1;
+    ++done;
+    if ((done & 255) == 0 && seconds_since(start) > limit_s) break;
+  }
+  const double secs = seconds_since(start);
+  row("lifecycle.linux", static_cast<double>(done) / secs, "conn/s",
+      {{"connections", done}, {"failed", failed}, {"seconds", secs}});
+  ::close(lfd);
+}
+
+void pingpong(std::size_t rounds) {
+  const int lfd = listener(0);
+  const int c = connect_to("127.0.0.1", port_of(lfd));
+  const int s = ::accept(lfd, nullptr, nullptr);
+  const int one = 1;
+  ::setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  char b = 1;
+  std::vector<double> ns;
+  ns.reserve(rounds);
+  for (std::size_t i = 0; i < rounds + rounds / 10; ++i) {
+    const auto t0 = Clock::now();
+    if (::write(c, &b, 1) != 1 || ::read(s, &b, 1) != 1) die("ping");
+    if (::write(s, &b, 1) != 1 || ::read(c, &b, 1) != 1) die("pong");
+    const auto t1 = Clock::now();
+    if (i >= rounds / 10) ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
+  }
+  const double p99 = percentile(ns, 0.99);
+  const double p50 = percentile(ns, 0.50);
+  row("pingpong.linux.p50", p50, "ns", {{"rounds", rounds}});
+  row("pingpong.linux.p99", p99, "ns", {{"rounds", rounds}});
+  ::close(c);
+  ::close(s);
+  ::close(lfd);
+}
+
+// Receiver of the veth / TUN runs: one connection, discard until EOF.
+int serve(std::uint16_t port, const char* ip) {
+  const int lfd = listener(port, ip);
+  pollfd p{lfd, POLLIN, 0};
+  if (::poll(&p, 1, 30000) != 1) die("no connection within 30 s");
+  const int s = ::accept(lfd, nullptr, nullptr);
+  std::vector<char> buf(1 << 20);
+  while (::read(s, buf.data(), buf.size()) > 0) {
+  }
+  ::close(s);
+  ::close(lfd);
+  return 0;
+}
+
+int send_bytes(const char* ip, std::uint16_t port, std::uint64_t total, const char* id) {
+  int c = -1;
+  for (int i = 0; i < 100 && c < 0; ++i) {  // the receiver may still be starting
+    c = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a = addr_of(ip, port);
+    if (::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      ::close(c);
+      c = -1;
+      ::usleep(50000);
+    }
+  }
+  if (c < 0) die("connect");
+  const auto src = pattern(1 << 20);
+  std::uint64_t sent = 0;
+  const auto start = Clock::now();
+  while (sent < total && seconds_since(start) < 120) {
+    const ssize_t n = ::write(c, src.data(), std::min<std::uint64_t>(src.size(), total - sent));
+    if (n <= 0) die("write");
+    sent += static_cast<std::uint64_t>(n);
+  }
+  ::shutdown(c, SHUT_WR);
+  const timeval wait{30, 0};  // bounded wait for the receiver's EOF
+  ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  char b;
+  while (::read(c, &b, 1) > 0) {
+  }
+  const double secs = seconds_since(start);
+  row(id, static_cast<double>(sent) * 8 / secs / 1e9, "Gbit/s",
+      {{"bytes", sent}, {"seconds", secs}});
+  ::close(c);
+  return 0;
+}
+
+}  // namespace
+}  // namespace synack::bench
+
+int main(int argc, char** argv) {
+  using namespace synack::bench;
+  if (argc >= 2 && std::string_view(argv[1]) == "--serve") {
+    if (argc < 3) return 2;
+    return serve(static_cast<std::uint16_t>(std::atoi(argv[2])), argc > 3 ? argv[3] : "0.0.0.0");
+  }
+  if (argc >= 2 && std::string_view(argv[1]) == "--send") {
+    if (argc < 6) return 2;
+    return send_bytes(argv[2], static_cast<std::uint16_t>(std::atoi(argv[3])),
+                      std::strtoull(argv[4], nullptr, 10), argv[5]);
+  }
+  const bool quick = quick_mode(argc, argv);
+  bulk(quick ? (256ull << 20) : (1ull << 30), quick ? 5 : 60);
+  lifecycle(quick ? 5000 : 2000000, quick ? 3 : 20);
+  pingpong(quick ? 20000 : 500000);
+}

@@ -1,0 +1,97 @@
+// Memory and scale: one synack stack (bench::Server) holding N idle
+// ESTABLISHED connections opened by hand-made client segments, then the same N
+// in TIME-WAIT. Prints bytes per connection (RSS delta / N: TCB, socket entry,
+// demux slot, timer node, buffers as allocated), sizeof(tcp::Connection) and
+// sizeof(tcp::TimeWaitEntry), and the per-segment cost (one 64-byte data
+// segment to a random connection: receive, ACK out, recv) at N connections.
+// Usage: scale_bench --n N [--time-wait]   (one N per process: RSS is not shared)
+#include <malloc.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "bench/bench_common.hpp"
+
+namespace synack::bench {
+namespace {
+
+double per_segment_ns(Server& s, std::size_t segments) {
+  std::mt19937 rng(7);
+  const std::size_t n = s.established();
+  std::vector<std::uint32_t> order(segments);
+  for (auto& o : order) o = static_cast<std::uint32_t>(rng() % n);
+  std::size_t unacked = 0;
+  const auto start = Clock::now();
+  for (std::uint32_t i : order) unacked += s.data_segment(i, 64) ? 0 : 1;
+  const double ns = seconds_since(start) * 1e9 / static_cast<double>(segments);
+  if (unacked != 0) std::fprintf(stderr, "scale_bench: %zu segments not ACKed\n", unacked);
+  return ns;
+}
+
+void run(std::size_t n, bool time_wait) {
+  const std::string N = std::to_string(n);
+  Server s(n, /*reserve_only=*/true);
+  malloc_trim(0);
+  const std::size_t rss0 = rss_bytes();
+  const auto start = Clock::now();
+  s.open(n);
+  const double open_s = seconds_since(start);
+  if (s.established() != n) {
+    return skipped("scale.synack.established." + N,
+                   "opened only " + std::to_string(s.established()) + " connections");
+  }
+  const std::size_t rss1 = rss_bytes();
+  row("scale.synack.established." + N, static_cast<double>(rss1 - rss0) / static_cast<double>(n),
+      "B/conn",
+      {{"connections", n},
+       {"rss_delta", rss1 - rss0},
+       {"open_seconds", open_s},
+       {"sizeof_connection", sizeof(tcp::Connection)}});
+  // Per-segment cost: first one segment to every connection (the first data
+  // allocates its receive buffer: not steady state), then random ones.
+  for (std::size_t i = 0; i < n; ++i) (void)s.data_segment(i, 64);
+  const std::size_t segs = 200000;
+  row("scale.synack.segment_ns." + N, per_segment_ns(s, segs), "ns/seg", {{"segments", segs}});
+  if (!time_wait) return;
+  const std::size_t rss2 = rss_bytes();
+  s.to_time_wait();
+  malloc_trim(0);
+  const std::size_t rss3 = rss_bytes();
+  const std::size_t tw = s.stack.time_wait_count();
+  row("scale.synack.time_wait." + N,
+      static_cast<double>(rss3 > rss0 ? rss3 - rss0 : 0) / static_cast<double>(n), "B/conn",
+      {{"time_wait_entries", tw},
+       {"tcbs_left", s.stack.tcb_count()},
+       {"rss_before_close", rss2 - rss0},
+       {"sizeof_time_wait_entry", sizeof(tcp::TimeWaitEntry)},
+       {"note", "RSS after malloc_trim over the empty-stack baseline"}});
+}
+
+}  // namespace
+}  // namespace synack::bench
+
+int main(int argc, char** argv) {
+  using namespace synack::bench;
+  std::size_t n = 10000;
+  bool tw = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--n" && i + 1 < argc) {
+      n = std::strtoull(argv[++i], nullptr, 10);
+    } else if (a == "--time-wait") {
+      tw = true;
+    } else if (a == "--sizes") {
+      row("sizeof.tcp_connection", sizeof(synack::tcp::Connection), "B");
+      row("sizeof.time_wait_entry", sizeof(synack::tcp::TimeWaitEntry), "B");
+      return 0;
+    } else {
+      std::fprintf(stderr, "scale_bench: unknown argument '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  if (n == 0 || n > (1u << 21)) {
+    std::fprintf(stderr, "scale_bench: --n must be in 1..2097152\n");
+    return 2;
+  }
+  run(n, tw);
+}
