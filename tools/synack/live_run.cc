@@ -116,9 +116,8 @@ namespace {
 struct Inference {
   State state;
   std::optional<std::uint32_t> fin_seq;  // the peer's FIN sequence number (to spot its ACK)
-  viz::Run& run;
   viz::EndpointId e;
-  std::vector<viz::StateEvent> out;
+  std::vector<viz::StateEvent> out;  // inferred from the packet being looked at
 
   void go(Instant t, State to, std::string_view why) {
     if (to == state) return;
@@ -131,14 +130,16 @@ struct Inference {
     if (f.rst()) return go(p.sent, State::kClosed, "snd RST");
     if (f.syn() && !f.ack()) go(p.sent, State::kSynSent, "snd SYN");
     if (f.syn() && f.ack()) go(p.sent, State::kSynReceived, "snd SYN,ACK");
-    if (!f.syn() && f.ack() && state == State::kSynSent)
+    if (!f.syn() && f.ack() && state == State::kSynSent) {
       go(p.sent, State::kEstablished, "snd ACK of SYN,ACK");
+    }
     if (f.fin()) {
       fin_seq = p.tcp.seq + p.tcp.len;
-      if (state == State::kEstablished || state == State::kSynReceived)
+      if (state == State::kEstablished || state == State::kSynReceived) {
         go(p.sent, State::kFinWait1, "snd FIN");
-      else if (state == State::kCloseWait)
+      } else if (state == State::kCloseWait) {
         go(p.sent, State::kLastAck, "snd FIN");
+      }
     }
   }
 
@@ -150,12 +151,13 @@ struct Inference {
     const bool acks_fin = fin_seq && f.ack() && p.tcp.ack == *fin_seq + 1;
     if (state == State::kSynReceived && f.ack()) go(t, State::kEstablished, "rcv ACK of SYN");
     if (acks_fin) {
-      if (state == State::kFinWait1)
+      if (state == State::kFinWait1) {
         go(t, f.fin() ? State::kTimeWait : State::kFinWait2, "rcv ACK of FIN");
-      else if (state == State::kClosing)
+      } else if (state == State::kClosing) {
         go(t, State::kTimeWait, "rcv ACK of FIN");
-      else if (state == State::kLastAck)
+      } else if (state == State::kLastAck) {
         go(t, State::kClosed, "rcv ACK of FIN");
+      }
     }
     if (f.fin()) {
       if (state == State::kEstablished)
@@ -170,29 +172,24 @@ struct Inference {
 
 }  // namespace
 
+// Packets on a TUN device arrive the instant they are sent, so each inferred
+// change is placed right after the packet it was read from (the ladder shows
+// a state on the row of the segment that caused it).
 void infer_states(viz::Run& run, viz::EndpointId e, State initial) {
-  Inference inf{initial, std::nullopt, run, e, {}};
-  // Walk sends and arrivals in time order.
-  struct Step {
-    Instant t;
-    bool send;
-    const viz::PacketEvent* p;
-  };
-  std::vector<Step> steps;
-  for (const auto& ev : run.events) {
-    if (const auto* p = std::get_if<viz::PacketEvent>(&ev)) {
-      if (p->from == e) steps.push_back({p->sent, true, p});
-      if (p->to == e && p->arrived) steps.push_back({*p->arrived, false, p});
-    }
+  Inference inf{initial, std::nullopt, e, {}};
+  std::vector<viz::Event> out;
+  out.reserve(run.events.size() * 2);
+  for (auto& ev : run.events) {
+    std::optional<viz::PacketEvent> p;
+    if (const auto* pe = std::get_if<viz::PacketEvent>(&ev)) p = *pe;
+    out.push_back(std::move(ev));
+    if (!p) continue;
+    if (p->from == e) inf.sent(*p);
+    if (p->to == e) inf.received(*p);
+    for (auto& st : inf.out) out.emplace_back(std::move(st));
+    inf.out.clear();
   }
-  std::stable_sort(steps.begin(), steps.end(),
-                   [](const Step& a, const Step& b) { return a.t < b.t; });
-  for (const auto& s : steps) s.send ? inf.sent(*s.p) : inf.received(*s.p);
-  for (auto& st : inf.out) run.events.emplace_back(std::move(st));
-  std::stable_sort(run.events.begin(), run.events.end(),
-                   [](const viz::Event& a, const viz::Event& b) {
-                     return viz::event_time(a) < viz::event_time(b);
-                   });
+  run.events = std::move(out);
   if (!run.endpoints[e].initial_state) run.endpoints[e].initial_state = initial;
 }
 
