@@ -15,7 +15,7 @@ Connection::Connection(const Config& cfg, TraceSink* sink, std::uint64_t id)
       isn_(cfg.isn_secret),
       sndbuf_(cfg.snd_buf),
       rcvbuf_(cfg.rcv_buf),
-      rto_base_(cfg.initial_rto) {
+      rtt_(rtt_config(cfg)) {
   control_.reserve(kMaxControl);
 }
 
@@ -210,7 +210,7 @@ void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
   rcv.wnd = receive_window();
   syn_pending_ = true;
   retransmits_ = 0;
-  backoff_ = 0;
+  restart_rto_estimate();
   set_state(State::kSynReceived, cause, rfc, now);
   arm_retransmit(now);
   // DEVIATION(linux): data (and FIN) on a SYN is not queued; the peer retransmits it.

@@ -19,6 +19,7 @@
 #include "base/time.hpp"
 #include "tcp/config.hpp"
 #include "tcp/isn.hpp"
+#include "tcp/rtt.hpp"
 #include "tcp/state.hpp"
 #include "tcp/stream_buffers.hpp"
 #include "tcp/time_wait.hpp"
@@ -191,19 +192,29 @@ class Connection {
   void enter_time_wait(Instant now);
   void release_buffers(bool keep_received = false);
 
+  // connection_receive.cc — the text of an acceptable segment (seventh step).
+  bool receive_text(TcpSegment& seg, Instant now);
+  void note_duplicate_text(const TcpSegment& seg);  // old data: report it as D-SACK
+
   // connection_output.cc
   TcpSegment make_segment(SeqNum seq, std::uint16_t flags, Bytes payload, Instant now) const;
   TcpOptions syn_options(bool syn_ack, Instant now) const;
+  std::size_t sack_option_bytes() const;  // SACK option bytes the next ACK carries
   std::uint16_t window_field(bool syn) const;
   std::uint32_t receive_window() const;
   SeqNum data_front() const;
   std::size_t bytes_in_flight() const;
   std::optional<TcpSegment> next_data_segment(Instant now);
   std::optional<TcpSegment> retransmission(Instant now);
+  std::optional<TcpSegment> next_segment(Instant now);  // poll_transmit's choice
   void note_ack_sent() { ack_pending_ = false; }
 
   // connection_timers.cc
   [[nodiscard]] Duration rto() const;
+  [[nodiscard]] static RttConfig rtt_config(const Config& cfg);
+  void handshake_complete();  // RFC 6298 (5.7) after a timed-out SYN; retransmit count reset
+  void restart_rto_estimate();  // a fresh estimator (simultaneous open)
+  void sample_rtt(const TcpSegment& seg, Instant now);  // an ACK of new data: RFC 6298 §3 / RFC 7323 §4
   void arm_retransmit(Instant now);
   void on_retransmit_timeout(Instant now);
   void on_close_timeout(Instant now);
@@ -260,8 +271,8 @@ class Connection {
   Instant rtx_deadline_ = kNever;
   Instant close_deadline_ = kNever;      // TIME-WAIT 2·MSL or FIN-WAIT-2 timeout
   Instant handshake_deadline_ = kNever;  // Config::connect_timeout
-  Duration rto_base_;
-  unsigned backoff_ = 0;
+  RttEstimator rtt_;         // SRTT, RTTVAR, RTO with backoff (RFC 6298)
+  RttSampler rtt_sampler_;   // Karn's algorithm when timestamps are off (RFC 6298 §3)
   unsigned retransmits_ = 0;
   bool syn_timed_out_ = false;
   // RFC 5961 challenge-ACK limiter (per connection)

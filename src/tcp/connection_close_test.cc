@@ -294,7 +294,9 @@ SYNACK_SCENARIO(Data, RetransmissionWithExponentialBackoff) {
   }
   h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 4});
   EXPECT_EQ(h.conn.next_deadline(), kNever);
-  EXPECT_EQ(h.conn.status().rto, seconds(1));  // backoff cleared by new ACK
+  // RFC 6298 §5 / Karn (§3): the ACK of a retransmitted segment gives no RTT
+  // sample, so the backed-off RTO (16 s) stays until a clean sample collapses it.
+  EXPECT_EQ(h.conn.status().rto, seconds(16));
 }
 
 SYNACK_SCENARIO(Data, RtoRetransmitsFirstSegmentThenTheRestAsAcksArrive) {
@@ -337,18 +339,23 @@ SYNACK_SCENARIO(Data, ReceiveBufferBoundsWindow) {
   h.expect_tx({{.flags = ACK, .seq = kIss + 4, .ack = kPeerIss + 1 + kRcvBuf, .wnd = kRcvBuf}});
 }
 
-SYNACK_SCENARIO(Data, OutOfOrderDroppedAndAcked) {
+SYNACK_SCENARIO(Data, OutOfOrderHeldAndAcked) {
+  // RFC 9293 §3.10.7.4 seventh (SHLD-31): an out-of-order segment is kept and
+  // delivered once the hole fills (it used to be dropped); ACKed at once
+  // (RFC 5681 §4.2).
   Harness h;
   h.established();
   h.inject({.flags = ACK, .seq = kPeerIss + 11, .ack = kIss + 1, .data = "later"});
   h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 1}});
-  EXPECT_TRUE(h.sink.saw_drop(DropReason::kOutOfOrder));
+  EXPECT_FALSE(h.sink.saw_drop(DropReason::kOutOfOrder));
   // A retransmission straddling RCV.NXT: only the new part is taken.
   h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
   h.drain();
   h.inject({.flags = ACK, .seq = kPeerIss + 2, .ack = kIss + 1, .data = "bcdef"});
   h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 7}});
-  EXPECT_EQ(read_all(h), "abcdef");
+  h.inject({.flags = ACK, .seq = kPeerIss + 7, .ack = kIss + 1, .data = "ghij"});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 16}});  // the hole filled
+  EXPECT_EQ(read_all(h), "abcdefghijlater");
 }
 
 }  // namespace

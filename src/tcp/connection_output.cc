@@ -71,7 +71,19 @@ TcpSegment Connection::make_segment(SeqNum seq, std::uint16_t flags, Bytes paylo
   } else if (ts_ok_ && !(flags & TcpFlags::kRst)) {
     s.options.nop().nop().timestamps(ts_clock(now), ts_recent_);  // RFC 7323 §3.2
   }
+  if (!syn && (flags & TcpFlags::kAck) && !(flags & TcpFlags::kRst) && sack_ok_) {
+    // RFC 2018 §4 / RFC 2883 §4: the blocks of what is held out of order (and a
+    // duplicate just received) on every ACK; 3 blocks fit beside timestamps.
+    const SackRanges r = rcvbuf_.sack_blocks(max_sack_blocks(ts_ok_));
+    if (r.count > 0) s.options.nop().nop().sack(to_sack_blocks(r, rcv.irs + 1).view());
+  }
   return s;
+}
+
+std::size_t Connection::sack_option_bytes() const {
+  if (!sack_ok_) return 0;
+  const std::size_t n = rcvbuf_.sack_blocks(max_sack_blocks(ts_ok_)).count;
+  return n == 0 ? 0 : 4 + 8 * n;  // nop, nop, kind, length, 8 bytes per block
 }
 
 SeqNum Connection::data_front() const {
@@ -88,12 +100,13 @@ std::size_t Connection::bytes_in_flight() const {
 std::optional<TcpSegment> Connection::retransmission(Instant now) {
   // RFC 9293 §3.10.8: "send the segment at the front of the retransmission queue".
   rtx_pending_ = false;
-  if (snd.una == snd.iss) {  // our SYN-ACK is still unacknowledged (CLOSE in SYN-RECEIVED)
+  rtt_sampler_.on_retransmit();  // RFC 6298 §3 (Karn): the ACK would be ambiguous
+  if (snd.una == snd.iss) {      // our SYN-ACK is still unacknowledged (CLOSE in SYN-RECEIVED)
     trace(TraceKind::kRetransmit, "RTO: SYN,ACK", "RFC 6298 §5 (5.4)", now);
     note_ack_sent();
     return make_segment(snd.iss, TcpFlags::kSyn | TcpFlags::kAck, {}, now);
   }
-  const std::size_t mss = status().snd_mss;
+  const std::size_t mss = status().snd_mss - sack_option_bytes();
   const Bytes data = sndbuf_.peek(0, std::min(bytes_in_flight(), mss));
   std::uint16_t flags = TcpFlags::kAck;
   if (data.empty() && !fin_sent_) return std::nullopt;
@@ -116,7 +129,8 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
   std::size_t usable = usable_signed > 0 ? static_cast<std::size_t>(usable_signed) : 0;
   if (probe_pending_ && unsent > 0) usable = std::max<std::size_t>(usable, 1);  // window probe
   probe_pending_ = false;
-  const std::size_t len = std::min({unsent, usable, std::size_t{status().snd_mss}});
+  const std::size_t mss = status().snd_mss - sack_option_bytes();  // RFC 6691: options count
+  const std::size_t len = std::min({unsent, usable, mss});
   const bool fin_now = fin_queued_ && unsent == len;
   if (len == 0 && !fin_now) return std::nullopt;
   const Bytes data = sndbuf_.peek(sent, len);
@@ -128,6 +142,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
     fin_seq_ = snd.nxt + static_cast<SeqLen>(len);
   }
   TcpSegment s = make_segment(snd.nxt, flags, data, now);
+  rtt_sampler_.on_send(snd.nxt, s.seg_len(), now, /*retransmission=*/false);
   snd.nxt += s.seg_len();
   note_ack_sent();
   if (rtx_deadline_ == kNever) arm_retransmit(now);
@@ -135,6 +150,13 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
 }
 
 std::optional<TcpSegment> Connection::poll_transmit(Instant now) {
+  std::optional<TcpSegment> s = next_segment(now);
+  // A D-SACK block is reported in one ACK only (RFC 2883 §4).
+  if (s && s->flags.ack() && !s->flags.syn()) rcvbuf_.sack_sent();
+  return s;
+}
+
+std::optional<TcpSegment> Connection::next_segment(Instant now) {
   if (!control_.empty()) {
     TcpSegment s = control_.front();
     control_.erase(control_.begin());

@@ -4,15 +4,52 @@
 #include <algorithm>
 
 #include "tcp/connection.hpp"
-#include "tcp/rto_timer.hpp"
 
 namespace synack::tcp {
 
+RttConfig Connection::rtt_config(const Config& cfg) {
+  return RttConfig{.initial_rto = cfg.initial_rto,
+                   .min_rto = cfg.min_rto,
+                   .max_rto = cfg.max_rto,
+                   .granularity = milliseconds(1),
+                   .syn_fallback_rto = cfg.initial_rto_after_syn_timeout};
+}
+
 Duration Connection::rto() const {
-  // Handshake RTOs start at initial_rto (RFC 6298 (2.1)) and are not bounded
-  // below by min_rto (that bound is for measured RTTs).
-  const Duration floor = std::min(cfg_.min_rto, rto_base_);
-  return backed_off_rto(rto_base_, backoff_, cfg_.rexmit_slop, floor, cfg_.max_rto);
+  // RFC 6298: SRTT + max(G, 4·RTTVAR) (initial_rto before a sample), doubled on
+  // each expiry (5.5); handshake RTOs start at initial_rto unclamped by min_rto.
+  // FreeBSD's rexmit_slop is added once backed off (0 for Linux).
+  const Duration r = rtt_.rto();
+  if (rtt_.backoffs() == 0) return r;
+  return std::min(r + cfg_.rexmit_slop, cfg_.max_rto);
+}
+
+void Connection::handshake_complete() {
+  // RFC 6298 (5.7): after a retransmitted SYN/SYN-ACK, data starts with RTO = 3 s
+  // unless an RTT was already measured (e.g. from the SYN-ACK's timestamps).
+  if (syn_timed_out_) rtt_.on_handshake_after_syn_timeout();
+  retransmits_ = 0;
+}
+
+void Connection::restart_rto_estimate() {
+  rtt_ = RttEstimator(rtt_config(cfg_));
+  rtt_sampler_ = RttSampler{};
+}
+
+void Connection::sample_rtt(const TcpSegment& seg, Instant now) {
+  // RFC 7323 §4: with timestamps every ACK of new data gives RTT = now − TSecr
+  // (retransmissions included: the echo names the transmission). TSecr 0 is
+  // "no echo" (our clock at 0 ms), so it falls back to Karn's sampler.
+  if (ts_ok_) {
+    if (const auto ts = seg.options.summarize().timestamps; ts && ts->ecr != 0) {
+      const std::uint32_t ticks = ts_clock(now) - ts->ecr;
+      if (ticks < (1u << 31)) rtt_.on_sample(milliseconds(ticks));
+      (void)rtt_sampler_.on_ack(seg.ack, now);
+      return;
+    }
+  }
+  // RFC 6298 §3 (Karn): only a segment never retransmitted is timed.
+  if (const auto r = rtt_sampler_.on_ack(seg.ack, now)) rtt_.on_sample(*r);
 }
 
 void Connection::arm_retransmit(Instant now) {
@@ -95,7 +132,8 @@ void Connection::on_retransmit_timeout(Instant now) {
       return;
   }
   ++retransmits_;
-  ++backoff_;  // RFC 6298 (5.5)
+  rtt_.backoff();                // RFC 6298 (5.5)
+  rtt_sampler_.on_retransmit();  // RFC 6298 §3 (Karn)
   arm_retransmit(now);
 }
 

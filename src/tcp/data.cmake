@@ -2,9 +2,17 @@
 # blocks, RTT/RTO, congestion control, window helpers. They depend only on
 # base/ and wire/; the engine wires them in. Included from CMakeLists.txt.
 target_sources(synack_tcp PRIVATE reassembly.cc sack.cc rtt.cc congestion.cc cc_newreno.cc
-                                  cc_cubic.cc window.cc)
+                                  cc_cubic.cc window.cc connection_receive.cc)
 
 synack_test(tcp_data_test
   SOURCES reassembly_test.cc sack_test.cc rtt_test.cc congestion_test.cc cc_newreno_test.cc
           cc_cubic_test.cc window_test.cc
   DEPS synack::tcp)
+
+# The data path wired into the engine, tested with the segment DSL.
+synack_test(tcp_datapath_test
+  SOURCES test_dsl.cc data_transfer_test.cc
+  DEPS synack::tcp fmt::fmt)
+if(TARGET tcp_datapath_test)
+  target_compile_options(tcp_datapath_test PRIVATE -Wno-missing-field-initializers)
+endif()

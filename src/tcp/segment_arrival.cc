@@ -123,8 +123,7 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
   }
   if (seq_gt(snd.una, snd.iss)) {  // our SYN has been ACKed
     // RFC 6298 (5.7): after a SYN timed out, data starts with RTO = 3 s.
-    rto_base_ = syn_timed_out_ ? cfg_.initial_rto_after_syn_timeout : cfg_.initial_rto;
-    retransmits_ = backoff_ = 0;
+    handshake_complete();  // RFC 6298 (5.7): RTO = 3 s after a timed-out SYN
     rtx_deadline_ = handshake_deadline_ = kNever;
     ack_pending_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, may carry queued data
     set_state(State::kEstablished, "rcv SYN,ACK", "RFC 9293 §3.10.7.3 fourth: SYN", now);
@@ -140,7 +139,8 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
   }
   // Simultaneous open: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
   syn_pending_ = true;
-  retransmits_ = backoff_ = 0;
+  retransmits_ = 0;
+  restart_rto_estimate();
   set_state(State::kSynReceived, "rcv SYN (simultaneous open)", "RFC 9293 §3.10.7.3 fourth: SYN",
             now);
   arm_retransmit(now);
@@ -252,7 +252,8 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
   }
   drop(DropReason::kNotAcceptable, "segment not acceptable",
        "RFC 9293 §3.10.7.4 first: sequence number", now);
-  ack_pending_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+  note_duplicate_text(seg);  // D-SACK (RFC 2883 §4), connection_receive.cc
+  ack_pending_ = true;       // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
   return false;
 }
 
@@ -325,8 +326,9 @@ void Connection::acknowledge(SeqNum ack, Instant now) {
   const std::int32_t n = data_end - front;
   if (n > 0) sndbuf_.acknowledge(static_cast<std::size_t>(n));
   snd.una = ack;
-  // RFC 6298 (5.2)/(5.3): stop or restart the timer; new data acked ends backoff.
-  retransmits_ = backoff_ = 0;
+  // RFC 6298 (5.2)/(5.3): stop or restart the timer. The backed-off RTO stays
+  // until a new RTT sample collapses it (RFC 6298 §5, Karn).
+  retransmits_ = 0;
   // After an RTO every ACK below the recovery point releases the next segment.
   rtx_pending_ = in_recovery_ && seq_lt(snd.una, recover_);
   in_recovery_ = rtx_pending_;
@@ -354,7 +356,7 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
     snd.wl1 = seg.seq;
     snd.wl2 = seg.ack;
     max_snd_wnd_ = std::max(max_snd_wnd_, snd.wnd);
-    rto_base_ = syn_timed_out_ ? cfg_.initial_rto_after_syn_timeout : cfg_.initial_rto;
+    handshake_complete();
     handshake_deadline_ = kNever;
     set_state(State::kEstablished, "rcv ACK of SYN", kRfc, now);
   }
@@ -370,7 +372,10 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
     return false;
   }
   const bool fin_was_acked = fin_sent_ && seq_gt(snd.una, fin_seq_);
-  if (seq_lt(snd.una, seg.ack)) acknowledge(seg.ack, now);
+  if (seq_lt(snd.una, seg.ack)) {
+    sample_rtt(seg, now);  // RFC 6298 §3 (Karn) / RFC 7323 §4 (TSecr)
+    acknowledge(seg.ack, now);
+  }
   update_window(seg);
   if (rtx_deadline_ == kNever && snd.wnd == 0 && sndbuf_.size() > bytes_in_flight()) {
     arm_retransmit(now);  // persist: probe the zero window (RFC 9293 §3.8.6.1)
@@ -421,29 +426,7 @@ bool Connection::process_text(TcpSegment& seg, Instant now) {
     drop(DropReason::kDataAfterFin, "text after FIN", kRfc, now);
     return false;
   }
-  // Trim what was already received (a retransmission straddling RCV.NXT).
-  if (seq_lt(seg.seq, rcv.nxt)) {
-    const auto skip = static_cast<std::size_t>(rcv.nxt - seg.seq);
-    if (skip >= seg.payload.size()) {
-      seg.payload = {};
-    } else {
-      seg.payload = seg.payload.subspan(skip);
-    }
-    seg.seq = rcv.nxt;
-  }
-  ack_pending_ = true;  // immediate ACK (no delayed ACK yet)
-  if (seg.seq != rcv.nxt) {
-    // SHLD-31 says hold it; the reassembler of the next issue will.
-    drop(DropReason::kOutOfOrder, "segment beyond RCV.NXT", kRfc, now);
-    return false;
-  }
-  const std::size_t taken = rcvbuf_.push(seg.payload);
-  rcv.nxt += static_cast<SeqLen>(taken);
-  if (taken < seg.payload.size()) {
-    drop(DropReason::kReceiveBufferFull, "receive buffer full", kRfc, now);
-    return false;  // the FIN (after the dropped bytes) is not processed
-  }
-  return true;
+  return receive_text(seg, now);  // connection_receive.cc: reassembly, SACK
 }
 
 // Eighth, check the FIN bit.

@@ -25,23 +25,35 @@ Bytes SendBuffer::peek(std::size_t offset, std::size_t len) const {
   return Bytes(data_.data() + head_ + offset, len);
 }
 
+ReceiveBuffer::ReceiveBuffer(std::size_t capacity)
+    : ring_(std::max<std::size_t>(capacity, 1), 0), capacity_(capacity) {}
+
 std::size_t ReceiveBuffer::push(Bytes data) {
-  const std::size_t n = std::min(data.size(), free());
-  data_.insert(data_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
-  return n;
+  const std::uint64_t before = ring_.tail();
+  const std::uint64_t window_end = before + free();
+  return insert(before, data, window_end).delivered;
+}
+
+InsertResult ReceiveBuffer::insert(std::uint64_t offset, Bytes data, std::uint64_t window_end) {
+  const InsertResult r = reasm_.insert(offset, data, window_end, ring_);
+  sack_.on_segment(r, reasm_.intervals());
+  return r;
 }
 
 std::size_t ReceiveBuffer::read(MutableBytes out) {
-  const std::size_t n = std::min(out.size(), data_.size());
-  std::copy_n(data_.begin(), n, out.begin());
-  data_.erase(data_.begin(), data_.begin() + static_cast<std::ptrdiff_t>(n));
+  const std::size_t n = ring_.copy_out(ring_.head(), out);
+  ring_.consume(n);
   return n;
 }
 
 std::size_t ReceiveBuffer::peek(MutableBytes out) const {
-  const std::size_t n = std::min(out.size(), data_.size());
-  std::copy_n(data_.begin(), n, out.begin());
-  return n;
+  return ring_.copy_out(ring_.head(), out);
+}
+
+void ReceiveBuffer::clear() {
+  ring_.consume_to(ring_.tail());
+  reasm_.clear();
+  sack_.clear();
 }
 
 }  // namespace synack::tcp

@@ -3,11 +3,15 @@
 // issue replace the internals without touching Connection.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
-#include <deque>
+#include <cstdint>
 #include <vector>
 
+#include "base/byte_ring.hpp"
 #include "base/bytes.hpp"
+#include "tcp/reassembly.hpp"
+#include "tcp/sack.hpp"
 
 namespace synack::tcp {
 
@@ -37,23 +41,46 @@ class SendBuffer {
   std::size_t capacity_;
 };
 
-/// In-order bytes received and not yet read by the user. Capacity bounds RCV.WND.
+/// Received bytes: a ByteRing holding the in-order bytes not yet read plus the
+/// out-of-order bytes the Reassembler keeps (bounded, first copy wins), and the
+/// SACK/D-SACK state (RFC 2018 §4, RFC 2883 §4). Stream offsets are 64-bit,
+/// offset 0 = IRS + 1; `next_offset()` is RCV.NXT as an offset. Capacity
+/// (bytes, the configured RCV.BUFF) bounds RCV.WND; the ring is rounded up to a
+/// power of two and its extra room is slack. No allocation per segment.
 class ReceiveBuffer {
  public:
-  explicit ReceiveBuffer(std::size_t capacity) : capacity_(capacity) {}
-  /// Appends up to free() bytes; returns how many were taken.
+  explicit ReceiveBuffer(std::size_t capacity);
+  /// Appends up to free() bytes at next_offset(); returns how many were taken.
   std::size_t push(Bytes data);
+  /// Stores `data` at stream `offset` (RFC 9293 §3.10.7.4 seventh, SHLD-31):
+  /// bytes below next_offset() are duplicates, bytes at or past `window_end`
+  /// (RCV.NXT + RCV.WND as an offset) are dropped. Updates the SACK state.
+  InsertResult insert(std::uint64_t offset, Bytes data, std::uint64_t window_end);
   /// Moves up to out.size() bytes to `out`; returns how many.
   std::size_t read(MutableBytes out);
   /// Copies up to out.size() bytes to `out` without consuming them.
   std::size_t peek(MutableBytes out) const;
-  [[nodiscard]] std::size_t size() const { return data_.size(); }
+  /// Bytes ready for RECEIVE.
+  [[nodiscard]] std::size_t size() const { return ring_.size(); }
   [[nodiscard]] std::size_t capacity() const { return capacity_; }
-  [[nodiscard]] std::size_t free() const { return capacity_ - data_.size(); }
-  void clear() { data_.clear(); }
+  /// capacity() − size(): the window to offer (out-of-order bytes lie inside it).
+  [[nodiscard]] std::size_t free() const { return capacity_ - std::min(capacity_, size()); }
+  /// RCV.NXT as a stream offset.
+  [[nodiscard]] std::uint64_t next_offset() const { return ring_.tail(); }
+  [[nodiscard]] const Reassembler& reassembler() const { return reasm_; }
+  /// SACK blocks (stream offsets) for the next ACK, at most `max_blocks` (RFC 2018 §4 order).
+  [[nodiscard]] SackRanges sack_blocks(std::size_t max_blocks) const {
+    return sack_.build(reasm_.intervals(), ring_.tail(), max_blocks);
+  }
+  /// An ACK went out: a D-SACK block is reported once (RFC 2883 §4).
+  void sack_sent() { sack_.ack_sent(); }
+  /// Drops everything, readable and held (reset/abort).
+  void clear();
 
  private:
-  std::deque<std::byte> data_;
+  ByteRing ring_;
+  Reassembler reasm_;
+  SackGenerator sack_;
   std::size_t capacity_;
 };
 

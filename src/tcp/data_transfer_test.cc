@@ -1,0 +1,220 @@
+// Reliable data transfer in the engine (issue 4), with the segment DSL:
+// RTT estimation and RTO (RFC 6298), Karn's algorithm, backoff and give-up.
+#include <array>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tcp/test_dsl.hpp"
+
+namespace synack::tcp::test {
+namespace {
+
+// Sends `data` and expects it as one segment at snd.nxt.
+void send_one(Harness& h, const std::string& data) {
+  const std::uint32_t seq = h.conn.snd.nxt.raw();
+  ASSERT_TRUE(h.conn.send(as_bytes(data), h.now).has_value());
+  h.expect_tx({{.flags = ACK | PSH, .seq = seq, .ack = kPeerIss + 1, .data = data}});
+}
+
+// Active open whose SYN-ACK carries SACK-permitted (and the MSS 1460).
+void established_with_sack(Harness& h) {
+  ASSERT_TRUE(h.conn.open_active(h.tuple, SeqNum(kIss), h.now).has_value());
+  h.drain();
+  TcpSegment synack;
+  synack.src_port = h.tuple.remote.port;
+  synack.dst_port = h.tuple.local.port;
+  synack.seq = SeqNum(kPeerIss);
+  synack.ack = SeqNum(kIss + 1);
+  synack.flags.bits = SYN | ACK;
+  synack.window = static_cast<std::uint16_t>(kPeerWnd);
+  synack.options.mss(1460).nop().nop().sack_permitted();
+  h.conn.on_segment(h.tuple, synack, h.now);
+  h.drain();
+  ASSERT_TRUE(h.conn.status().sack_ok);
+}
+
+Config sack_config() {
+  Config c = test_config();
+  c.sack = true;
+  return c;
+}
+
+// The SACK blocks of the one ACK the connection sends now.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> sack_of_ack(Harness& h,
+                                                                 std::uint32_t expect_ack) {
+  const auto tx = h.drain();
+  EXPECT_EQ(tx.size(), 1u);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
+  if (tx.empty()) return out;
+  EXPECT_EQ(tx[0].ack, SeqNum(expect_ack));
+  const auto o = tx[0].options.summarize();
+  for (std::size_t i = 0; i < o.sack_count; ++i) {
+    out.emplace_back(o.sack[i].left.raw(), o.sack[i].right.raw());
+  }
+  return out;
+}
+
+TEST(Rto, FirstSampleSetsSrttAndRttvar) {
+  // RFC 6298 (2.2): SRTT = R, RTTVAR = R/2, RTO = SRTT + max(G, 4·RTTVAR) = 3R.
+  Harness h;
+  h.established();
+  send_one(h, "abc");
+  h.advance(100);
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 4});
+  EXPECT_EQ(h.conn.status().rto, milliseconds(300));
+  // The next segment is retransmitted after exactly 300 ms.
+  send_one(h, "def");
+  h.advance(299);
+  h.expect_no_tx();
+  h.advance(1);
+  h.expect_tx({{.flags = ACK | PSH, .seq = kIss + 4, .ack = kPeerIss + 1, .data = "def"}});
+}
+
+TEST(Rto, SecondSampleSmoothed) {
+  // RFC 6298 (2.3): RTTVAR = 3/4·50 + 1/4·|100 − 200| = 62.5; SRTT = 7/8·100 + 1/8·200
+  // = 112.5; RTO = 112.5 + 250 = 362.5 ms.
+  Harness h;
+  h.established();
+  send_one(h, "a");
+  h.advance(100);
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 2});
+  send_one(h, "b");
+  h.advance(200);
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 3});
+  EXPECT_EQ(h.conn.status().rto, microseconds(362500));
+}
+
+TEST(Rto, MinimumRto200ms) {
+  Harness h;
+  h.established();
+  send_one(h, "a");
+  h.advance(10);
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 2});
+  EXPECT_EQ(h.conn.status().rto, milliseconds(200));  // Linux TCP_RTO_MIN (Config::min_rto)
+}
+
+TEST(Rto, KarnNoSampleFromRetransmittedSegment) {
+  // RFC 6298 §3: the ACK of a retransmitted segment is ambiguous; the backed-off
+  // RTO stays (§5) until a segment sent once is acknowledged.
+  Harness h;
+  h.established();
+  send_one(h, "abc");
+  h.advance(1000);
+  h.expect_tx({{.flags = ACK | PSH, .seq = kIss + 1, .ack = kPeerIss + 1, .data = "abc"}});
+  h.advance(10);
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 4});
+  EXPECT_EQ(h.conn.status().rto, seconds(2));  // no 1010 ms or 10 ms sample taken
+  send_one(h, "d");
+  h.advance(40);
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 5});
+  EXPECT_EQ(h.conn.status().rto, milliseconds(200));  // a clean sample collapses it
+}
+
+TEST(Rto, BackoffScheduleCappedAtMaxRtoThenTimedOut) {
+  Config c = test_config();
+  c.max_rto = seconds(5);
+  c.max_retransmissions = 5;
+  Harness h(c);
+  h.established();
+  send_one(h, "abc");
+  // 1, 2, 4, 5 (capped), 5 s ... (RFC 6298 (5.5), (2.5) upper bound)
+  for (std::int64_t d : {1000, 2000, 4000, 5000, 5000}) {
+    h.advance(d - 1);
+    h.expect_no_tx();
+    h.advance(1);
+    h.expect_tx({{.flags = ACK | PSH, .seq = kIss + 1, .ack = kPeerIss + 1, .data = "abc"}});
+  }
+  h.advance(4999);
+  h.expect_state(State::kEstablished);
+  h.advance(1);
+  h.expect_state(State::kClosed);  // max_retransmissions exhausted: ETIMEDOUT
+  EXPECT_EQ(h.conn.error(), std::errc::timed_out);
+  std::array<std::byte, 4> buf{};
+  EXPECT_EQ(h.conn.receive(buf, h.now).error(), std::errc::timed_out);
+}
+
+TEST(Rto, ThreeSecondsAfterTimedOutSynUntilFirstSample) {
+  // RFC 6298 (5.7).
+  Harness h;
+  h.syn_sent();
+  h.advance(1000);
+  h.drain();  // SYN retransmitted
+  h.inject({.flags = SYN | ACK, .seq = kPeerIss, .ack = kIss + 1, .mss = 1460});
+  h.drain();
+  EXPECT_EQ(h.conn.status().rto, seconds(3));
+  send_one(h, "x");
+  h.advance(50);
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 2});
+  EXPECT_EQ(h.conn.status().rto, milliseconds(200));
+}
+
+TEST(Sack, BlocksMostRecentFirst) {
+  // RFC 2018 §4: the first block holds the segment that triggered the ACK,
+  // then the other held blocks, most recently reported first.
+  Harness h(sack_config());
+  established_with_sack(h);
+  using Blocks = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+  h.inject({.flags = ACK, .seq = kPeerIss + 11, .ack = kIss + 1, .data = "AAAAA"});
+  EXPECT_EQ(sack_of_ack(h, kPeerIss + 1), (Blocks{{kPeerIss + 11, kPeerIss + 16}}));
+  h.inject({.flags = ACK, .seq = kPeerIss + 31, .ack = kIss + 1, .data = "CCCCC"});
+  EXPECT_EQ(sack_of_ack(h, kPeerIss + 1),
+            (Blocks{{kPeerIss + 31, kPeerIss + 36}, {kPeerIss + 11, kPeerIss + 16}}));
+  h.inject({.flags = ACK, .seq = kPeerIss + 21, .ack = kIss + 1, .data = "BBBBB"});
+  EXPECT_EQ(sack_of_ack(h, kPeerIss + 1), (Blocks{{kPeerIss + 21, kPeerIss + 26},
+                                                  {kPeerIss + 31, kPeerIss + 36},
+                                                  {kPeerIss + 11, kPeerIss + 16}}));
+  // Filling the first hole delivers 1..16; the others stay, most recent first.
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "0123456789"});
+  EXPECT_EQ(sack_of_ack(h, kPeerIss + 16),
+            (Blocks{{kPeerIss + 21, kPeerIss + 26}, {kPeerIss + 31, kPeerIss + 36}}));
+  h.inject({.flags = ACK, .seq = kPeerIss + 16, .ack = kIss + 1, .data = "xxxxx"});
+  EXPECT_EQ(sack_of_ack(h, kPeerIss + 26), (Blocks{{kPeerIss + 31, kPeerIss + 36}}));
+  h.inject({.flags = ACK, .seq = kPeerIss + 26, .ack = kIss + 1, .data = "yyyyy"});
+  EXPECT_EQ(sack_of_ack(h, kPeerIss + 36), Blocks{});
+}
+
+TEST(Sack, DuplicateReportedOnceAsDsack) {
+  // RFC 2883 §4: a duplicate segment is reported in the first block, once.
+  Harness h(sack_config());
+  established_with_sack(h);
+  using Blocks = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
+  EXPECT_EQ(sack_of_ack(h, kPeerIss + 4), Blocks{});
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
+  EXPECT_EQ(sack_of_ack(h, kPeerIss + 4), (Blocks{{kPeerIss + 1, kPeerIss + 4}}));
+  ASSERT_TRUE(h.conn.send(as_bytes(std::string("z")), h.now).has_value());
+  const auto tx = h.drain();
+  ASSERT_EQ(tx.size(), 1u);
+  EXPECT_EQ(tx[0].options.summarize().sack_count, 0u);  // not repeated
+}
+
+TEST(Sack, NoBlocksWithoutNegotiation) {
+  Harness h;  // sack off
+  h.established();
+  h.inject({.flags = ACK, .seq = kPeerIss + 11, .ack = kIss + 1, .data = "later"});
+  const auto tx = h.drain();
+  ASSERT_EQ(tx.size(), 1u);
+  EXPECT_EQ(tx[0].options.summarize().sack_count, 0u);
+}
+
+TEST(Receive, OutOfOrderFirstCopyWinsAndBounded) {
+  Harness h;
+  h.established();
+  h.inject({.flags = ACK, .seq = kPeerIss + 4, .ack = kIss + 1, .data = "XYZ"});
+  h.drain();
+  h.inject({.flags = ACK, .seq = kPeerIss + 4, .ack = kIss + 1, .data = "def"});  // retransmission
+  h.drain();
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 7}});
+  std::array<std::byte, 16> buf{};
+  const auto n = h.conn.receive(buf, h.now);
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(buf.data()), *n), "abcXYZ");
+  // Beyond the window: dropped and counted.
+  h.inject({.flags = ACK, .seq = kPeerIss + 7 + kRcvBuf, .ack = kIss + 1, .data = "far"});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 7}});
+}
+
+}  // namespace
+}  // namespace synack::tcp::test
