@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include <fmt/core.h>
 
@@ -70,7 +72,7 @@ int run_connect(ConnectOptions& o) {
     pump(now);
   });
   ::fcntl(STDIN_FILENO, F_SETFL, ::fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
-  (void)ts.loop().add_fd(STDIN_FILENO, EPOLLIN, [&](std::uint32_t, Instant now) {
+  const auto watched = ts.loop().add_fd(STDIN_FILENO, EPOLLIN, [&](std::uint32_t, Instant now) {
     std::array<char, 16384> buf;
     const ssize_t n = ::read(STDIN_FILENO, buf.data(), buf.size());
     if (n > 0) {
@@ -82,6 +84,21 @@ int run_connect(ConnectOptions& o) {
     }
     pump(now);
   });
+  if (!watched) {
+    // epoll refuses regular files and /dev/null (EPERM): they are always
+    // readable, so take all of stdin now (it is sent as the window allows).
+    std::array<char, 65536> buf;
+    ssize_t n = 0;
+    while ((n = ::read(STDIN_FILENO, buf.data(), buf.size())) > 0) {
+      const auto* p = reinterpret_cast<const std::byte*>(buf.data());
+      to_send.insert(to_send.end(), p, p + n);
+    }
+    if (n < 0) {
+      fmt::print(stderr, "synack connect: cannot read stdin: {}\n", std::strerror(errno));
+      return 1;
+    }
+    stdin_eof = true;
+  }
   auto r = s.connect(fd, *remote, EventLoop::now());
   if (!r && r.error() != std::errc::operation_in_progress) {
     fmt::print(stderr, "synack connect: {}\n", std::make_error_code(r.error()).message());

@@ -138,9 +138,11 @@ int run_serve(ServeOptions& o) {
   if (tty) fmt::print(stderr, "\n");
   const auto& c = stack.counters();
   fmt::print(stderr,
-             "synack serve: {} — {} connections finished, {} packets in, {} out, {} RSTs{}\n",
+             "synack serve: {} — {} connections finished, {} packets in, {} out, {} RSTs; "
+             "open TCBs {}, TIME-WAIT {}{}\n",
              result == RunResult::kStopped ? "stopped" : "done", finished, c.ip_in, c.ip_out,
-             c.rst_out, o.tun.pcap.empty() ? "" : fmt::format("; capture in {}", o.tun.pcap));
+             c.rst_out, stack.tcb_count(), stack.time_wait_count(),
+             o.tun.pcap.empty() ? "" : fmt::format("; capture in {}", o.tun.pcap));
   return result == RunResult::kError ? 1 : 0;
 }
 
