@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "base/siphash.hpp"
 #include "base/time.hpp"
@@ -46,6 +47,11 @@ struct Config {
   Duration delayed_ack = Duration::zero();
   /// Window field in SYN / SYN-ACK and unscaled cap, bytes (RFC 9293 §3.1: 16 bits).
   std::uint16_t max_unscaled_window = 65535;
+
+  // ---- congestion control -----------------------------------------------------------
+  /// Algorithm by name: "newreno" (RFC 5681 + RFC 6582, default) or "cubic"
+  /// (RFC 9438; Linux's default). An unknown name falls back to "newreno".
+  std::string_view congestion_control = "newreno";
 
   // ---- retransmission -------------------------------------------------------------
   /// Initial RTO (RFC 6298 (2.1): 1 s).
