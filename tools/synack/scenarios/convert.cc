@@ -1,10 +1,12 @@
 #include "scenarios/convert.hpp"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
 #include <fmt/core.h>
 
+#include "viz/timeline.hpp"
 #include "wire/tcp.hpp"
 
 namespace synack::scenarios {
@@ -87,7 +89,6 @@ void add_packets(const sim::Recorder& rec, const std::vector<Participant>& who,
         p.to = *to;
         p.tcp = viz::fields_from_segment(parsed->tcp);
         p.fate = viz::Fate::kDropped;  // until it is delivered
-        p.reason = "never delivered";
         index[key] = out.size();
         out.push_back(std::move(p));
         break;
@@ -97,10 +98,7 @@ void add_packets(const sim::Recorder& rec, const std::vector<Participant>& who,
         if (it == index.end()) break;
         viz::PacketEvent& p = out[it->second];
         p.arrived = e.time;
-        if (p.fate == viz::Fate::kDropped) {
-          p.fate = viz::Fate::kDelivered;
-          p.reason.clear();
-        }
+        if (p.fate == viz::Fate::kDropped) p.fate = viz::Fate::kDelivered;
         break;
       }
       case sim::PacketEventKind::kDropped: {
@@ -133,7 +131,7 @@ void add_packets(const sim::Recorder& rec, const std::vector<Participant>& who,
         copy.fate = viz::Fate::kDuplicated;
         copy.arrived.reset();
         copy.reason = e.kind == sim::PacketEventKind::kHeld
-                          ? "old duplicate: a copy the network held back"
+                          ? "old duplicate held back by the network"
                           : "link duplicate";
         index[key] = out.size();
         out.push_back(std::move(copy));
@@ -143,7 +141,33 @@ void add_packets(const sim::Recorder& rec, const std::vector<Participant>& who,
   }
   for (auto& p : out) {
     if (p.fate == viz::Fate::kDuplicated && !p.arrived) continue;  // never arrived: not shown
+    if (p.fate == viz::Fate::kDropped && p.reason.empty()) p.reason = "in flight when the run stopped";
     b.packet(std::move(p));
+  }
+}
+
+// A segment the network delayed or held back arrives long after it was sent,
+// with other events in between: say so where it arrives ("#1 arrives: delayed
+// 300 ms in the network"), before whatever it causes there.
+// (The text ladder already draws an arrival row for segments that cross one
+// going the other way; those only get the note when they were held back.)
+void add_late_arrivals(viz::Run& run) {
+  const auto crossing = viz::crossing_packets(run, viz::build_timeline(run));
+  std::vector<viz::NoteEvent> notes;
+  std::size_t number = 0;
+  for (std::size_t i = 0; i < run.events.size(); ++i) {
+    const auto* p = std::get_if<viz::PacketEvent>(&run.events[i]);
+    if (p == nullptr) continue;
+    ++number;
+    const bool held = p->reason.starts_with("old duplicate");
+    const bool late = held || (p->reason.starts_with("delayed") && !crossing[i]);
+    if (!late || !p->arrived) continue;
+    notes.push_back({*p->arrived, p->to, fmt::format("#{} arrives: {}", number, p->reason)});
+  }
+  for (auto& n : notes) {
+    auto at = std::ranges::find_if(
+        run.events, [&](const viz::Event& e) { return viz::event_time(e) >= n.time; });
+    run.events.insert(at, std::move(n));
   }
 }
 
@@ -238,7 +262,9 @@ viz::Run to_run(const sim::Recorder& rec, const std::vector<Participant>& who,
     b.note(e.at, *p, trace_note(e));
   }
   add_packets(rec, who, b);
-  return b.build();
+  viz::Run run = b.build();
+  add_late_arrivals(run);
+  return run;
 }
 
 }  // namespace synack::scenarios

@@ -50,7 +50,7 @@ std::vector<Captured> capture_of(const sim::Recorder& rec, const viz::Run& run,
     } else if (e.kind == sim::PacketEventKind::kDropped && by_id.contains(e.packet_id)) {
       out[by_id[e.packet_id]].comment = fmt::format("lost on the link: {}", drop_text(e.reason));
     } else if (e.kind == sim::PacketEventKind::kHeld) {
-      out.push_back({e.arrival, rp.bytes, "old duplicate: a copy the network held back"});
+      out.push_back({e.arrival, rp.bytes, "old duplicate held back by the network, delivered now"});
     }
   }
   std::stable_sort(out.begin(), out.end(),
