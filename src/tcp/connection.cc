@@ -118,6 +118,11 @@ Status Connection::status() const {
   s.passive = passive_;
   s.fin_received = fin_received_;
   s.fin_sent = fin_sent_;
+  if (cc_) {
+    s.cwnd = cc_->cwnd();
+    s.ssthresh = cc_->ssthresh();
+  }
+  s.srtt = rtt_.srtt().value_or(Duration::zero());
   return s;
 }
 

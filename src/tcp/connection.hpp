@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <system_error>
@@ -18,6 +19,7 @@
 #include "base/seq.hpp"
 #include "base/time.hpp"
 #include "tcp/config.hpp"
+#include "tcp/congestion.hpp"
 #include "tcp/isn.hpp"
 #include "tcp/rtt.hpp"
 #include "tcp/state.hpp"
@@ -69,6 +71,9 @@ struct Status {
   bool passive = false;            ///< came from LISTEN (passive OPEN)
   bool fin_received = false;
   bool fin_sent = false;
+  std::uint32_t cwnd = 0;      ///< congestion window, bytes (0 before data flows; RFC 5681)
+  std::uint32_t ssthresh = 0;  ///< slow-start threshold, bytes (0 before data flows)
+  Duration srtt{};             ///< smoothed RTT (RFC 6298), zero before a sample
 };
 
 class Connection {
@@ -215,6 +220,10 @@ class Connection {
   void handshake_complete();  // RFC 6298 (5.7) after a timed-out SYN; retransmit count reset
   void restart_rto_estimate();  // a fresh estimator (simultaneous open)
   void sample_rtt(const TcpSegment& seg, Instant now);  // an ACK of new data: RFC 6298 §3 / RFC 7323 §4
+  // connection_congestion.cc — RFC 5681, RFC 6582, RFC 3042.
+  void on_ack_arrival(const TcpSegment& seg, Instant now);  // before SND.UNA/SND.WND move
+  CongestionControl& congestion();
+  [[nodiscard]] std::size_t congestion_usable(std::size_t usable);
   void arm_retransmit(Instant now);
   void on_retransmit_timeout(Instant now);
   void on_close_timeout(Instant now);
@@ -273,6 +282,9 @@ class Connection {
   Instant handshake_deadline_ = kNever;  // Config::connect_timeout
   RttEstimator rtt_;         // SRTT, RTTVAR, RTO with backoff (RFC 6298)
   RttSampler rtt_sampler_;   // Karn's algorithm when timestamps are off (RFC 6298 §3)
+  std::unique_ptr<CongestionControl> cc_;  // created with the first data (Eff.snd.MSS known)
+  LossRecovery recovery_{SeqNum{}};
+  bool fast_rtx_pending_ = false;  // fast retransmit / NewReno partial ACK: resend SND.UNA
   unsigned retransmits_ = 0;
   bool syn_timed_out_ = false;
   // RFC 5961 challenge-ACK limiter (per connection)

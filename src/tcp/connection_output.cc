@@ -115,8 +115,16 @@ std::optional<TcpSegment> Connection::retransmission(Instant now) {
   }
   if (!data.empty() && data.size() == sndbuf_.size()) flags |= TcpFlags::kPsh;  // end of queue
   note_ack_sent();
-  trace(TraceKind::kRetransmit, fin_sent_ && data.empty() ? "RTO: FIN" : "RTO: data",
-        "RFC 6298 §5 (5.4)", now);
+  if (cc_ && recovery_.in_recovery()) {
+    trace(TraceKind::kRetransmit,
+          recovery_.dup_acks() >= 3 && seq_le(snd.una, recovery_.recover())
+              ? "fast retransmit (duplicate ACKs / partial ACK)"
+              : "fast recovery",
+          "RFC 5681 §3.2, RFC 6582 §3.2", now);
+  } else {
+    trace(TraceKind::kRetransmit, fin_sent_ && data.empty() ? "RTO: FIN" : "RTO: data",
+          "RFC 6298 §5 (5.4)", now);
+  }
   return make_segment(data_front(), flags, data, now);
 }
 
@@ -127,6 +135,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
   // Usable window: SND.UNA + SND.WND − SND.NXT (RFC 9293 §3.8.6.2.1).
   const std::int32_t usable_signed = (snd.una + snd.wnd) - snd.nxt;
   std::size_t usable = usable_signed > 0 ? static_cast<std::size_t>(usable_signed) : 0;
+  usable = congestion_usable(usable);  // cwnd (RFC 5681 §3.1), limited transmit (RFC 3042)
   if (probe_pending_ && unsent > 0) usable = std::max<std::size_t>(usable, 1);  // window probe
   probe_pending_ = false;
   const std::size_t mss = status().snd_mss - sack_option_bytes();  // RFC 6691: options count
@@ -157,6 +166,10 @@ std::optional<TcpSegment> Connection::poll_transmit(Instant now) {
 }
 
 std::optional<TcpSegment> Connection::next_segment(Instant now) {
+  if (fast_rtx_pending_) {  // fast retransmit / partial ACK (connection_congestion.cc)
+    fast_rtx_pending_ = false;
+    if (snd.una != snd.nxt) rtx_pending_ = true;
+  }
   if (!control_.empty()) {
     TcpSegment s = control_.front();
     control_.erase(control_.begin());

@@ -127,6 +127,10 @@ void Connection::on_retransmit_timeout(Instant now) {
       rtx_pending_ = true;
       in_recovery_ = true;  // later segments follow as ACKs arrive (go-back-N)
       recover_ = snd.nxt;
+      // RFC 5681 §3.1 (4): ssthresh = max(FlightSize/2, 2·SMSS) once per episode,
+      // cwnd = 1 SMSS; RFC 6582 §3.2 (4): recover = SND.NXT, leave fast recovery.
+      recovery_.on_rto(snd.nxt, static_cast<std::uint32_t>(bytes_in_flight()), congestion(), now);
+      fast_rtx_pending_ = false;
       break;
     default:
       return;

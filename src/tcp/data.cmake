@@ -2,7 +2,8 @@
 # blocks, RTT/RTO, congestion control, window helpers. They depend only on
 # base/ and wire/; the engine wires them in. Included from CMakeLists.txt.
 target_sources(synack_tcp PRIVATE reassembly.cc sack.cc rtt.cc congestion.cc cc_newreno.cc
-                                  cc_cubic.cc window.cc connection_receive.cc)
+                                  cc_cubic.cc window.cc connection_receive.cc
+                                  connection_congestion.cc)
 
 synack_test(tcp_data_test
   SOURCES reassembly_test.cc sack_test.cc rtt_test.cc congestion_test.cc cc_newreno_test.cc

@@ -216,5 +216,113 @@ TEST(Receive, OutOfOrderFirstCopyWinsAndBounded) {
   h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 7}});
 }
 
+// ---- congestion control (RFC 5681, RFC 6582, RFC 3042, RFC 6928) -------------------
+
+constexpr std::uint32_t kBigWnd = 65535;
+constexpr std::uint32_t kSeg = 1460;
+
+std::uint32_t seg_seq(int i) {
+  return kIss + 1 + static_cast<std::uint32_t>(i - 1) * kSeg;
+}
+std::string seg_data(int i) {
+  return std::string(kSeg, static_cast<char>('a' + i - 1));
+}
+
+// Established with a 65535-byte peer window and MSS 1460; queues `n` full segments.
+void established_big_window(Harness& h, int n) {
+  h.syn_sent();
+  h.inject({.flags = SYN | ACK, .seq = kPeerIss, .ack = kIss + 1, .wnd = kBigWnd, .mss = 1460});
+  h.drain();
+  std::string all;
+  for (int i = 1; i <= n; ++i) all += seg_data(i);
+  ASSERT_EQ(h.conn.send(as_bytes(all), h.now).value(), all.size());
+}
+
+Seg data_seg(int i, bool psh = false) {
+  return {.flags = static_cast<std::uint16_t>(ACK | (psh ? PSH : 0)),
+          .seq = seg_seq(i),
+          .ack = kPeerIss + 1,
+          .data = seg_data(i)};
+}
+
+Seg ack_of(int i) {  // the cumulative ACK up to (not including) segment i
+  return {.flags = ACK, .seq = kPeerIss + 1, .ack = seg_seq(i), .wnd = kBigWnd};
+}
+
+TEST(Congestion, InitialWindowTenSegments) {
+  // RFC 6928 §2: IW = min(10·SMSS, max(2·SMSS, 14600)) = 14600 bytes for SMSS 1460.
+  Harness h;
+  established_big_window(h, 14);
+  EXPECT_EQ(h.drain().size(), 10u);
+  EXPECT_EQ(h.conn.status().cwnd, 14600u);
+}
+
+TEST(Congestion, FastRetransmitAfterExactlyThreeDupAcksAndNewRenoPartialAck) {
+  Harness h;
+  established_big_window(h, 14);
+  std::vector<Seg> first;
+  for (int i = 1; i <= 10; ++i) first.push_back(data_seg(i));
+  h.expect_tx(first);
+  h.inject(ack_of(2));  // slow start: cwnd 14600 + 1460 → two more segments
+  h.expect_tx({data_seg(11), data_seg(12)});
+  h.inject(ack_of(2));  // duplicate 1: limited transmit (RFC 3042)
+  h.expect_tx({data_seg(13)});
+  h.inject(ack_of(2));  // duplicate 2: limited transmit, no retransmission yet
+  h.expect_tx({data_seg(14, /*psh=*/true)});
+  h.inject(ack_of(2));  // duplicate 3: fast retransmit (RFC 5681 §3.2 (2))
+  h.expect_tx({data_seg(2)});
+  // ssthresh = max(FlightSize / 2, 2·SMSS) with 13 segments out; cwnd = ssthresh + 3·SMSS.
+  EXPECT_EQ(h.conn.status().ssthresh, 13 * kSeg / 2);
+  EXPECT_EQ(h.conn.status().cwnd, 13 * kSeg / 2 + 3 * kSeg);
+  h.inject(ack_of(2));  // duplicate 4: cwnd inflates, nothing new to send
+  h.expect_no_tx();
+  h.inject(ack_of(3));  // partial ACK: retransmit the next hole at once (RFC 6582 §3.2 (3))
+  h.expect_tx({data_seg(3)});
+  h.inject(ack_of(15));  // full ACK: recovery over
+  h.expect_no_tx();
+  EXPECT_EQ(h.conn.next_deadline(), kNever);
+  // RFC 6582 §3.2 (3) option 1: cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS).
+  EXPECT_EQ(h.conn.status().cwnd, 2 * kSeg);
+}
+
+TEST(Congestion, TwoDupAcksDoNotRetransmit) {
+  Harness h;
+  established_big_window(h, 4);
+  EXPECT_EQ(h.drain().size(), 4u);
+  h.inject(ack_of(2));
+  h.inject(ack_of(2));
+  h.inject(ack_of(2));
+  h.expect_no_tx();  // two duplicates, no unsent data for limited transmit
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = seg_seq(2), .wnd = kBigWnd - 1});
+  h.expect_no_tx();  // window changed: not a duplicate (RFC 5681 §2 (e))
+  h.inject(ack_of(2));
+  h.expect_no_tx();
+}
+
+TEST(Congestion, RtoRestartsSlowStartFromOneSegment) {
+  Harness h;
+  established_big_window(h, 6);
+  EXPECT_EQ(h.drain().size(), 6u);
+  h.advance(1000);
+  h.expect_tx({data_seg(1)});  // only one segment: cwnd = 1 SMSS (RFC 5681 §3.1 (4))
+  EXPECT_EQ(h.conn.status().cwnd, kSeg);
+  EXPECT_EQ(h.conn.status().ssthresh, 3 * kSeg);  // FlightSize / 2
+}
+
+TEST(Congestion, CubicSelectableByName) {
+  Config c = test_config();
+  c.congestion_control = "cubic";
+  Harness h(c);
+  established_big_window(h, 6);
+  h.drain();
+  h.inject(ack_of(2));
+  h.inject(ack_of(2));
+  h.inject(ack_of(2));
+  h.inject(ack_of(2));
+  h.expect_tx({data_seg(2)});
+  // RFC 9438 §4.6: ssthresh = 0.7 · FlightSize (5 segments out).
+  EXPECT_EQ(h.conn.status().ssthresh, 5 * kSeg * 7 / 10);
+}
+
 }  // namespace
 }  // namespace synack::tcp::test

@@ -372,10 +372,8 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
     return false;
   }
   const bool fin_was_acked = fin_sent_ && seq_gt(snd.una, fin_seq_);
-  if (seq_lt(snd.una, seg.ack)) {
-    sample_rtt(seg, now);  // RFC 6298 §3 (Karn) / RFC 7323 §4 (TSecr)
-    acknowledge(seg.ack, now);
-  }
+  on_ack_arrival(seg, now);  // RTT sample, dup ACKs, cwnd (connection_congestion.cc)
+  if (seq_lt(snd.una, seg.ack)) acknowledge(seg.ack, now);
   update_window(seg);
   if (rtx_deadline_ == kNever && snd.wnd == 0 && sndbuf_.size() > bytes_in_flight()) {
     arm_retransmit(now);  // persist: probe the zero window (RFC 9293 §3.8.6.1)

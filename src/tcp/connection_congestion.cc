@@ -1,0 +1,50 @@
+// Congestion control in the engine: every acceptable ACK goes through
+// LossRecovery (duplicate ACKs, fast retransmit after exactly three, NewReno
+// partial ACKs, limited transmit; RFC 5681 §3.2, RFC 6582 §3.2, RFC 3042) and
+// the configured algorithm (NewReno or CUBIC) before SND.UNA and SND.WND move.
+#include <algorithm>
+
+#include "tcp/connection.hpp"
+
+namespace synack::tcp {
+
+CongestionControl& Connection::congestion() {
+  if (!cc_) {
+    // The initial window needs Eff.snd.MSS (RFC 6928 §2), known once synchronized.
+    const std::uint32_t smss = status().snd_mss;
+    auto cc = make_congestion_control(cfg_.congestion_control, smss);
+    if (!cc) cc = make_congestion_control("newreno", smss);
+    cc_ = std::move(*cc);
+    recovery_ = LossRecovery(snd.iss);
+  }
+  return *cc_;
+}
+
+void Connection::on_ack_arrival(const TcpSegment& seg, Instant now) {
+  if (seq_lt(snd.una, seg.ack)) sample_rtt(seg, now);  // RFC 6298 §3 / RFC 7323 §4
+  if (!is_synchronized(state_) || state_ == State::kSynReceived) return;
+  if (snd.una == snd.iss) return;  // our SYN is not ACKed yet: nothing sent beyond it
+  CongestionControl& cc = congestion();
+  const AckSample ack{.seg_ack = seg.ack,
+                      .seg_wnd = std::uint32_t{seg.window} << snd_wscale_,
+                      .carries_data = seg.seg_len() > 0,
+                      .snd_una = snd.una,
+                      .snd_nxt = snd.nxt,
+                      .snd_wnd = snd.wnd};
+  const RecoveryDecision d = recovery_.on_ack(ack, cc, rtt_.srtt().value_or(Duration::zero()), now);
+  // Fast retransmit on the third duplicate ACK (RFC 5681 §3.2 (2)), or the first
+  // unacknowledged segment after a partial ACK (RFC 6582 §3.2 (3)): poll_transmit
+  // sends the segment at SND.UNA next (traced there).
+  if (d.action == RecoveryAction::kFastRetransmit || d.action == RecoveryAction::kRetransmitFirst) {
+    fast_rtx_pending_ = true;
+  }
+}
+
+std::size_t Connection::congestion_usable(std::size_t usable) {
+  // The window to fill: min(SND.WND, cwnd + limited-transmit allowance) − flight.
+  const std::size_t flight = bytes_in_flight();
+  const std::size_t cwnd = recovery_.send_window(congestion());
+  return std::min(usable, cwnd > flight ? cwnd - flight : 0);
+}
+
+}  // namespace synack::tcp
