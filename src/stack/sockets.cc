@@ -259,8 +259,8 @@ std::expected<int, std::errc> Stack::getsockopt(Fd fd, SockOpt opt) const {
       if (c != nullptr && c->error()) return static_cast<int>(*c->error());
       return 0;
     }
-    case SockOpt::kRcvBuf:
-      return static_cast<int>(s.cfg.rcv_buf);
+    case SockOpt::kRcvBuf:  // the connection's RCV.BUFF (FreeBSD rounds it to the MSS)
+      return static_cast<int>(c != nullptr ? c->receive_buffer_size() : s.cfg.rcv_buf);
     case SockOpt::kSndBuf:
       return static_cast<int>(s.cfg.snd_buf);
     case SockOpt::kReuseAddr:

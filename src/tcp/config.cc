@@ -29,6 +29,8 @@ Config Config::freebsd_defaults() {
   c.drop_synfin = true;                   // net.inet.tcp.drop_synfin
   c.syn_cookies = SynCookies::kWhenFull;  // net.inet.tcp.syncookies 1
   c.option_layout = OptionLayout::kFreeBsd;
+  c.rcvbuf_round_to_mss = true;  // tcp_mss(): sb_hiwat rounded up to t_maxseg
+  c.rcv_wnd_from_buffer = true;  // tcp_input: rcv_wnd = sbspace
   return c;
 }
 

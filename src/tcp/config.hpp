@@ -47,6 +47,16 @@ struct Config {
   Duration delayed_ack = Duration::zero();
   /// Window field in SYN / SYN-ACK and unscaled cap, bytes (RFC 9293 §3.1: 16 bits).
   std::uint16_t max_unscaled_window = 65535;
+  /// Round the receive buffer up to a multiple of the MSS (min of ours and the
+  /// peer's) once the peer's SYN is known: active/simultaneous open on the SYN,
+  /// passive open on the ACK that establishes. FreeBSD tcp_mss(): 65536 → 65700
+  /// for MSS 1460. Off: the buffer stays rcv_buf (Linux).
+  bool rcvbuf_round_to_mss = false;
+  /// Segment acceptability (RFC 9293 §3.10.7.4 first, Table 6) uses the free
+  /// receive-buffer space even where it exceeds what the window field can say
+  /// (unscaled cap 65535): FreeBSD tcp_input rcv_wnd = max(sbspace, rcv_adv −
+  /// rcv_nxt). Off: RCV.WND = the window advertised (capped).
+  bool rcv_wnd_from_buffer = false;
 
   // ---- congestion control -----------------------------------------------------------
   /// Algorithm by name: "newreno" (RFC 5681 + RFC 6582, default) or "cubic"

@@ -159,6 +159,9 @@ class Connection {
   [[nodiscard]] const DropCounters& drops() const { return drops_; }
   /// Bytes that SEND would accept now.
   [[nodiscard]] std::size_t send_space() const { return sndbuf_.free(); }
+  /// The receive buffer (RCV.BUFF) in bytes: Config::rcv_buf, rounded up to a
+  /// multiple of the MSS once synchronized when Config::rcvbuf_round_to_mss (SO_RCVBUF).
+  [[nodiscard]] std::size_t receive_buffer_size() const { return rcvbuf_.capacity(); }
   /// The compact TIME-WAIT record of this connection (state must be TIME-WAIT).
   [[nodiscard]] TimeWaitEntry to_time_wait() const;
 
@@ -178,6 +181,8 @@ class Connection {
   void check_fin(const TcpSegment& seg, Instant now);             // eighth
   void settle_fin_wait_1(Instant now);
   bool segment_acceptable(const TcpSegment& seg) const;
+  std::uint32_t acceptance_window() const;  // RCV.WND for Table 6 (Config::rcv_wnd_from_buffer)
+  void round_receive_buffer();              // Config::rcvbuf_round_to_mss
   void acknowledge(SeqNum ack, Instant now);
   void update_window(const TcpSegment& seg);
   void reset_connection(std::errc err, std::string_view cause, std::string_view rfc, Instant now);

@@ -114,6 +114,7 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
   rcv.irs = seg.seq;
   rcv.nxt = seg.seq + 1;
   take_peer_options(seg, /*we_offered=*/true);
+  round_receive_buffer();
   snd.wnd = seg.window;  // SYN windows are never scaled (RFC 7323 §2.2)
   max_snd_wnd_ = snd.wnd;
   snd.wl1 = seg.seq;
@@ -216,7 +217,30 @@ void Connection::settle_fin_wait_1(Instant now) {
 }
 
 bool Connection::segment_acceptable(const TcpSegment& seg) const {
-  return tcp::segment_acceptable(seg.seq, seg.seg_len(), rcv.nxt, receive_window());
+  return tcp::segment_acceptable(seg.seq, seg.seg_len(), rcv.nxt, acceptance_window());
+}
+
+// RCV.WND for the acceptability test: the window advertised, or (FreeBSD) the
+// free buffer space when that is larger — a window field without scaling
+// cannot say 65700, yet FreeBSD accepts up to the real buffer.
+std::uint32_t Connection::acceptance_window() const {
+  const std::uint32_t advertised = receive_window();
+  if (!cfg_.rcv_wnd_from_buffer) return advertised;
+  return std::max(advertised, static_cast<std::uint32_t>(rcvbuf_.free()));
+}
+
+// DEVIATION(freebsd): Config::rcvbuf_round_to_mss — FreeBSD's tcp_mss() rounds
+// the receive buffer up to a multiple of the MSS (min of ours and the peer's)
+// when the peer's SYN is known, so SO_RCVBUF reads 65700 for 65536 and MSS
+// 1460. Only before any data is held (the buffer is replaced).
+void Connection::round_receive_buffer() {
+  if (!cfg_.rcvbuf_round_to_mss || rcvbuf_.size() != 0 || rcvbuf_.free() != rcvbuf_.capacity()) {
+    return;
+  }
+  const std::size_t mss = std::max<std::size_t>(1, std::min<std::size_t>(peer_mss_, cfg_.mss));
+  const std::size_t want = (std::size_t{cfg_.rcv_buf} + mss - 1) / mss * mss;
+  if (want == rcvbuf_.capacity()) return;
+  rcvbuf_ = ReceiveBuffer(want);
 }
 
 // First, check sequence number (§3.10.7.4, Table 6).
@@ -234,7 +258,7 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
   // "If the RCV.WND is zero, no segments will be acceptable, but special
   // allowance should be made to accept valid ACKs, URGs, and RSTs": a segment
   // at RCV.NXT goes on to the ACK step; its text is refused by the seventh.
-  const bool zero_window_allowance = receive_window() == 0 && seg.seq == rcv.nxt;
+  const bool zero_window_allowance = acceptance_window() == 0 && seg.seq == rcv.nxt;
   if (zero_window_allowance || segment_acceptable(seg)) {
     if (ts_ok_ && seq_le(seg.seq, rcv.nxt)) {  // RFC 7323 §4.3 (3) TS.Recent
       if (const auto ts = seg.options.summarize().timestamps) ts_recent_ = ts->val;
@@ -358,6 +382,7 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
     max_snd_wnd_ = std::max(max_snd_wnd_, snd.wnd);
     handshake_complete();
     handshake_deadline_ = kNever;
+    round_receive_buffer();  // passive open: FreeBSD syncache_socket() → tcp_mss()
     set_state(State::kEstablished, "rcv ACK of SYN", kRfc, now);
   }
   // RFC 5961 §5.2: acceptable iff SND.UNA − MAX.SND.WND ≤ SEG.ACK ≤ SND.NXT.
