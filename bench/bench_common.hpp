@@ -186,9 +186,12 @@ class Server {
   Stack stack;
   Instant now = Instant{} + std::chrono::seconds(1);
 
-  /// Opens connections [established(), n).
-  void open(std::size_t n) {
+  /// Opens connections [established(), n), stopping early after `limit_s`
+  /// seconds of wall time (checked every 1024 connections).
+  void open(std::size_t n, double limit_s = 1e9) {
+    const auto start = Clock::now();
     for (std::size_t i = established_; i < n && i < clients_.size(); ++i) {
+      if ((i & 1023) == 0 && i != 0 && seconds_since(start) > limit_s) return;
       Client& c = clients_[i];
       c.snd_nxt = SeqNum(static_cast<std::uint32_t>(i * 7919u));
       TcpSegment syn = base(i, TcpFlags::kSyn);

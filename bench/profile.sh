@@ -21,10 +21,10 @@ if perf stat -e instructions true >/dev/null 2>&1; then
     perf record -q -F 4000 --call-graph dwarf,16384 -o "$out/$name.data" "$@" >/dev/null 2>&1
     echo "== $name: top symbols by self time (perf)"
     perf report -i "$out/$name.data" --no-children --sort symbol --stdio 2>/dev/null |
-      grep -E '^ +[0-9.]+%' | head -15
+      grep -E '^ +[0-9.]+%' | head -15 || true
     echo "== $name: callers of the top symbols"
     perf report -i "$out/$name.data" --no-children --sort symbol --stdio -G \
-      --percent-limit 4 2>/dev/null | grep -v '^#' | grep -v '^$' | head -80
+      --percent-limit 4 2>/dev/null | grep -v '^#' | grep -v '^$' | head -80 || true
   }
   prof bulk "$bin/bulk_bench" --mtu 1500 --bytes 300000000
   prof lifecycle "$bin/lifecycle_bench" --count 60000
@@ -33,7 +33,7 @@ else
     local name=$1; shift
     valgrind --tool=callgrind --callgrind-out-file="$out/$name.cg" "$@" >/dev/null 2>&1
     echo "== $name: top functions by self instructions (callgrind)"
-    callgrind_annotate "$out/$name.cg" 2>/dev/null | head -30
+    callgrind_annotate "$out/$name.cg" 2>/dev/null | head -30 || true
   }
   prof bulk "$bin/bulk_bench" --mtu 1500 --bytes 20000000
   prof lifecycle "$bin/lifecycle_bench" --count 3000

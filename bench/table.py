@@ -104,8 +104,15 @@ def build_table(rows, gb):
     add(s, "sizeof(tcp::TimeWaitEntry)", val(rows, "sizeof.time_wait_entry"), "B", None, "", "≤ 64 B")
     for n in (10000, 100000, 1000000):
         k = f"{n // 1000}k" if n < 1000000 else "1M"
+        got = val(rows, f"scale.synack.established.{n}", "connections")
+        if got is not None and got != n:
+            k += f" (reached {got // 1000}k)"
         add(s, f"idle ESTABLISHED, {k} (RSS/conn)", val(rows, f"scale.synack.established.{n}"),
             "B", None, "", "≤ 256 B")
+        tw = rows.get(f"scale.synack.time_wait.{n}") or {}
+        after = (tw["rss_before_close"] / tw["connections"]
+                 if tw.get("rss_before_close") and tw.get("connections") else None)
+        add(s, f"ESTABLISHED after one 64 B segment, {k}", after, "B", None, "", "")
         add(s, f"TIME-WAIT, {k} (RSS/conn)", val(rows, f"scale.synack.time_wait.{n}"), "B",
             None, "", "≤ 64 B")
     big = max((n for n in (10000, 100000, 1000000)
@@ -114,6 +121,9 @@ def build_table(rows, gb):
         None, "", "")
     if big:
         k = f"{big // 1000}k" if big < 1000000 else "1M"
+        got = val(rows, f"scale.synack.segment_ns.{big}", "connections")
+        if got is not None and got != big:
+            k += f" (reached {got // 1000}k)"
         add(s, f"per-segment cost, {k} connections", val(rows, f"scale.synack.segment_ns.{big}"),
             "ns", val(rows, "scale.synack.segment_ns.1000"), "1k", "≤ 1.5× 1k")
     s = "tun"
@@ -139,7 +149,7 @@ def notes_for(rows, table):
     for r in rows.values():
         if r.get("value") is None and r.get("note"):
             notes.append(f"{r['id']}: {r['note']}")
-        elif r.get("note") and r["id"].startswith(("tun", "bulk")):
+        elif r.get("note"):
             notes.append(f"{r['id']}: {r['note']}")
         if r.get("complete") is False:
             notes.append(f"{r['id']}: stopped at the time limit after {r.get('bytes')} bytes")
