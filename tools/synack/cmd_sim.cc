@@ -176,6 +176,7 @@ int simulate(const SimArgs& a) {
     c.address = addr;
     c.secret = SipKey{key};
     c.tcp.isn_secret = SipKey{static_cast<std::uint8_t>(key + 7)};
+    if (!a.cc.empty()) c.tcp.congestion_control = a.cc == "cubic" ? "cubic" : "newreno";
     return c;
   };
   const Ipv4Addr ca = Ipv4Addr::from_octets(10, 0, 0, 1);
@@ -206,11 +207,6 @@ int simulate(const SimArgs& a) {
                                    .stream_seed = 100 + static_cast<std::uint64_t>(i),
                                    .close_on_eof = true}));
     clients.back()->start();
-    if (!a.cc.empty()) {
-      sim::Client* c = clients.back().get();
-      client.at(
-          t0, [&client, c, cc = a.cc] { (void)client.stack().set_congestion(c->report().fd, cc); });
-    }
   }
   const auto outcome = net.loop().run_until_idle(Instant{} + limit, 2'000'000'000);
 
@@ -273,7 +269,7 @@ void add_sim_command(CLI::App& app) {
   cmd->add_option("--dup", a->dup, "Duplication probability (default 0%)");
   cmd->add_option("--corrupt", a->corrupt, "Corruption probability: one damaged byte (default 0%)");
   cmd->add_option("--seed", a->seed, "Simulator seed (default 1); always printed");
-  cmd->add_option("--cc", a->cc, "Congestion control of the client's connections: newreno, cubic");
+  cmd->add_option("--cc", a->cc, "Congestion control of both hosts: newreno (default), cubic");
   cmd->add_option("--conns", a->conns, "Parallel connections (default 1)");
   cmd->add_option("--time-limit", a->limit, "Virtual-time bound of the run (default 3600s)");
   cmd->add_flag("--trace", a->trace,
