@@ -42,8 +42,9 @@ struct Config {
   std::uint32_t rcv_buf = 131072;
   /// Send buffer in bytes: bounds data queued by SEND (Linux tcp_wmem default 16384).
   std::uint32_t snd_buf = 16384;
-  /// Delayed-ACK timeout; zero = ACK every segment at once (this engine so far;
-  /// FreeBSD net.inet.tcp.delacktime 40 ms, Linux TCP_DELACK_MIN 40 ms). Recorded, not used yet.
+  /// Delayed-ACK timeout (RFC 9293 §3.8.6.3, RFC 5681 §4.2: every second segment
+  /// and out-of-order data are ACKed at once); zero = ACK every segment at once
+  /// (engine default; FreeBSD net.inet.tcp.delacktime 40 ms, Linux TCP_DELACK_MIN 40 ms).
   Duration delayed_ack = Duration::zero();
   /// Window field in SYN / SYN-ACK and unscaled cap, bytes (RFC 9293 §3.1: 16 bits).
   std::uint16_t max_unscaled_window = 65535;

@@ -67,11 +67,11 @@ void Connection::release_buffers(bool keep_received) {
   sndbuf_.clear();
   if (!keep_received) rcvbuf_.clear();
   syn_pending_ = ack_pending_ = rtx_pending_ = probe_pending_ = false;
-  rtx_deadline_ = close_deadline_ = handshake_deadline_ = kNever;
+  rtx_deadline_ = close_deadline_ = handshake_deadline_ = delack_deadline_ = kNever;
 }
 
 void Connection::enter_time_wait(Instant now) {
-  rtx_deadline_ = handshake_deadline_ = kNever;  // "turn off the other timers"
+  rtx_deadline_ = handshake_deadline_ = delack_deadline_ = kNever;  // "turn off the other timers"
   rtx_pending_ = probe_pending_ = false;
   close_deadline_ = now + 2 * cfg_.msl;
 }

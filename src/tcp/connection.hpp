@@ -205,6 +205,7 @@ class Connection {
   // connection_receive.cc — the text of an acceptable segment (seventh step).
   bool receive_text(TcpSegment& seg, Instant now);
   void note_duplicate_text(const TcpSegment& seg);  // old data: report it as D-SACK
+  void schedule_ack(bool immediate, Instant now);    // ACK now or delay it
 
   // connection_output.cc
   TcpSegment make_segment(SeqNum seq, std::uint16_t flags, Bytes payload, Instant now) const;
@@ -285,6 +286,8 @@ class Connection {
   Instant rtx_deadline_ = kNever;
   Instant close_deadline_ = kNever;      // TIME-WAIT 2·MSL or FIN-WAIT-2 timeout
   Instant handshake_deadline_ = kNever;  // Config::connect_timeout
+  Instant delack_deadline_ = kNever;     // delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2)
+  std::uint32_t delack_segments_ = 0;    // data segments received since our last ACK
   RttEstimator rtt_;         // SRTT, RTTVAR, RTO with backoff (RFC 6298)
   RttSampler rtt_sampler_;   // Karn's algorithm when timestamps are off (RFC 6298 §3)
   std::unique_ptr<CongestionControl> cc_;  // created with the first data (Eff.snd.MSS known)

@@ -161,7 +161,11 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
 std::optional<TcpSegment> Connection::poll_transmit(Instant now) {
   std::optional<TcpSegment> s = next_segment(now);
   // A D-SACK block is reported in one ACK only (RFC 2883 §4).
-  if (s && s->flags.ack() && !s->flags.syn()) rcvbuf_.sack_sent();
+  if (s && s->flags.ack() && !s->flags.syn()) {
+    rcvbuf_.sack_sent();
+    delack_deadline_ = kNever;  // this segment carries the ACK (RFC 9293 §3.8.6.3)
+    delack_segments_ = 0;
+  }
   return s;
 }
 

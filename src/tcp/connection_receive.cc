@@ -24,11 +24,13 @@ bool Connection::receive_text(TcpSegment& seg, Instant now) {
   const std::uint64_t offset = delta < 0 ? rcv_nxt_off - std::min(below, rcv_nxt_off)
                                          : rcv_nxt_off + static_cast<std::uint64_t>(delta);
   const std::uint64_t window_end = rcv_nxt_off + receive_window();
+  const bool holes_before = !rcvbuf_.reassembler().empty();
   const InsertResult r = rcvbuf_.insert(offset, text, window_end);
   rcv.nxt += static_cast<SeqLen>(r.delivered);
-  // Every data segment is ACKed at once (RFC 5681 §4.2: at once for
-  // out-of-order data, a duplicate, and a segment that fills a hole).
-  ack_pending_ = true;
+  // RFC 5681 §4.2: ACK at once for out-of-order data, a duplicate, and a
+  // segment that fills (part of) a hole; otherwise the ACK may be delayed.
+  const bool out_of_order = !r.segment.empty() || r.delivered < text.size();
+  schedule_ack(out_of_order || holes_before || !r.duplicate.empty() || text.empty(), now);
 
   // Trim what was already received (a retransmission straddling RCV.NXT) so
   // that the eighth step sees the FIN at SEG.SEQ + the text length.
@@ -48,6 +50,18 @@ bool Connection::receive_text(TcpSegment& seg, Instant now) {
   }
   // Held out of order: the FIN (if any) waits for its retransmission.
   return seg_end <= r.rcv_nxt;
+}
+
+void Connection::schedule_ack(bool immediate, Instant now) {
+  // Delayed ACK (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2, RFC 5681 §4.2): at most
+  // Config::delayed_ack late (≤ 500 ms; 200 ms Linux-like, 40 ms FreeBSD) and
+  // at least for every second segment; zero = every segment at once.
+  ++delack_segments_;
+  if (immediate || cfg_.delayed_ack <= Duration::zero() || delack_segments_ >= 2) {
+    ack_pending_ = true;
+    return;
+  }
+  if (delack_deadline_ == kNever) delack_deadline_ = now + cfg_.delayed_ack;
 }
 
 void Connection::note_duplicate_text(const TcpSegment& seg) {

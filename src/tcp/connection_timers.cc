@@ -57,7 +57,7 @@ void Connection::arm_retransmit(Instant now) {
 }
 
 Instant Connection::next_deadline() const {
-  return std::min({rtx_deadline_, close_deadline_, handshake_deadline_});
+  return std::min({rtx_deadline_, close_deadline_, handshake_deadline_, delack_deadline_});
 }
 
 void Connection::give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now) {
@@ -149,6 +149,10 @@ void Connection::on_timeout(Instant now) {
               "FreeBSD net.inet.tcp.keepinit", now);
       return;
     }
+  }
+  if (delack_deadline_ <= now) {  // the delayed ACK is due
+    delack_deadline_ = kNever;
+    if (is_synchronized(state_)) ack_pending_ = true;
   }
   if (close_deadline_ <= now) on_close_timeout(now);
   if (rtx_deadline_ <= now) on_retransmit_timeout(now);

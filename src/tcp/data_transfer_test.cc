@@ -324,5 +324,63 @@ TEST(Congestion, CubicSelectableByName) {
   EXPECT_EQ(h.conn.status().ssthresh, 5 * kSeg * 7 / 10);
 }
 
+// ---- delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2) ---------------------------------
+
+Config delack_config() {
+  Config c = test_config();
+  c.delayed_ack = milliseconds(200);
+  return c;
+}
+
+TEST(DelayedAck, OneSegmentAckedAfterTheTimeout) {
+  Harness h(delack_config());
+  h.established();
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
+  h.expect_no_tx();
+  h.advance(199);
+  h.expect_no_tx();
+  h.advance(1);
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 4}});
+  EXPECT_EQ(h.conn.next_deadline(), kNever);
+}
+
+TEST(DelayedAck, EverySecondSegmentAckedAtOnce) {
+  Harness h(delack_config());
+  h.established();
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
+  h.advance(50);
+  h.expect_no_tx();
+  h.inject({.flags = ACK, .seq = kPeerIss + 4, .ack = kIss + 1, .data = "def"});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 7}});
+  EXPECT_EQ(h.conn.next_deadline(), kNever);  // the timer is cancelled
+}
+
+TEST(DelayedAck, OutOfOrderAndHoleFillAckedAtOnce) {
+  Harness h(delack_config());
+  h.established();
+  h.inject({.flags = ACK, .seq = kPeerIss + 4, .ack = kIss + 1, .data = "def"});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 1}});
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 7}});
+}
+
+TEST(DelayedAck, PiggybackedOnData) {
+  Harness h(delack_config());
+  h.established();
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
+  h.expect_no_tx();
+  ASSERT_TRUE(h.conn.send(as_bytes(std::string("xy")), h.now).has_value());
+  h.expect_tx({{.flags = ACK | PSH, .seq = kIss + 1, .ack = kPeerIss + 4, .data = "xy"}});
+  h.advance(200);
+  h.expect_no_tx();  // no separate ACK after the data carried it
+}
+
+TEST(DelayedAck, FinAckedAtOnce) {
+  Harness h(delack_config());
+  h.established();
+  h.inject({.flags = ACK | FIN, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 5}});
+}
+
 }  // namespace
 }  // namespace synack::tcp::test
