@@ -110,6 +110,40 @@ void Stack::tcp_to_connection(std::uint32_t slot, const TcpSegment& seg, Instant
   mark_dirty(slot, true);
 }
 
+// The trace of a TIME-WAIT decision, the same events a full TCB in TIME-WAIT
+// reports (tcp::Connection::on_segment_time_wait): a restarted 2MSL timer, a
+// challenge ACK, an ACKed-and-discarded segment, a drop, or the end.
+void Stack::trace_time_wait(const tcp::FourTuple& t, const tcp::TimeWaitResult& r, Instant now) {
+  tcp::TraceEvent e{.at = now,
+                    .tuple = t,
+                    .kind = tcp::TraceKind::kDrop,
+                    .from = tcp::State::kTimeWait,
+                    .to = tcp::State::kTimeWait,
+                    .cause = r.cause,
+                    .rfc = r.rfc,
+                    .drop = r.drop};
+  switch (r.verdict) {
+    case tcp::TimeWaitVerdict::kDrop:
+      break;
+    case tcp::TimeWaitVerdict::kAck:
+      if (r.drop == tcp::DropReason::kNone) return;  // a plain ACK: nothing to explain
+      if (r.drop == tcp::DropReason::kSynInWindow || r.drop == tcp::DropReason::kRstInWindow) {
+        e.kind = tcp::TraceKind::kChallengeAck;
+      }
+      break;
+    case tcp::TimeWaitVerdict::kAckRestart:
+      e.kind = tcp::TraceKind::kTimerFired;
+      e.cause = "2MSL restarted";
+      break;
+    case tcp::TimeWaitVerdict::kClose:
+    case tcp::TimeWaitVerdict::kReopen:
+      e.kind = tcp::TraceKind::kStateChange;
+      e.to = tcp::State::kClosed;
+      break;
+  }
+  trace_->on_event(e);
+}
+
 // RFC 9293 §3.10.7.4 for a connection held as a compact TIME-WAIT entry.
 bool Stack::tcp_to_time_wait(const tcp::FourTuple& t, const TcpSegment& seg, Instant now) {
   const std::uint32_t* index = time_wait_.find(t);
@@ -117,18 +151,7 @@ bool Stack::tcp_to_time_wait(const tcp::FourTuple& t, const TcpSegment& seg, Ins
   const std::uint32_t i = *index;
   tcp::TimeWaitEntry& tw = tw_slots_[i].entry;
   const tcp::TimeWaitResult r = tcp::time_wait_on_segment(tw, seg, now, config_.tcp);
-  if (trace_ && r.verdict != tcp::TimeWaitVerdict::kAck) {
-    const bool closes =
-        r.verdict == tcp::TimeWaitVerdict::kClose || r.verdict == tcp::TimeWaitVerdict::kReopen;
-    trace_->on_event({.at = now,
-                      .tuple = t,
-                      .kind = closes ? tcp::TraceKind::kStateChange : tcp::TraceKind::kDrop,
-                      .from = tcp::State::kTimeWait,
-                      .to = closes ? tcp::State::kClosed : tcp::State::kTimeWait,
-                      .cause = r.cause,
-                      .rfc = r.rfc,
-                      .drop = r.drop});
-  }
+  if (trace_) trace_time_wait(t, r, now);
   if (r.reply) queue_control(t, *r.reply);
   switch (r.verdict) {
     case tcp::TimeWaitVerdict::kDrop:

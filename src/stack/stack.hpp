@@ -150,6 +150,7 @@ class Stack {
   void receive_tcp(const Ipv4View& ip, Instant now);
   void tcp_to_connection(std::uint32_t slot, const TcpSegment& seg, Instant now);
   bool tcp_to_time_wait(const tcp::FourTuple& t, const TcpSegment& seg, Instant now);
+  void trace_time_wait(const tcp::FourTuple& t, const tcp::TimeWaitResult& r, Instant now);
   bool tcp_to_listener(const tcp::FourTuple& t, const TcpSegment& seg, Instant now,
                        std::optional<SeqNum> iss = std::nullopt);
   void tcp_closed_port(const Ipv4View& ip, const TcpSegment& seg, Instant now);
