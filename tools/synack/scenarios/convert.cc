@@ -212,6 +212,11 @@ std::string trace_note(const tcp::TraceEvent& e) {
     case tcp::TraceKind::kTimerFired:
       return fmt::format("timer: {}{}", e.cause, rfc);
     case tcp::TraceKind::kDrop:
+      // These drops answer with <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> first (trace.hpp).
+      if (e.drop == tcp::DropReason::kNotAcceptable || e.drop == tcp::DropReason::kAckUnsent ||
+          e.drop == tcp::DropReason::kAckTooOld) {
+        return fmt::format("ACK and discard: {}{}", e.cause, rfc);
+      }
       return fmt::format("discard: {}{}", e.cause, rfc);
     case tcp::TraceKind::kUserCall:
       return user_call_text(e.cause);
