@@ -24,21 +24,38 @@ TEST_P(StackTargetTest, Passes) {
 
 INSTANTIATE_TEST_SUITE_P(
     Corpus, StackTargetTest,
-    ::testing::Values("snd-syn/snd-syn-with-default-options-ipv4.pkt",
-                      "snd-syn/snd-syn-mss-inherited-from-mtu-9000-ipv4.pkt",
-                      "snippets/syn-rcvd-via-listen-ipv4.pkt", "snippets/listen-ipv4.pkt",
-                      "snippets/closed-initially-ipv4.pkt",
-                      "state-event-engine/rcv-ack-listen/rcv-ack-without-data-listen-ipv4.pkt",
-                      "state-event-engine/rcv-rst-syn-sent/rcv-rst-with-data-syn-sent-ipv4.pkt",
-                      // SO_RCVBUF rounded up to 45·MSS = 65700; RCV.WND for
-                      // acceptability is that buffer, the field says 65535.
-                      "snippets/established-ipv4.pkt",
-                      "state-event-engine/rcv-rst-established/"
-                      "rcv-rst-established-right-edge-secure-ipv4.pkt",
-                      "state-event-engine/rcv-rst-syn-rcvd/"
-                      "rcv-rst-syn-rcvd-via-syn-sent-right-edge-secure-ipv4.pkt",
-                      "state-event-engine/rcv-rst-syn-rcvd/"
-                      "rcv-rst-syn-rcvd-via-listen-right-edge-secure-ipv4.pkt"));
+    ::testing::Values(
+        "snd-syn/snd-syn-with-default-options-ipv4.pkt",
+        "snd-syn/snd-syn-mss-inherited-from-mtu-9000-ipv4.pkt",
+        "snippets/syn-rcvd-via-listen-ipv4.pkt", "snippets/listen-ipv4.pkt",
+        "snippets/closed-initially-ipv4.pkt",
+        "state-event-engine/rcv-ack-listen/rcv-ack-without-data-listen-ipv4.pkt",
+        "state-event-engine/rcv-rst-syn-sent/rcv-rst-with-data-syn-sent-ipv4.pkt",
+        // SO_RCVBUF rounded up to 45·MSS = 65700; RCV.WND for
+        // acceptability is that buffer, the field says 65535.
+        "snippets/established-ipv4.pkt",
+        "state-event-engine/rcv-rst-established/"
+        "rcv-rst-established-right-edge-secure-ipv4.pkt",
+        "state-event-engine/rcv-rst-syn-rcvd/"
+        "rcv-rst-syn-rcvd-via-syn-sent-right-edge-secure-ipv4.pkt",
+        "state-event-engine/rcv-rst-syn-rcvd/"
+        "rcv-rst-syn-rcvd-via-listen-right-edge-secure-ipv4.pkt",
+        // ack_resends_fin: the ACK of the peer's FIN resends ours.
+        "snippets/closing-ipv4.pkt",
+        "state-event-engine/rcv-rst-closing/rcv-rst-closing-right-edge-secure-ipv4.pkt",
+        // RST in LAST-ACK → ECONNRESET; insecure SYN → R. <SND.NXT, RCV.NXT>.
+        "state-event-engine/rcv-rst-last-ack/rcv-rst-last-ack-left-edge-secure-ipv4.pkt",
+        "state-event-engine/rcv-syn-last-ack/"
+        "rcv-syn-last-ack-left-edge-insecure-ipv4.pkt",
+        // time_wait_twcheck and listen_drop_synack.
+        "state-event-engine/rcv-syn-time-wait/"
+        "rcv-syn-time-wait-using-shutdown-left-edge-secure-ipv4.pkt",
+        "state-event-engine/rcv-fin-time-wait/"
+        "rcv-fin-time-wait-using-shutdown-outside-left-ipv4.pkt",
+        "state-event-engine/rcv-ack-time-wait/"
+        "rcv-ack-time-wait-using-shutdown-middle-ipv4.pkt",
+        "state-event-engine/rcv-syn-ack-listen/"
+        "rcv-syn-ack-without-data-listen-ipv4.pkt"));
 
 TEST(StackTarget, Ipv6IsSkipped) {
   if (!std::filesystem::is_directory(kCorpus)) GTEST_SKIP() << "corpus not found at " << kCorpus;

@@ -31,6 +31,9 @@ Config Config::freebsd_defaults() {
   c.option_layout = OptionLayout::kFreeBsd;
   c.rcvbuf_round_to_mss = true;  // tcp_mss(): sb_hiwat rounded up to t_maxseg
   c.rcv_wnd_from_buffer = true;  // tcp_input: rcv_wnd = sbspace
+  c.ack_resends_fin = true;      // tcp_output: FIN again while unacknowledged
+  c.time_wait_twcheck = true;    // tcp_twcheck()
+  c.listen_drop_synack = true;   // rcv-syn-ack-listen: no RST
   return c;
 }
 

@@ -58,6 +58,10 @@ struct Config {
   /// (unscaled cap 65535): FreeBSD tcp_input rcv_wnd = max(sbspace, rcv_adv −
   /// rcv_nxt). Off: RCV.WND = the window advertised (capped).
   bool rcv_wnd_from_buffer = false;
+  /// While our FIN is unacknowledged, every ACK we send (except RFC 5961
+  /// challenge ACKs) resends it: <SEQ=FIN><CTL=FIN,ACK> (FreeBSD tcp_output:
+  /// snd_nxt-- when TF_SENTFIN). Off: a bare ACK at SND.NXT (RFC 9293, Linux).
+  bool ack_resends_fin = false;
 
   // ---- congestion control -----------------------------------------------------------
   /// Algorithm by name: "newreno" (RFC 5681 + RFC 6582, default) or "cubic"
@@ -94,6 +98,11 @@ struct Config {
   /// Ignore RST in TIME-WAIT (RFC 1337 §3 "TIME-WAIT assassination" fix; FreeBSD
   /// behaviour; Linux net.ipv4.tcp_rfc1337 defaults to 0).
   bool time_wait_rfc1337 = true;
+  /// TIME-WAIT follows FreeBSD's tcp_twcheck() instead of RFC 9293 + RFC 5961:
+  /// a segment without ACK (an old SYN included) is dropped silently, a
+  /// duplicate FIN restarts 2·MSL, and every segment except an exact duplicate
+  /// ACK (SEG.SEQ = RCV.NXT, SEG.ACK = SND.NXT, no text) is ACKed.
+  bool time_wait_twcheck = false;
 
   // ---- robustness (RFC 5961) -------------------------------------------------------
   /// RFC 793 RST handling: any in-window RST resets (FreeBSD net.inet.tcp.insecure_rst 0).
@@ -125,6 +134,9 @@ struct Config {
   // ---- listener -------------------------------------------------------------------
   /// SYN cookies (RFC 4987 §3.6; Linux tcp_syncookies 1 = when the SYN queue is full).
   SynCookies syn_cookies = SynCookies::kWhenFull;
+  /// A SYN-ACK arriving in LISTEN is dropped silently (as the FreeBSD corpus
+  /// observes) instead of answered with <SEQ=SEG.ACK><CTL=RST> (RFC 9293 §3.10.7.2).
+  bool listen_drop_synack = false;
   /// Full SYN or accept queue: drop or RST (Linux tcp_abort_on_overflow 0 = drop).
   OverflowAction overflow = OverflowAction::kDrop;
 

@@ -59,6 +59,7 @@ void Connection::send_challenge_ack(std::string_view cause, std::string_view rfc
   }
   ++challenge_count_;
   ack_pending_ = true;
+  challenge_pending_ = true;  // never carries a FIN again (Config::ack_resends_fin)
   trace(TraceKind::kChallengeAck, cause, rfc, now);
 }
 

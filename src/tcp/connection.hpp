@@ -276,6 +276,7 @@ class Connection {
   // output
   bool syn_pending_ = false;  // SYN or SYN-ACK to (re)send
   bool ack_pending_ = false;
+  bool challenge_pending_ = false;  // the pending ACK is an RFC 5961 challenge ACK
   bool rtx_pending_ = false;  // retransmit the segment at SND.UNA
   bool in_recovery_ = false;  // after an RTO: retransmit segment by segment up to recover_
   SeqNum recover_;

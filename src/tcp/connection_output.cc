@@ -207,9 +207,16 @@ std::optional<TcpSegment> Connection::next_segment(Instant now) {
   }
   if (ack_pending_ && state_ != State::kSynSent) {
     note_ack_sent();
+    // DEVIATION(freebsd): Config::ack_resends_fin — FreeBSD's tcp_output sends
+    // an unacknowledged FIN again with every ACK; its challenge ACKs do not.
+    const bool fin_again =
+        cfg_.ack_resends_fin && !challenge_pending_ && fin_sent_ && seq_le(snd.una, fin_seq_);
+    challenge_pending_ = false;
+    if (fin_again) return make_segment(fin_seq_, TcpFlags::kFin | TcpFlags::kAck, {}, now);
     return make_segment(snd.nxt, TcpFlags::kAck, {}, now);
   }
   ack_pending_ = false;
+  challenge_pending_ = false;
   return std::nullopt;
 }
 

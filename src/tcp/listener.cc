@@ -60,6 +60,13 @@ ListenerResult Listener::on_segment(const FourTuple& tuple, const TcpSegment& se
     return dropped(tuple, DropReason::kRstNoConnection, "rcv RST in LISTEN",
                    "RFC 9293 §3.10.7.2 first: RST", now);
   }
+  if (seg.flags.ack() && seg.flags.syn() && cfg_.listen_drop_synack) {
+    // DEVIATION(freebsd): Config::listen_drop_synack — the FreeBSD corpus
+    // (rcv-syn-ack-listen, passing on FreeBSD head) sees no RST for a SYN-ACK
+    // arriving in LISTEN; RFC 9293 §3.10.7.2 second would send <SEQ=SEG.ACK><CTL=RST>.
+    return dropped(tuple, DropReason::kUnacceptableAck, "rcv SYN,ACK in LISTEN",
+                   "FreeBSD (rcv-syn-ack-listen)", now);
+  }
   if (seg.flags.ack()) {
     if (cfg_.syn_cookies != SynCookies::kOff && !seg.flags.syn() && !seg.flags.fin()) {
       return on_cookie_ack(tuple, seg, now);

@@ -62,7 +62,8 @@ SYNACK_SCENARIO(Robustness, InsecureSynResets) {
   Harness h(c);
   h.established();
   h.inject({.flags = SYN, .seq = kPeerIss + 50});
-  h.expect_tx({{.flags = RST | ACK, .seq = 0, .ack = kPeerIss + 51}});
+  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>: acceptable to an RFC 5961 peer.
+  h.expect_tx({{.flags = RST | ACK, .seq = kIss + 1, .ack = kPeerIss + 1}});
   h.expect_state(State::kClosed);
   EXPECT_EQ(h.conn.error(), std::errc::connection_reset);
 }

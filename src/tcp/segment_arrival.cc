@@ -225,7 +225,9 @@ bool Connection::segment_acceptable(const TcpSegment& seg) const {
 // cannot say 65700, yet FreeBSD accepts up to the real buffer.
 std::uint32_t Connection::acceptance_window() const {
   const std::uint32_t advertised = receive_window();
-  if (!cfg_.rcv_wnd_from_buffer) return advertised;
+  // A passive SYN-RECEIVED is FreeBSD's syncache entry: its window is the one
+  // in the SYN-ACK.
+  if (!cfg_.rcv_wnd_from_buffer || (state_ == State::kSynReceived && passive_)) return advertised;
   return std::max(advertised, static_cast<std::uint32_t>(rcvbuf_.free()));
 }
 
@@ -269,7 +271,9 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
     drop(DropReason::kRstOutOfWindow, "rcv RST outside the window", "RFC 5961 §3.2 (1)", now);
     return false;
   }
-  if (seg.flags.syn() && !cfg_.insecure_syn) {
+  // A SYN outside the window is challenged with either setting of insecure_syn
+  // (FreeBSD: only an in-window SYN resets; every other SYN gets tcp_respond's ACK).
+  if (seg.flags.syn()) {
     drops_.add(DropReason::kSynInWindow);
     send_challenge_ack("rcv SYN in a synchronized state", "RFC 5961 §4.2", now);
     return false;
@@ -304,9 +308,12 @@ bool Connection::check_rst(const TcpSegment& seg, Instant now) {
     case State::kCloseWait:
       reset_connection(std::errc::connection_reset, "rcv RST", kRfc, now);
       return false;
-    default:  // CLOSING, LAST-ACK: enter CLOSED, delete the TCB
-      release_buffers();
-      set_state(State::kClosed, "rcv RST", kRfc, now);
+    default:
+      // CLOSING, LAST-ACK: "enter the CLOSED state, delete the TCB". The RFC
+      // signals nothing to the user here; FreeBSD (tcp_input) and Linux
+      // (tcp_reset) both leave ECONNRESET in SO_ERROR, and so do we: the
+      // application that half-closed learns the peer aborted.
+      reset_connection(std::errc::connection_reset, "rcv RST", kRfc, now);
       return false;
   }
 }
@@ -320,10 +327,17 @@ bool Connection::check_syn(const TcpSegment& seg, Instant now) {
   }
   drops_.add(DropReason::kSynInWindow);
   if (cfg_.insecure_syn) {
-    // RFC 793: an in-window SYN is an error: RST, "connection reset".
-    if (auto rst = reset_for(seg)) {
-      queue_rst(*rst, "rcv SYN in window", "RFC 9293 §3.10.7.4 fourth (RFC 793)", now);
-    }
+    // RFC 793: an in-window SYN is an error: RST, "connection reset". The RST
+    // is <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (FreeBSD tcp_drop), a sequence
+    // number the peer accepts even with RFC 5961 §3.2, rather than §3.10.7.1's
+    // <SEQ=0><ACK=SEG.SEQ+SEG.LEN> which such a peer would discard.
+    TcpSegment rst;
+    rst.src_port = tuple_.local.port;
+    rst.dst_port = tuple_.remote.port;
+    rst.seq = snd.nxt;
+    rst.ack = rcv.nxt;
+    rst.flags.bits = TcpFlags::kRst | TcpFlags::kAck;
+    queue_rst(rst, "rcv SYN in window", "RFC 9293 §3.10.7.4 fourth (RFC 793)", now);
     reset_connection(std::errc::connection_reset, "rcv SYN in window",
                      "RFC 9293 §3.10.7.4 fourth (RFC 793)", now);
     return false;

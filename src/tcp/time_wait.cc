@@ -54,22 +54,43 @@ TimeWaitResult on_rst(TimeWaitEntry& tw, const TcpSegment& seg, const Config& cf
   return drop(DropReason::kRstOutOfWindow, "rcv RST outside the window", "RFC 5961 §3.2");
 }
 
+// A SYN (no ACK) that may re-open: a newer TSval (RFC 6191) or SEG.SEQ > RCV.NXT.
+bool syn_reopens(const TimeWaitEntry& tw, const TcpSegment& seg) {
+  if (!seg.flags.syn() || seg.flags.ack()) return false;
+  const auto ts = seg.options.summarize().timestamps;
+  return (tw.ts_ok && ts) ? static_cast<std::int32_t>(ts->val - tw.ts_recent) > 0
+                          : seq_gt(seg.seq, tw.rcv_nxt);
+}
+
 TimeWaitResult on_syn(TimeWaitEntry& tw, const TcpSegment& seg, const Config& cfg, Instant now) {
-  if (!seg.flags.ack()) {
-    const auto ts = seg.options.summarize().timestamps;
-    const bool newer = (tw.ts_ok && ts) ? static_cast<std::int32_t>(ts->val - tw.ts_recent) > 0
-                                        : seq_gt(seg.seq, tw.rcv_nxt);
-    if (newer) {
-      // Linux: ISS = tw_snd_nxt + 65535 + 2, beyond anything the old incarnation sent.
-      return {TimeWaitVerdict::kReopen,
-              std::nullopt,
-              DropReason::kNone,
-              tw.snd_nxt + 65537u,
-              "rcv SYN with SEG.SEQ > RCV.NXT",
-              "RFC 9293 §3.10.7.4 fourth (TIME-WAIT note), RFC 6191 §2"};
-    }
+  if (syn_reopens(tw, seg)) {
+    // Linux: ISS = tw_snd_nxt + 65535 + 2, beyond anything the old incarnation sent.
+    return {TimeWaitVerdict::kReopen,
+            std::nullopt,
+            DropReason::kNone,
+            tw.snd_nxt + 65537u,
+            "rcv SYN with SEG.SEQ > RCV.NXT",
+            "RFC 9293 §3.10.7.4 fourth (TIME-WAIT note), RFC 6191 §2"};
   }
   return challenge_ack(tw, cfg, now, "rcv SYN in TIME-WAIT", "RFC 5961 §4.2");
+}
+
+// DEVIATION(freebsd): Config::time_wait_twcheck — FreeBSD tcp_twcheck() after
+// RST and re-opening SYN handling: no ACK bit → drop (an old SYN is not
+// challenged); a duplicate FIN restarts 2·MSL; anything but an exact duplicate
+// ACK is answered with an ACK.
+TimeWaitResult twcheck(TimeWaitEntry& tw, const TcpSegment& seg, const Config& cfg, Instant now) {
+  constexpr std::string_view kRule = "FreeBSD tcp_twcheck()";
+  if (!seg.flags.ack()) return drop(DropReason::kNoAck, "ACK bit off in TIME-WAIT", kRule);
+  if (seg.flags.fin() && seg.seq + seg.seg_len() == tw.rcv_nxt) {
+    return restart(tw, cfg, now, "rcv retransmitted FIN", kRule);
+  }
+  const bool duplicate_ack = !seg.flags.fin() && !seg.flags.syn() && seg.payload.empty() &&
+                             seg.seq == tw.rcv_nxt && seg.ack == tw.snd_nxt;
+  if (!duplicate_ack) {
+    return ack(tw, now, "rcv segment in TIME-WAIT", kRule, DropReason::kNotAcceptable);
+  }
+  return drop(DropReason::kTimeWaitIgnored, "rcv duplicate ACK in TIME-WAIT", kRule);
 }
 
 }  // namespace
@@ -93,6 +114,9 @@ TimeWaitResult time_wait_on_segment(TimeWaitEntry& tw, const TcpSegment& seg, In
     return drop(DropReason::kSynFin, "rcv SYN+FIN", "FreeBSD net.inet.tcp.drop_synfin");
   }
   if (seg.flags.rst()) return on_rst(tw, seg, cfg, now);
+  if (cfg.time_wait_twcheck) {
+    return syn_reopens(tw, seg) ? on_syn(tw, seg, cfg, now) : twcheck(tw, seg, cfg, now);
+  }
   if (seg.flags.syn()) return on_syn(tw, seg, cfg, now);
   // A retransmission of the peer's FIN: ACK it and restart 2·MSL (§3.10.7.4 fifth, TIME-WAIT).
   if (seg.flags.fin() && seg.seq + seg.seg_len() == tw.rcv_nxt) {

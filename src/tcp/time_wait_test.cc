@@ -131,3 +131,34 @@ SYNACK_SCENARIO(TimeWait, OldSynGetsAck) {
 
 }  // namespace
 }  // namespace synack::tcp::test
+
+namespace synack::tcp::test {
+namespace {
+
+// Config::time_wait_twcheck (FreeBSD tcp_twcheck): no ACK bit → silence, an
+// old SYN is not challenged, a non-duplicate ACK is answered, a duplicate ACK
+// is not, a SYN with SEG.SEQ > RCV.NXT still re-opens.
+TEST(TimeWaitEntry, FreeBsdTwcheck) {
+  Harness h;
+  TimeWaitEntry tw = entry_from_harness(h);
+  Config cfg = h.cfg;
+  cfg.time_wait_twcheck = true;
+  auto r = time_wait_on_segment(tw, seg(SYN, kPeerIss + 2), h.now, cfg);
+  EXPECT_EQ(r.verdict, TimeWaitVerdict::kDrop);  // old SYN: no challenge ACK
+  EXPECT_FALSE(r.reply);
+  r = time_wait_on_segment(tw, seg(FIN, kPeerIss + 1, kIss + 2), h.now, cfg);
+  EXPECT_EQ(r.verdict, TimeWaitVerdict::kDrop);  // FIN without ACK bit
+  r = time_wait_on_segment(tw, seg(ACK, kPeerIss + 3, kIss + 2), h.now, cfg);
+  EXPECT_EQ(r.verdict, TimeWaitVerdict::kAck);  // not a duplicate ACK
+  ASSERT_TRUE(r.reply);
+  EXPECT_EQ(r.reply->ack, SeqNum(kPeerIss + 2));
+  r = time_wait_on_segment(tw, seg(ACK, kPeerIss + 2, kIss + 2), h.now, cfg);
+  EXPECT_EQ(r.verdict, TimeWaitVerdict::kDrop);  // exact duplicate ACK
+  r = time_wait_on_segment(tw, seg(FIN | ACK, kPeerIss + 1, kIss + 2), h.now, cfg);
+  EXPECT_EQ(r.verdict, TimeWaitVerdict::kAckRestart);  // duplicate FIN
+  r = time_wait_on_segment(tw, seg(SYN, kPeerIss + 100), h.now, cfg);
+  EXPECT_EQ(r.verdict, TimeWaitVerdict::kReopen);
+}
+
+}  // namespace
+}  // namespace synack::tcp::test
