@@ -88,8 +88,7 @@ int run_serve(ServeOptions& o) {
   TunStack& ts = *session->stack;
   Stack& stack = ts.stack();
   const std::uint16_t port = o.port != 0 ? o.port : o.echo ? 7 : o.discard ? 9 : 80;
-  std::uint64_t finished = 0;
-  session->recorder->add_on_finished([&](const viz::Run&) { ++finished; });
+  const auto& recorder = *session->recorder;
   std::unique_ptr<apps::HttpServer> http;
   std::unique_ptr<StreamServer> stream;
   const Instant start = EventLoop::now();
@@ -133,15 +132,15 @@ int run_serve(ServeOptions& o) {
   const Duration limit = o.tun.max_seconds > 0
                              ? nanoseconds(static_cast<std::int64_t>(o.tun.max_seconds * 1e9))
                              : std::chrono::hours(24 * 365);
-  const auto result =
-      ts.run_until([&] { return o.connections > 0 && finished >= o.connections; }, limit);
+  const auto result = ts.run_until(
+      [&] { return o.connections > 0 && recorder.finished_count() >= o.connections; }, limit);
   if (tty) fmt::print(stderr, "\n");
   const auto& c = stack.counters();
   fmt::print(stderr,
              "synack serve: {} — {} connections finished, {} packets in, {} out, {} RSTs; "
              "open TCBs {}, TIME-WAIT {}{}\n",
-             result == RunResult::kStopped ? "stopped" : "done", finished, c.ip_in, c.ip_out,
-             c.rst_out, stack.tcb_count(), stack.time_wait_count(),
+             result == RunResult::kStopped ? "stopped" : "done", recorder.finished_count(), c.ip_in,
+             c.ip_out, c.rst_out, stack.tcb_count(), stack.time_wait_count(),
              o.tun.pcap.empty() ? "" : fmt::format("; capture in {}", o.tun.pcap));
   return result == RunResult::kError ? 1 : 0;
 }

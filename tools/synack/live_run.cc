@@ -9,6 +9,7 @@ namespace synack::cli {
 using tcp::State;
 
 void LiveRecorder::on_packet(PacketDirection dir, Bytes packet, Instant now) {
+  if (!drawing()) return;
   auto p = parse_ipv4_tcp(packet);
   if (!p) return;
   const bool in = dir == PacketDirection::kFromKernel;
@@ -16,8 +17,9 @@ void LiveRecorder::on_packet(PacketDirection dir, Bytes packet, Instant now) {
   const Ipv4Addr ours = in ? p->ip.dst() : p->ip.src();
   const std::uint16_t peer_port = in ? p->tcp.src_port : p->tcp.dst_port;
   const std::uint16_t our_port = in ? p->tcp.dst_port : p->tcp.src_port;
-  Conn& c = conns_[Key{peer.value, peer_port, our_port}];
-  if (c.emitted && p->tcp.flags.syn() && !p->tcp.flags.ack()) c = Conn{};  // a new incarnation
+  const Key key{peer.value, peer_port, our_port};
+  if (!conns_.contains(key) && conns_.size() >= kMaxConnections) conns_.erase(conns_.begin());
+  Conn& c = conns_[key];
   c.peer_addr = peer;
   c.our_addr = ours;
   c.peer_port = peer_port;
@@ -28,10 +30,25 @@ void LiveRecorder::on_packet(PacketDirection dir, Bytes packet, Instant now) {
   e.from = in ? 0 : 1;
   e.to = in ? 1 : 0;
   e.tcp = viz::fields_from_segment(p->tcp);
-  c.events.emplace_back(std::move(e));
+  keep(c, std::move(e));
+}
+
+void LiveRecorder::keep(Conn& c, viz::Event e) {
+  if (c.events.size() >= kMaxEvents) {
+    ++c.omitted;
+    return;
+  }
+  c.events.push_back(std::move(e));
 }
 
 void LiveRecorder::on_event(const tcp::TraceEvent& e) {
+  // A connection is over when it enters TIME-WAIT, or CLOSED from anywhere but
+  // TIME-WAIT (a compact TIME-WAIT entry expiring is not a second ending).
+  const bool over =
+      e.kind == tcp::TraceKind::kStateChange &&
+      (e.to == State::kTimeWait || (e.to == State::kClosed && e.from != State::kTimeWait));
+  if (over) ++finished_count_;
+  if (!drawing()) return;
   const Key key{e.tuple.remote.addr.value, e.tuple.remote.port, e.tuple.local.port};
   auto it = conns_.find(key);
   if (it == conns_.end()) return;  // events before the first packet (none in practice)
@@ -39,26 +56,26 @@ void LiveRecorder::on_event(const tcp::TraceEvent& e) {
   if (e.kind == tcp::TraceKind::kStateChange) {
     if (!c.any_state) c.first_state = e.from;
     c.any_state = true;
-    c.events.emplace_back(
-        viz::StateEvent{e.at, 1, e.from, e.to, std::string(e.cause), std::string(e.rfc)});
-    maybe_finish(c, e.to);
+    keep(c, viz::StateEvent{e.at, 1, e.from, e.to, std::string(e.cause), std::string(e.rfc)});
+    if (over && !c.finished) {
+      c.finished = true;
+      finished_keys_.push_back(key);
+    }
   } else if (e.kind != tcp::TraceKind::kUserCall) {
-    c.events.emplace_back(viz::NoteEvent{
-        e.at, 1, fmt::format("{}: {} ({})", tcp::to_string(e.kind), e.cause, e.rfc)});
+    keep(c, viz::NoteEvent{e.at, 1,
+                           fmt::format("{}: {} ({})", tcp::to_string(e.kind), e.cause, e.rfc)});
   }
-}
-
-void LiveRecorder::maybe_finish(Conn& c, State our_state) {
-  if (our_state == State::kClosed || our_state == State::kTimeWait) c.finished = true;
 }
 
 void LiveRecorder::emit_finished() {
-  for (auto& [key, c] : conns_) {
-    if (!c.finished || c.emitted) continue;
-    c.emitted = true;
-    const viz::Run run = build(c);
+  for (const Key& key : finished_keys_) {
+    auto it = conns_.find(key);
+    if (it == conns_.end()) continue;
+    const viz::Run run = build(it->second);
+    conns_.erase(it);  // a new incarnation of the 4-tuple starts afresh
     for (const auto& f : on_finished_) f(run);
   }
+  finished_keys_.clear();
 }
 
 viz::Run LiveRecorder::build(const Conn& c) const {
@@ -91,6 +108,11 @@ viz::Run LiveRecorder::build(const Conn& c) const {
     } else if (const auto* n = std::get_if<viz::NoteEvent>(&ev)) {
       b.note(rel(n->time), n->endpoint, n->text);
     }
+  }
+  if (c.omitted > 0) {
+    b.note(viz::event_time(c.events.back()) - base, std::nullopt,
+           fmt::format("... {} more events not recorded (the diagram keeps the first {})",
+                       c.omitted, kMaxEvents));
   }
   viz::Run run = b.build();
   infer_states(run, 0, State::kClosed);

@@ -19,12 +19,17 @@ namespace synack::cli {
 
 class LiveRecorder : public tcp::TraceSink {
  public:
-  /// `peer_name`: the column title of the other side ("linux").
+  /// `peer_name`: the column title of the other side ("linux"). Events are
+  /// only kept once a diagram is wanted (add_on_finished), and then at most
+  /// kMaxEvents per connection: memory stays bounded on long transfers.
   explicit LiveRecorder(std::string peer_name) : peer_name_(std::move(peer_name)) {}
+  static constexpr std::size_t kMaxEvents = 400;
 
   /// A packet crossed the device (kFromKernel: the peer sent it to us).
   void on_packet(PacketDirection dir, Bytes packet, Instant now);
   void on_event(const tcp::TraceEvent& e) override;
+  /// Connections that reached CLOSED or TIME-WAIT on our side so far.
+  [[nodiscard]] std::uint64_t finished_count() const { return finished_count_; }
   /// Called with each connection's Run when it reaches CLOSED or TIME-WAIT on
   /// our side and the peer's last segment has been seen.
   void add_on_finished(std::function<void(const viz::Run&)> f) {
@@ -53,13 +58,18 @@ class LiveRecorder : public tcp::TraceSink {
     bool any_state = false;
     tcp::State first_state = tcp::State::kListen;
     bool finished = false;
-    bool emitted = false;
+    std::size_t omitted = 0;  // events beyond kMaxEvents, not kept
   };
   viz::Run build(const Conn& c) const;
-  void maybe_finish(Conn& c, tcp::State our_state);
+
+  void keep(Conn& c, viz::Event e);
+  [[nodiscard]] bool drawing() const { return !on_finished_.empty(); }
+  static constexpr std::size_t kMaxConnections = 4096;  // tracked at once (drawing only)
 
   std::string peer_name_;
+  std::uint64_t finished_count_ = 0;
   std::map<Key, Conn> conns_;
+  std::vector<Key> finished_keys_;  // finished, Run not handed out yet
   std::vector<std::function<void(const viz::Run&)>> on_finished_;
 };
 
