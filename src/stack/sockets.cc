@@ -28,8 +28,12 @@ const Stack::SocketEntry* Stack::entry(Fd fd) const {
 }
 
 std::expected<Fd, std::errc> Stack::socket() {
-  std::size_t fd = 0;
-  while (fd < sockets_.size() && sockets_[fd]) ++fd;
+  // The lowest free descriptor, as POSIX requires, in O(log n).
+  std::size_t fd = sockets_.size();
+  if (!free_fds_.empty()) {
+    fd = static_cast<std::size_t>(free_fds_.top());
+    free_fds_.pop();
+  }
   if (fd >= static_cast<std::size_t>(1) << 24) return fail(std::errc::too_many_files_open);
   if (fd == sockets_.size()) sockets_.emplace_back();
   sockets_[fd] = std::make_unique<SocketEntry>();
@@ -65,6 +69,8 @@ std::expected<void, std::errc> Stack::bind(Fd fd, tcp::Endpoint local) {
     return fail(std::errc::address_in_use);
   }
   s.local = local;
+  s.explicit_bind = true;
+  ++bound_ports_[local.port];
   return {};
 }
 
@@ -135,7 +141,7 @@ std::expected<void, std::errc> Stack::connect(Fd fd, tcp::Endpoint remote, Insta
     auto port = ports_.pick(local.addr, remote.addr, remote.port, [&](std::uint16_t p) {
       return conn_index_.find({{local.addr, p}, remote}) != nullptr ||
              time_wait_.find({{local.addr, p}, remote}) != nullptr ||
-             port_in_use({local.addr, p}, false);
+             bound_ports_.contains(p);  // bound by bind()/listen(): not for connect
     });
     if (!port) return fail(port.error());
     local.port = *port;
@@ -235,8 +241,15 @@ std::expected<void, std::errc> Stack::close(Fd fd, Instant now) {
     case SocketEntry::Kind::kDead:
       break;
   }
+  if (s.explicit_bind) release_bound_port(s.local->port);
   sockets_[static_cast<std::size_t>(fd)].reset();
+  free_fds_.push(fd);
   return {};
+}
+
+void Stack::release_bound_port(std::uint16_t port) {
+  auto it = bound_ports_.find(port);
+  if (it != bound_ports_.end() && --it->second == 0) bound_ports_.erase(it);
 }
 
 // A closed listener's queued connections were aborted by Listener::close();

@@ -20,7 +20,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <system_error>
+#include <unordered_map>
 #include <vector>
 
 #include "base/flat_map.hpp"
@@ -181,6 +183,7 @@ class Stack {
   SocketEntry* entry(Fd fd);
   const SocketEntry* entry(Fd fd) const;
   bool port_in_use(const tcp::Endpoint& local, bool reuse) const;
+  void release_bound_port(std::uint16_t port);
   void drain_listener(std::uint32_t index, Instant now);
 
   StackConfig config_;
@@ -206,8 +209,12 @@ class Stack {
   std::vector<std::uint32_t> free_tw_;
   FlatMap<tcp::FourTuple, std::uint32_t, TupleHash> time_wait_;
 
-  // Descriptors.
+  // Descriptors: the lowest free one is reused first (a min-heap of freed fds).
   std::vector<std::unique_ptr<SocketEntry>> sockets_;
+  std::priority_queue<Fd, std::vector<Fd>, std::greater<>> free_fds_;
+  // Local ports taken by bind()/listen() (count per port): connect() picks
+  // ephemeral ports around them without scanning every socket.
+  std::unordered_map<std::uint16_t, std::uint32_t> bound_ports_;
   std::function<void(Fd, std::uint32_t)> callback_;
   std::vector<Fd> notify_pending_;
 

@@ -44,6 +44,7 @@ struct Stack::SocketEntry {
   int user_timeout_ms = 0;
   bool shut_rd = false;
   bool shut_wr = false;
+  bool explicit_bind = false;              ///< local port taken by bind() (counted in bound_ports_)
   bool connect_reported = false;           ///< connect() already returned EINPROGRESS
   std::optional<std::errc> pending_error;  ///< for SO_ERROR
 };

@@ -129,6 +129,37 @@ TEST_F(Fixture, FullQueuesFallBackToSynCookies) {
   EXPECT_EQ(accepted, 6);
 }
 
+TEST_F(Fixture, LowestFreeDescriptorIsReusedFirst) {
+  const Fd s0 = *a.socket();
+  const Fd s1 = *a.socket();
+  const Fd s2 = *a.socket();
+  ASSERT_TRUE(a.close(s1, net.now()).has_value());
+  ASSERT_TRUE(a.close(s0, net.now()).has_value());
+  EXPECT_EQ(*a.socket(), s0);
+  EXPECT_EQ(*a.socket(), s1);
+  EXPECT_EQ(*a.socket(), s2 + 1);
+}
+
+TEST_F(Fixture, EphemeralPortsAvoidBoundPortsOnly) {
+  // Bind every ephemeral port but one: connect must take the free one, and a
+  // second connect to another destination may share it (different 4-tuple).
+  StackConfig c = config_for(kA, 9);
+  c.ports = {40000, 40003};
+  Stack s(c);
+  for (std::uint16_t p = 40000; p <= 40002; ++p) {
+    const Fd fd = *s.socket();
+    ASSERT_TRUE(s.bind(fd, {kA, p}).has_value());
+  }
+  const Fd c1 = *s.socket();
+  EXPECT_EQ(s.connect(c1, {kB, 80}, Instant{}).error(), std::errc::operation_in_progress);
+  EXPECT_EQ(s.endpoints(c1)->local.port, 40003);
+  const Fd c2 = *s.socket();
+  EXPECT_EQ(s.connect(c2, {kB, 81}, Instant{}).error(), std::errc::operation_in_progress);
+  EXPECT_EQ(s.endpoints(c2)->local.port, 40003);
+  const Fd c3 = *s.socket();
+  EXPECT_EQ(s.connect(c3, {kB, 80}, Instant{}).error(), std::errc::address_not_available);
+}
+
 TEST_F(Fixture, AnswersPing) {
   const std::vector<std::byte> data(8, std::byte{0x5a});
   IcmpMessage echo{.type = 8, .code = 0, .rest = (7u << 16) | 1, .body = data};
