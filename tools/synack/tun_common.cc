@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 
+#include "sim/faults.hpp"
 #include "viz/render.hpp"
 
 namespace synack::cli {
@@ -32,25 +33,6 @@ void add_tun_options(CLI::App& cmd, TunCommandOptions& o) {
   cmd.add_option("--seed", o.seed, "impairment seed (printed)");
   cmd.add_option("--max-time", o.max_seconds, "stop after this many seconds of real time")
       ->check(CLI::NonNegativeNumber);
-}
-
-std::optional<Duration> parse_duration(const std::string& text) {
-  double value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || value < 0) return std::nullopt;
-  const std::string unit(end, text.data() + text.size());
-  double scale = 0;
-  if (unit == "s")
-    scale = 1e9;
-  else if (unit == "ms")
-    scale = 1e6;
-  else if (unit == "us")
-    scale = 1e3;
-  else if (unit == "ns")
-    scale = 1;
-  else
-    return std::nullopt;
-  return nanoseconds(static_cast<std::int64_t>(value * scale));
 }
 
 std::optional<tcp::Endpoint> parse_endpoint(const std::string& text) {
@@ -79,9 +61,9 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
     fmt::print(stderr, "synack: bad --addr '{}': expected a.b.c.d/len with len 1..30\n", o.addr);
     return std::nullopt;
   }
-  const auto delay = parse_duration(o.delay);
+  const auto delay = sim::parse_duration(o.delay);  // the simulator's syntax: 20ms, 1s, 500us
   if (!delay) {
-    fmt::print(stderr, "synack: bad --delay '{}': expected e.g. 20ms, 1s, 500us\n", o.delay);
+    fmt::print(stderr, "synack: --delay: {}\n", delay.error());
     return std::nullopt;
   }
   // The kernel side: the first host address of the subnet (the next one if that is ours).

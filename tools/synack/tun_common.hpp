@@ -43,9 +43,6 @@ struct TunSession {
 /// nullopt on failure (e.g. missing CAP_NET_ADMIN).
 std::optional<TunSession> open_tun_session(const TunCommandOptions& o);
 
-/// Parses "100ms", "2s", "1.5s", "250us" into a Duration; nullopt if malformed.
-std::optional<Duration> parse_duration(const std::string& text);
-
 /// "a.b.c.d:port" → endpoint; nullopt if malformed.
 std::optional<tcp::Endpoint> parse_endpoint(const std::string& text);
 
