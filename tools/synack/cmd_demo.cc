@@ -21,6 +21,7 @@
 #include "commands.hpp"
 #include "scenarios/capture.hpp"
 #include "scenarios/scenario.hpp"
+#include "terminal.hpp"
 #include "viz/render.hpp"
 
 namespace synack::cli {
@@ -43,27 +44,6 @@ struct DemoArgs {
 [[noreturn]] void fail(const std::string& message) {
   fmt::print(stderr, "synack demo: {}\n", message);
   throw CLI::RuntimeError(1);
-}
-
-int terminal_width() {
-  if (const char* c = std::getenv("COLUMNS")) {
-    const int n = std::atoi(c);
-    if (n > 0) return n;
-  }
-  winsize ws{};
-  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-    return ws.ws_col;
-  }
-  return 100;
-}
-
-// Colour only on a terminal, never with NO_COLOR set (https://no-color.org).
-bool want_color(const DemoArgs& a) {
-  if (a.color == "always") return true;
-  if (a.color == "never" || !a.output.empty()) return false;
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color != nullptr && *no_color != '\0') return false;
-  return ::isatty(STDOUT_FILENO) != 0;
 }
 
 void list() {
@@ -95,7 +75,7 @@ void demo(const DemoArgs& a) {
   const scenarios::Result r = s->run({.seed = a.seed});
   viz::RenderOptions opt;
   opt.width = a.width > 0 ? a.width : terminal_width();
-  opt.color = *format == viz::Format::kText && want_color(a);
+  opt.color = *format == viz::Format::kText && want_color(a.color, !a.output.empty());
   opt.ascii = a.ascii;
   opt.absolute = a.absolute;
   opt.explain = a.explain;

@@ -14,6 +14,7 @@
 #include <fmt/core.h>
 
 #include "commands.hpp"
+#include "terminal.hpp"
 #include "viz/load.hpp"
 #include "viz/render.hpp"
 
@@ -36,28 +37,6 @@ struct DrawArgs {
   throw CLI::RuntimeError(1);
 }
 
-// $COLUMNS, else the terminal's width, else 100 (for pipes and files).
-int terminal_width() {
-  if (const char* c = std::getenv("COLUMNS")) {
-    const int n = std::atoi(c);
-    if (n > 0) return n;
-  }
-  winsize ws{};
-  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-    return ws.ws_col;
-  }
-  return 100;
-}
-
-// Colour only on a terminal, never with NO_COLOR set (https://no-color.org).
-bool want_color(const DrawArgs& a) {
-  if (a.color == "always") return true;
-  if (a.color == "never" || !a.output.empty()) return false;
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color && *no_color) return false;
-  return ::isatty(STDOUT_FILENO) != 0;
-}
-
 void draw(const DrawArgs& a) {
   const auto format = viz::format_from_string(a.format);
   if (!format) {
@@ -68,7 +47,7 @@ void draw(const DrawArgs& a) {
   }
   viz::RenderOptions opt;
   opt.width = a.width > 0 ? a.width : terminal_width();
-  opt.color = *format == viz::Format::kText && want_color(a);
+  opt.color = *format == viz::Format::kText && want_color(a.color, !a.output.empty());
   opt.ascii = a.ascii;
   opt.absolute = a.absolute;
   opt.explain = a.explain;

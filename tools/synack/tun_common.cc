@@ -1,5 +1,7 @@
 #include "tun_common.hpp"
 
+#include "terminal.hpp"
+
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -114,7 +116,7 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
                o.seed, o.loss, o.reorder, o.dup, o.delay);
   }
   if (o.trace) {
-    const bool tty = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+    const bool tty = want_color("auto", false);
     const bool ascii = o.ascii;
     s.recorder->add_on_finished([tty, ascii](const viz::Run& run) {
       viz::RenderOptions ro;
