@@ -18,22 +18,21 @@ std::uint64_t splitmix(std::uint64_t x) {
 // Sends up to `remaining` pattern bytes starting at stream offset `sent.bytes`.
 // Returns bytes taken; stops at EAGAIN.
 std::uint64_t send_pattern(Host& host, Fd fd, std::uint64_t seed, StreamStats& sent,
-                           std::uint64_t remaining, std::optional<std::errc>& error) {
-  std::array<std::byte, kChunk> buf;
+                           std::uint64_t remaining, std::optional<std::errc>& error,
+                           PatternChunk& chunk) {
   std::uint64_t total = 0;
   while (remaining > 0) {
-    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, buf.size()));
-    fill_pattern(seed, sent.bytes, std::span(buf).first(n));
-    auto r = host.stack().send(fd, std::span(buf).first(n), host.now());
+    const Bytes buf = chunk.at(seed, sent.bytes, remaining);
+    auto r = host.stack().send(fd, buf, host.now());
     if (!r) {
       if (r.error() != std::errc::operation_would_block) error = r.error();
       break;
     }
-    sent.sha.update(std::span(buf).first(*r));
+    sent.sha.update(buf.first(*r));
     sent.bytes += *r;
     total += *r;
     remaining -= *r;
-    if (*r < n) break;
+    if (*r < buf.size()) break;
   }
   return total;
 }
@@ -58,6 +57,18 @@ bool read_all(Host& host, Fd fd, StreamStats& received, std::optional<std::errc>
 
 }  // namespace
 
+Bytes PatternChunk::at(std::uint64_t stream_seed, std::uint64_t offset, std::uint64_t max) {
+  if (offset < start_ || offset >= start_ + buf_.size() || stream_seed != seed_) {
+    buf_.resize(kChunk);
+    fill_pattern(stream_seed, offset, buf_);
+    start_ = offset;
+    seed_ = stream_seed;
+  }
+  const auto from = static_cast<std::size_t>(offset - start_);
+  const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(max, buf_.size() - from));
+  return Bytes(buf_).subspan(from, n);
+}
+
 std::byte pattern_byte(std::uint64_t stream_seed, std::uint64_t offset) {
   const std::uint64_t word = splitmix(stream_seed * 0x100000001b3ULL ^ (offset / 8));
   return static_cast<std::byte>(word >> (8 * (offset % 8)));
@@ -65,12 +76,15 @@ std::byte pattern_byte(std::uint64_t stream_seed, std::uint64_t offset) {
 
 void fill_pattern(std::uint64_t stream_seed, std::uint64_t offset, MutableBytes out) {
   std::size_t i = 0;
-  while (i < out.size()) {
-    const std::uint64_t word = splitmix(stream_seed * 0x100000001b3ULL ^ ((offset + i) / 8));
-    for (std::size_t b = (offset + i) % 8; b < 8 && i < out.size(); ++b, ++i) {
-      out[i] = static_cast<std::byte>(word >> (8 * b));
-    }
+  for (; i < out.size() && (offset + i) % 8 != 0; ++i)
+    out[i] = pattern_byte(stream_seed, offset + i);
+  // Whole words: one splitmix per 8 bytes, stored little-endian (as pattern_byte reads them).
+  const std::uint64_t key = stream_seed * 0x100000001b3ULL;
+  for (; i + 8 <= out.size(); i += 8) {
+    const std::uint64_t word = splitmix(key ^ ((offset + i) / 8));
+    for (std::size_t b = 0; b < 8; ++b) out[i + b] = static_cast<std::byte>(word >> (8 * b));
   }
+  for (; i < out.size(); ++i) out[i] = pattern_byte(stream_seed, offset + i);
 }
 
 // ---- Client ------------------------------------------------------------------------
@@ -148,8 +162,8 @@ void Client::drain() {
 void Client::flush_send() {
   if (report_.closed || report_.fd < 0 || !report_.connected) return;
   if (to_send_ > 0) {
-    to_send_ -=
-        send_pattern(host_, report_.fd, opt_.stream_seed, report_.sent, to_send_, report_.error);
+    to_send_ -= send_pattern(host_, report_.fd, opt_.stream_seed, report_.sent, to_send_,
+                             report_.error, pattern_);
   }
   if (to_send_ > 0) return;  // the rest when writable again
   Stack& s = host_.stack();
@@ -214,13 +228,16 @@ void Server::pump_conn(Fd fd) {
   Conn& c = it->second;
   ConnReport& r = reports_[c.report];
   const bool echo = opt_.mode == ServerMode::kEcho;
-  const bool at_eof = read_all(host_, fd, r.received, r.error, echo ? &c.echo_pending : nullptr);
+  const bool reading = !c.paused && !start_pause(fd, c, r);
+  const bool at_eof =
+      reading && read_all(host_, fd, r.received, r.error, echo ? &c.echo_pending : nullptr);
   if (opt_.mode == ServerMode::kRespond && !c.responded && r.received.bytes >= opt_.request_bytes) {
     c.responded = true;
     c.pending_send = opt_.send_bytes;
   }
   if (c.pending_send > 0) {
-    c.pending_send -= send_pattern(host_, fd, opt_.stream_seed, r.sent, c.pending_send, r.error);
+    c.pending_send -=
+        send_pattern(host_, fd, opt_.stream_seed, r.sent, c.pending_send, r.error, c.pattern);
   }
   if (!c.echo_pending.empty()) {
     auto sent = host_.stack().send(fd, c.echo_pending, host_.now());
@@ -246,6 +263,22 @@ void Server::pump_conn(Fd fd) {
     r.closed = true;
     host_.at(host_.now() + opt_.close_delay, [this, fd] { finish(fd); });
   }
+}
+
+// Begins the connection's one reading pause when its byte count is reached;
+// reading resumes (and the connection is pumped) `pause_for` later.
+bool Server::start_pause(Fd fd, Conn& c, const ConnReport& r) {
+  if (c.pause_done || opt_.pause_for <= Duration::zero() || r.received.bytes < opt_.pause_after) {
+    return false;
+  }
+  c.pause_done = c.paused = true;
+  host_.at(host_.now() + opt_.pause_for, [this, fd] {
+    auto it = conns_.find(fd);
+    if (it == conns_.end()) return;
+    it->second.paused = false;
+    pump_conn(fd);
+  });
+  return true;
 }
 
 void Server::finish(Fd fd) {

@@ -25,6 +25,21 @@ namespace synack::sim {
 /// Fills `out` with bytes [offset, offset + out.size()) of the stream.
 void fill_pattern(std::uint64_t stream_seed, std::uint64_t offset, MutableBytes out);
 
+/// A window of pattern bytes generated once and handed out in pieces: send()
+/// often takes only part of what is offered, so regenerating per call would
+/// cost more than the whole TCP transfer.
+class PatternChunk {
+ public:
+  /// Bytes [offset, offset + n) of the stream, n = min(max, what the window holds) ≥ 1
+  /// (the window moves to `offset` when it does not hold it). Valid until the next call.
+  Bytes at(std::uint64_t stream_seed, std::uint64_t offset, std::uint64_t max);
+
+ private:
+  std::vector<std::byte> buf_;
+  std::uint64_t start_ = 0;
+  std::uint64_t seed_ = 0;
+};
+
 /// What one direction of one connection carried.
 struct StreamStats {
   std::uint64_t bytes = 0;
@@ -81,6 +96,7 @@ class Client {
   ClientOptions opt_;
   ConnReport report_;
   std::uint64_t to_send_ = 0;  // bytes queued by the script, not yet taken by send()
+  PatternChunk pattern_;
   bool shutdown_pending_ = false;
   bool close_pending_ = false;
 };
@@ -106,6 +122,11 @@ struct ServerOptions {
   bool close_on_eof = true;
   Duration close_delay{};
   std::optional<Instant> listen_at{};  ///< default: at start()
+  /// Stop reading a connection for `pause_for` once it has read at least
+  /// `pause_after` bytes (once per connection): the receive buffer fills, the
+  /// window closes, the peer must probe it (RFC 9293 §3.8.6.1). Zero: never.
+  Duration pause_for{};
+  std::uint64_t pause_after = 0;  ///< bytes
 };
 
 class Server {
@@ -120,12 +141,16 @@ class Server {
     std::size_t report = 0;               // index into reports_
     std::uint64_t pending_send = 0;       // pattern bytes still to send
     std::vector<std::byte> echo_pending;  // received bytes not yet echoed
+    PatternChunk pattern;
     bool responded = false;
     bool shut = false;
+    bool paused = false;      // not reading until the pause ends
+    bool pause_done = false;  // the one pause has begun
   };
   void on_listener_ready();
   void on_conn_ready(Fd fd, std::uint32_t mask);
   void pump_conn(Fd fd);
+  bool start_pause(Fd fd, Conn& c, const ConnReport& r);
   void finish(Fd fd);
 
   Host& host_;

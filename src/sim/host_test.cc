@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <vector>
 
 #include "sim/apps.hpp"
 #include "sim/host.hpp"
@@ -48,6 +49,29 @@ Transfer run_transfer(std::uint64_t seed, std::uint64_t bytes, LinkConfig link) 
   Transfer t{cli.report(), srv.reports().empty() ? ConnReport{} : srv.reports()[0],
              server.stack().tcb_count(), client.stack().time_wait_count()};
   return t;
+}
+
+TEST(Pattern, FillMatchesPatternByteAtAnyOffsetAndChunksAgree) {
+  // fill_pattern writes whole words at once; it must agree byte for byte with
+  // pattern_byte at every alignment, and PatternChunk with both.
+  for (std::uint64_t offset : {0ull, 1ull, 7ull, 8ull, 13ull, (1ull << 32) + 5}) {
+    std::vector<std::byte> buf(37);
+    fill_pattern(9, offset, buf);
+    for (std::size_t i = 0; i < buf.size(); ++i) {
+      ASSERT_EQ(buf[i], pattern_byte(9, offset + i)) << "offset " << offset << " + " << i;
+    }
+  }
+  PatternChunk chunk;
+  for (std::uint64_t offset : {0ull, 100ull, 16383ull, 16384ull, 5ull}) {
+    const Bytes b = chunk.at(3, offset, 64);
+    ASSERT_FALSE(b.empty());
+    EXPECT_LE(b.size(), 64u);
+    for (std::size_t i = 0; i < b.size(); ++i) ASSERT_EQ(b[i], pattern_byte(3, offset + i));
+  }
+  std::vector<std::byte> a(16), b(16);  // offsets 2^32 apart (one sequence wrap) differ
+  fill_pattern(1, 0, a);
+  fill_pattern(1, std::uint64_t{1} << 32, b);
+  EXPECT_NE(a, b);
 }
 
 TEST(SimHosts, EchoIsByteExactOnACleanLink) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "base/siphash.hpp"
@@ -144,6 +145,11 @@ struct Config {
   /// RFC 6528 secret key for ISNs and SYN cookies. Inject a fixed key for
   /// reproducible simulations; real deployments fill it from a CSPRNG.
   SipKey isn_secret{};
+  /// Test hook: every ISN this engine picks (SYN and SYN-ACK) is this value
+  /// instead of the RFC 6528 hash, e.g. 0xFFFFFFF0 so a simulated transfer
+  /// wraps the sequence space at once (issue 4 proof). Never set it on a real
+  /// network: predictable ISNs allow blind injection (RFC 6528 §1). nullopt: RFC 6528.
+  std::optional<std::uint32_t> fixed_iss{};
 
   /// The engine default (this struct's initialisers: Linux numbers, RFC 1337 on).
   [[nodiscard]] static Config defaults() { return {}; }

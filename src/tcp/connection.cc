@@ -12,7 +12,7 @@ Connection::Connection(const Config& cfg, TraceSink* sink, std::uint64_t id)
     : cfg_(cfg),
       sink_(sink),
       id_(id),
-      isn_(cfg.isn_secret),
+      isn_(cfg.isn_secret, cfg.fixed_iss),
       sndbuf_(cfg.snd_buf),
       rcvbuf_(cfg.rcv_buf),
       rtt_(rtt_config(cfg)) {

@@ -15,6 +15,7 @@ std::uint32_t IsnGenerator::offset(const FourTuple& t) const {
 }
 
 SeqNum IsnGenerator::next(const FourTuple& t, Instant now) const {
+  if (fixed_) return SeqNum(*fixed_);
   // M: a timer ticking every 4 µs (RFC 6528 §3, RFC 9293 §3.4.1).
   const auto m = static_cast<std::uint32_t>(to_us(now) / 4);
   return SeqNum(m + offset(t));

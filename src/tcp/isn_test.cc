@@ -35,6 +35,16 @@ TEST(Isn, KeyedByTupleAndSecret) {
   EXPECT_EQ(IsnGenerator(key(1)).offset(kTuple), a.offset(kTuple));  // reproducible
 }
 
+TEST(Isn, FixedIssIsReturnedForEveryTupleAndTime) {
+  // Config::fixed_iss: the wrap tests start both sides at 0xFFFFFFF0.
+  const IsnGenerator g(key(1), 0xFFFFFFF0u);
+  FourTuple other = kTuple;
+  other.remote.port = 81;
+  EXPECT_EQ(g.next(kTuple, Instant{}), SeqNum(0xFFFFFFF0u));
+  EXPECT_EQ(g.next(other, Instant{} + seconds(7)), SeqNum(0xFFFFFFF0u));
+  EXPECT_NE(IsnGenerator(key(1)).next(kTuple, Instant{} + seconds(7)), SeqNum(0xFFFFFFF0u));
+}
+
 TEST(SynCookie, RoundTripEncodesMss) {
   const Instant now = Instant{} + seconds(1000);
   for (std::uint16_t mss : {536, 1300, 1460, 9000}) {

@@ -16,7 +16,7 @@ Listener::Listener(const Endpoint& local, std::size_t backlog, const Config& cfg
       cfg_(cfg),
       sink_(sink),
       next_id_(first_conn_id),
-      isn_(cfg.isn_secret) {
+      isn_(cfg.isn_secret, cfg.fixed_iss) {
   state_ = State::kListen;
   trace(FourTuple{local, {}}, TraceKind::kStateChange, State::kClosed, State::kListen,
         "user OPEN (passive)", "RFC 9293 §3.10.1", Instant{});
