@@ -25,7 +25,8 @@ case "${1:-}" in
 esac
 build=${SYNACK_BENCH_BUILD:-build/release}
 bin="$build/bench"
-for b in micro_bench engine_bench bulk_bench lifecycle_bench latency_bench scale_bench linux_bench; do
+for b in micro_bench engine_bench bulk_bench lifecycle_bench latency_bench scale_bench linux_bench \
+  tun_rate_bench; do
   if [[ ! -x "$bin/$b" ]]; then
     echo "bench.sh: $bin/$b not built (make bench, or cmake -DSYNACK_BENCH=ON and build)" >&2
     exit 1
@@ -128,6 +129,11 @@ if ((can_ns)) && [[ -c /dev/net/tun && -x "$synack" ]] && command -v curl >/dev/
     done
     return 1
   }
+  # The ceiling: raw packets per second through a TUN device, no TCP.
+  raw_packets=2000000 raw_seconds=15
+  ((quick)) && raw_packets=100000 raw_seconds=3
+  ip netns exec "$t" timeout 60 "$bin/tun_rate_bench" --packets "$raw_packets" \
+    --seconds "$raw_seconds" >>"$rows" || skip tun.raw.kernel_to_user "tun_rate_bench failed"
   "$synack" serve --netns "$t" --tun sbtun0 --addr 10.78.0.2/24 --discard --port 9 \
     --connections 1 --max-time 120 2>"$work/serve1.log" &
   serve_pid=$!
@@ -162,6 +168,8 @@ PY
   ip netns del "$t"
 else
   why=${why:-"no /dev/net/tun, synack CLI or curl"}
+  skip tun.raw.kernel_to_user "skipped: $why"
+  skip tun.raw.user_to_kernel "skipped: $why"
   skip tun.kernel_to_synack "skipped: $why"
   skip tun.synack_to_kernel "skipped: $why"
 fi

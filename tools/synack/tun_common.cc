@@ -33,6 +33,9 @@ void add_tun_options(CLI::App& cmd, TunCommandOptions& o) {
       ->check(CLI::Range(0.0, 1.0));
   cmd.add_option("--delay", o.delay, "impairment: extra one-way delay (e.g. 20ms)");
   cmd.add_option("--seed", o.seed, "impairment seed (printed)");
+  cmd.add_option("--rto-min", o.rto_min,
+                 "lower bound of the retransmission timeout, e.g. 5ms (default 200ms, as Linux; "
+                 "like `ip route ... rto_min`)");
   cmd.add_option("--max-time", o.max_seconds, "stop after this many seconds of real time")
       ->check(CLI::NonNegativeNumber);
 }
@@ -68,6 +71,16 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
     fmt::print(stderr, "synack: --delay: {}\n", delay.error());
     return std::nullopt;
   }
+  std::optional<Duration> rto_min;
+  if (!o.rto_min.empty()) {
+    const auto d = sim::parse_duration(o.rto_min);
+    if (!d || *d <= Duration::zero()) {
+      fmt::print(stderr, "synack: --rto-min: {}\n",
+                 d ? std::string("must be positive, e.g. 5ms") : d.error());
+      return std::nullopt;
+    }
+    rto_min = *d;
+  }
   // The kernel side: the first host address of the subnet (the next one if that is ours).
   const std::uint32_t mask = ~0u << (32 - prefix);
   Ipv4Addr kernel{(ours->value & mask) + 1};
@@ -84,6 +97,7 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
   opt.tun.prefix_len = static_cast<std::uint8_t>(prefix);
   opt.tun.mtu = o.mtu;
   opt.stack.address = *ours;
+  if (rto_min) opt.stack.tcp.min_rto = *rto_min;
   // Fresh secrets from the kernel's CSPRNG, as a real stack keeps (RFC 6528 §3).
   if (::getrandom(opt.stack.secret.data(), opt.stack.secret.size(), 0) < 0 ||
       ::getrandom(opt.stack.tcp.isn_secret.data(), opt.stack.tcp.isn_secret.size(), 0) < 0) {

@@ -23,12 +23,15 @@ struct TunCommandOptions {
   bool ascii = false;
   double loss = 0, reorder = 0, dup = 0;  ///< impairment probabilities in [0, 1], both ways
   std::string delay = "0ms";
+  /// The lower bound of the RTO (RFC 6298 (2.4); Linux `ip route ... rto_min`).
+  /// Default: the engine's 200 ms.
+  std::string rto_min;
   std::uint64_t seed = 1;
   double max_seconds = 0;  ///< stop after this much real time (0 = until Ctrl-C / done)
 };
 
 /// Adds --tun --addr --netns --mtu --pcap --trace --ascii --loss --reorder --dup
-/// --delay --seed --max-time to `cmd`.
+/// --delay --seed --rto-min --max-time to `cmd`.
 void add_tun_options(CLI::App& cmd, TunCommandOptions& o);
 
 /// Everything a TUN command runs on.
