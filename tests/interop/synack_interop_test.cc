@@ -53,8 +53,8 @@ std::uint64_t loss_transfer_bytes() {
 // (2.4) says 1 s; Linux uses 200 ms) every RTO would idle the link for 2000
 // RTTs: the test would measure the floor, not the recovery. 5 ms is what
 // `ip route ... rto_min 5ms` would give a Linux host on such a link.
-const std::vector<std::string> kLossyArgs{"--loss", "0.05", "--reorder", "0.02", "--seed", "1",
-                                         "--rto-min", "5ms"};
+const std::vector<std::string> kLossyArgs{"--loss", "0.05", "--reorder", "0.02",
+                                          "--seed", "1",    "--rto-min", "5ms"};
 
 // Size of the clean 100 MiB transfers (both ways); SYNACK_INTEROP_BULK_BYTES overrides.
 std::uint64_t bulk_bytes() {
@@ -420,8 +420,8 @@ TEST_F(SynackInterop, CurlDownloadIsByteExactUnderLossAndReordering) {
   const std::uint64_t n = loss_transfer_bytes();
   std::printf("transfer size %llu bytes (SYNACK_INTEROP_LOSS_BYTES), seed 1\n",
               static_cast<unsigned long long>(n));
-  std::vector<std::string> args{"--http-bytes", std::to_string(n), "--connections", "1",
-                                "--max-time", "280"};
+  std::vector<std::string> args{
+      "--http-bytes", std::to_string(n), "--connections", "1", "--max-time", "280"};
   args.insert(args.end(), kLossyArgs.begin(), kLossyArgs.end());
   ChildProcess& serve = start_serve(args);
   auto expected = std::async(std::launch::async, [n] { return http_content_sha256(n); });
@@ -448,8 +448,8 @@ TEST_F(SynackInterop, SynackFetchIsByteExactUnderLossAndReordering) {
   start_linux_server(
       {"python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", dir_.string()},
       8000);
-  std::vector<std::string> args{fmt::format("http://{}:8000/lossy.bin", kKernelAddr),
-                                "--max-time", "270"};
+  std::vector<std::string> args{fmt::format("http://{}:8000/lossy.bin", kKernelAddr), "--max-time",
+                                "270"};
   args.insert(args.end(), kLossyArgs.begin(), kLossyArgs.end());
   const auto t0 = std::chrono::steady_clock::now();
   const ProcessResult r = run_process(synack_argv("fetch", args), seconds(275));
