@@ -93,6 +93,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 // A fresh namespace and temp dir per test; helpers to run synack and Linux tools.
+struct CloseOutcome;  // below: what one close run leaves behind
+
 class SynackInterop : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -168,6 +170,9 @@ class SynackInterop : public ::testing::Test {
   }
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // One HTTP exchange closed by Linux or by synack first (defined below).
+  CloseOutcome run_close(bool synack_closes_first);
 
   // Writes `n` random bytes to `name` in the temp dir and returns its SHA-256.
   std::string make_file(const std::string& name, std::uint64_t n) const {
@@ -290,43 +295,50 @@ TEST_F(SynackInterop, SynackConnectToLinuxSocatEchoWithSynackHalfClose) {
   EXPECT_EQ(h.out.substr(0, 64), expected);
 }
 
-// Linux closes first (curl ends a keep-alive connection): Linux holds
-// TIME-WAIT, synack went CLOSE-WAIT → LAST-ACK → CLOSED and holds nothing.
-TEST_F(SynackInterop, LinuxClosesFirstLinuxHoldsTimeWait) {
-  ChildProcess& serve = start_serve(
-      {"--http-bytes", "1000", "--connections", "1", "--max-time", "20", "--trace", "--ascii"});
+// One keep-alive HTTP exchange (1000 bytes) whose close is initiated by Linux
+// (curl ends the connection) or by synack (`serve --close-first`); afterwards
+// `ss -tan` in the namespace and synack's own summary and ladder (stdout).
+struct CloseOutcome {
+  ProcessResult ss;     // `ss -Htan` on the Linux side
+  ProcessResult serve;  // synack serve: summary on stderr, ladder on stdout
+  ServeSummary summary;
+};
+
+CloseOutcome SynackInterop::run_close(bool synack_closes_first) {
+  std::vector<std::string> args{"--http-bytes", "1000", "--connections", "1",
+                                "--max-time",   "20",   "--trace",       "--ascii"};
+  if (synack_closes_first) args.push_back("--close-first");
+  ChildProcess& serve = start_serve(args);
   const ProcessResult curl =
       sh(fmt::format("curl -sS --max-time 10 -o /dev/null http://{}/", kSynackAddr));
-  const ProcessResult s = finish(serve);
-  ASSERT_TRUE(curl.ok()) << curl.describe();
-  const ProcessResult ss = sh("ss -Htan");
-  EXPECT_NE(ss.out.find("TIME-WAIT"), std::string::npos) << ss.out;
-  EXPECT_NE(ss.out.find(fmt::format("{}:80", kSynackAddr)), std::string::npos) << ss.out;
-  const ServeSummary sum = parse_summary(s.err);
-  ASSERT_TRUE(sum.found) << s.describe();
-  EXPECT_EQ(sum.finished, 1u);
-  EXPECT_EQ(sum.tcbs, 0u);
-  EXPECT_EQ(sum.time_wait, 0u);
-  EXPECT_NE(s.out.find("LAST-ACK"), std::string::npos) << s.out;
+  CloseOutcome o;
+  o.serve = finish(serve);
+  EXPECT_TRUE(curl.ok()) << curl.describe();
+  o.ss = sh("ss -Htan");
+  o.summary = parse_summary(o.serve.err);
+  EXPECT_TRUE(o.summary.found) << o.serve.describe();
+  EXPECT_EQ(o.summary.finished, 1u);
+  EXPECT_EQ(o.summary.tcbs, 0u);
+  return o;
+}
+
+// Linux closes first (curl): Linux holds TIME-WAIT, synack went through
+// CLOSE-WAIT → LAST-ACK → CLOSED and keeps nothing.
+TEST_F(SynackInterop, LinuxClosesFirstLinuxHoldsTimeWait) {
+  const CloseOutcome o = run_close(false);
+  EXPECT_NE(o.ss.out.find("TIME-WAIT"), std::string::npos) << o.ss.out;
+  EXPECT_NE(o.ss.out.find(fmt::format("{}:80", kSynackAddr)), std::string::npos) << o.ss.out;
+  EXPECT_EQ(o.summary.time_wait, 0u);
+  EXPECT_NE(o.serve.out.find("LAST-ACK"), std::string::npos) << o.serve.out;
 }
 
 // synack closes first (`serve --close-first`): synack holds TIME-WAIT, Linux
 // (CLOSE-WAIT → LAST-ACK → CLOSED) shows nothing in `ss -tan`.
 TEST_F(SynackInterop, SynackClosesFirstSynackHoldsTimeWait) {
-  ChildProcess& serve = start_serve({"--http-bytes", "1000", "--close-first", "--connections", "1",
-                                     "--max-time", "20", "--trace", "--ascii"});
-  const ProcessResult curl =
-      sh(fmt::format("curl -sS --max-time 10 -o /dev/null http://{}/", kSynackAddr));
-  const ProcessResult s = finish(serve);
-  ASSERT_TRUE(curl.ok()) << curl.describe();
-  const ProcessResult ss = sh("ss -Htan");
-  EXPECT_EQ(ss.out.find(kSynackAddr), std::string::npos) << ss.out;
-  const ServeSummary sum = parse_summary(s.err);
-  ASSERT_TRUE(sum.found) << s.describe();
-  EXPECT_EQ(sum.finished, 1u);
-  EXPECT_EQ(sum.tcbs, 0u);
-  EXPECT_EQ(sum.time_wait, 1u);
-  EXPECT_NE(s.out.find("TIME-WAIT"), std::string::npos) << s.out;
+  const CloseOutcome o = run_close(true);
+  EXPECT_EQ(o.ss.out.find(kSynackAddr), std::string::npos) << o.ss.out;
+  EXPECT_EQ(o.summary.time_wait, 1u);
+  EXPECT_NE(o.serve.out.find("TIME-WAIT"), std::string::npos) << o.serve.out;
 }
 
 // A port nobody listens on at synack: the kernel gets RST → ECONNREFUSED.
