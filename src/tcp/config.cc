@@ -34,6 +34,7 @@ Config Config::freebsd_defaults() {
   c.ack_resends_fin = true;      // tcp_output: FIN again while unacknowledged
   c.time_wait_twcheck = true;    // tcp_twcheck()
   c.listen_drop_synack = true;   // rcv-syn-ack-listen: no RST
+  c.paws_ack_only_data = true;   // tcp_input: PAWS drop → dropafterack only if tlen
   return c;
 }
 

@@ -90,6 +90,23 @@ struct Config {
   /// (FreeBSD net.inet.tcp.keepinit 75 s; Linux has none).
   Duration connect_timeout = Duration::zero();
 
+  // ---- keepalive and user timeout ---------------------------------------------------
+  /// Keepalive probes (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6: off by default;
+  /// SO_KEEPALIVE). After `keepalive_idle` without a segment from the peer
+  /// and nothing of ours outstanding, an ACK <SEQ=SND.NXT−1> every
+  /// `keepalive_interval`; `keepalive_count` unanswered → RST and ETIMEDOUT.
+  bool keepalive = false;
+  /// Idle time before the first probe (Linux tcp_keepalive_time 7200 s; RFC 1122: ≥ 2 h).
+  Duration keepalive_idle = seconds(7200);
+  /// Time between probes (Linux tcp_keepalive_intvl 75 s).
+  Duration keepalive_interval = seconds(75);
+  /// Unanswered probes before the connection is dropped (Linux tcp_keepalive_probes 9).
+  std::uint32_t keepalive_count = 9;
+  /// User timeout (RFC 5482 semantics, local only; Linux TCP_USER_TIMEOUT): the
+  /// longest transmitted data may stay unacknowledged (or keepalive probes
+  /// unanswered) before ETIMEDOUT; replaces max_retransmissions. Zero = off.
+  Duration user_timeout = Duration::zero();
+
   // ---- closing ---------------------------------------------------------------------
   /// Maximum segment lifetime; TIME-WAIT lasts 2·MSL (RFC 9293 §3.4.2 suggests 2 min;
   /// 30 s gives Linux's 60 s TIME-WAIT, TCP_TIMEWAIT_LEN).
@@ -129,6 +146,10 @@ struct Config {
   std::uint8_t window_scale = 7;
   /// Timestamps (RFC 7323 §3; Linux tcp_timestamps 1).
   bool timestamps = true;
+  /// A segment dropped by PAWS (RFC 7323 §5.3) is ACKed only when it carries
+  /// data (FreeBSD tcp_input: dropafterack if tlen). Off: every non-RST PAWS
+  /// drop is ACKed (RFC 7323 §5.3 R1, Linux tcp_validate_incoming).
+  bool paws_ack_only_data = false;
   /// Layout of the options in our SYN.
   OptionLayout option_layout = OptionLayout::kLinux;
 

@@ -23,6 +23,7 @@ Connection::Connection(const Config& cfg, TraceSink* sink, std::uint64_t id)
 
 void Connection::trace(TraceKind kind, std::string_view cause, std::string_view rfc, Instant now,
                        DropReason why) {
+  if (kind == TraceKind::kRetransmit) ++stats_.total_retrans;  // every retransmission is traced
   if (sink_ == nullptr) return;
   sink_->on_event(TraceEvent{now, id_, tuple_, kind, state_, state_, cause, rfc, why});
 }
@@ -30,6 +31,7 @@ void Connection::trace(TraceKind kind, std::string_view cause, std::string_view 
 void Connection::set_state(State to, std::string_view cause, std::string_view rfc, Instant now) {
   const State from = state_;
   state_ = to;
+  if (to == State::kEstablished && from != to) arm_keepalive(now);  // connection_keepalive.cc
   if (sink_ != nullptr && from != to) {
     sink_->on_event(
         TraceEvent{now, id_, tuple_, TraceKind::kStateChange, from, to, cause, rfc, {}});
@@ -67,13 +69,15 @@ void Connection::release_buffers(bool keep_received) {
   // A graceful close keeps received bytes for RECEIVE; a reset flushes all queues.
   sndbuf_.clear();
   if (!keep_received) rcvbuf_.clear();
-  syn_pending_ = ack_pending_ = rtx_pending_ = probe_pending_ = false;
+  syn_pending_ = ack_pending_ = rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
   rtx_deadline_ = close_deadline_ = handshake_deadline_ = delack_deadline_ = kNever;
+  keepalive_deadline_ = kNever;
 }
 
 void Connection::enter_time_wait(Instant now) {
   rtx_deadline_ = handshake_deadline_ = delack_deadline_ = kNever;  // "turn off the other timers"
-  rtx_pending_ = probe_pending_ = false;
+  rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
+  keepalive_deadline_ = kNever;
   close_deadline_ = now + 2 * cfg_.msl;
 }
 
@@ -187,7 +191,7 @@ Connection Connection::accept_syn(const Config& cfg, TraceSink* sink, std::uint6
   return c;
 }
 
-void Connection::take_peer_options(const TcpSegment& syn, bool we_offered) {
+void Connection::take_peer_options(const TcpSegment& syn, bool we_offered, Instant now) {
   const TcpOptionSummary o = syn.options.summarize();
   peer_mss_ = o.mss.value_or(536);     // RFC 9293 §3.7.1: 536 when absent
   if (peer_mss_ < 64) peer_mss_ = 64;  // never segment into absurdly small pieces
@@ -197,7 +201,10 @@ void Connection::take_peer_options(const TcpSegment& syn, bool we_offered) {
   rcv_wscale_ = wscale_ok_ ? std::min<std::uint8_t>(cfg_.window_scale, 14) : 0;
   sack_ok_ = cfg_.sack && o.sack_permitted && we_offered;
   ts_ok_ = cfg_.timestamps && o.timestamps.has_value() && we_offered;
-  if (ts_ok_) ts_recent_ = o.timestamps->val;
+  if (ts_ok_) {
+    ts_recent_ = o.timestamps->val;  // RFC 7323 §4.3 (1)
+    ts_recent_age_ = now;
+  }
 }
 
 void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
@@ -212,7 +219,8 @@ void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
   snd.wl1 = syn.seq;
   snd.wl2 = iss;
   max_snd_wnd_ = snd.wnd;
-  take_peer_options(syn, /*we_offered=*/true);  // a SYN-ACK echoes what the peer offered
+  last_ack_sent_ = rcv.nxt;
+  take_peer_options(syn, /*we_offered=*/true, now);  // a SYN-ACK echoes what the peer offered
   rcv.wnd = receive_window();
   syn_pending_ = true;
   retransmits_ = 0;

@@ -20,6 +20,7 @@
 #include "base/time.hpp"
 #include "tcp/config.hpp"
 #include "tcp/congestion.hpp"
+#include "tcp/info.hpp"
 #include "tcp/isn.hpp"
 #include "tcp/rtt.hpp"
 #include "tcp/state.hpp"
@@ -134,6 +135,25 @@ class Connection {
   /// STATUS.
   [[nodiscard]] Status status() const;
 
+  // ---- socket options (connection_options.cc) ------------------------------------
+  /// SO_KEEPALIVE (RFC 9293 §3.8.4): on arms the idle timer (from now), off stops it.
+  void set_keepalive(bool on, Instant now);
+  /// TCP_KEEPIDLE / TCP_KEEPINTVL / TCP_KEEPCNT: idle before the first probe and
+  /// between probes (> 0), probes before giving up (≥ 1). A changed idle time
+  /// counts from the last segment received, as Linux.
+  void set_keepalive_timing(Duration idle, Duration interval, std::uint32_t count, Instant now);
+  /// TCP_USER_TIMEOUT (RFC 5482, local): zero = off (Config::user_timeout).
+  void set_user_timeout(Duration timeout, Instant now);
+  /// TCP_CONGESTION: "newreno" (or "reno") / "cubic". Errors:
+  /// no_such_file_or_directory for another name (Linux ENOENT).
+  std::expected<void, std::errc> set_congestion_control(std::string_view name);
+  /// The configuration in effect (with the options set since construction).
+  [[nodiscard]] const Config& config() const { return cfg_; }
+  /// Unanswered keepalive probes so far (Linux tcpi_probes while idle).
+  [[nodiscard]] std::uint32_t keepalive_probes() const { return keepalive_probes_; }
+  /// TCP_INFO snapshot (info.hpp; connection_info.cc); `now` for the "ms since" fields.
+  [[nodiscard]] Info info(Instant now) const;
+
   // ---- events --------------------------------------------------------------------
   /// SEGMENT ARRIVES (RFC 9293 §3.10.7), already demuxed to this connection.
   void on_segment(const TcpSegment& seg, Instant now);
@@ -173,6 +193,8 @@ class Connection {
   void on_segment_time_wait(const TcpSegment& seg, Instant now);  // §3.10.7.4 TIME-WAIT
   void on_segment_synchronized(TcpSegment seg, Instant now);      // §3.10.7.4
   bool check_sequence(const TcpSegment& seg, Instant now);        // first
+  bool check_paws(const TcpSegment& seg, Instant now);            // first: RFC 7323 §5.3 R1
+  void update_ts_recent(const TcpSegment& seg, Instant now);      // RFC 7323 §4.3
   bool check_rst(const TcpSegment& seg, Instant now);             // second
   bool check_syn(const TcpSegment& seg, Instant now);             // fourth
   bool check_ack(const TcpSegment& seg, Instant now);             // fifth
@@ -191,7 +213,7 @@ class Connection {
   void init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
                      std::string_view cause = "rcv SYN",
                      std::string_view rfc = "RFC 9293 §3.10.7.2 third: SYN");
-  void take_peer_options(const TcpSegment& syn, bool we_offered);
+  void take_peer_options(const TcpSegment& syn, bool we_offered, Instant now);
   void return_to_listen(std::string_view cause, std::string_view rfc, Instant now);
   void set_state(State to, std::string_view cause, std::string_view rfc, Instant now);
   void trace(TraceKind kind, std::string_view cause, std::string_view rfc, Instant now,
@@ -234,6 +256,16 @@ class Connection {
   void on_retransmit_timeout(Instant now);
   void on_close_timeout(Instant now);
   void give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now);
+  // connection_keepalive.cc — keepalive (RFC 9293 §3.8.4) and user timeout (RFC 5482).
+  static bool keepalive_state(State s);  // keepalive watches the peer in this state
+  void note_peer_alive(Instant now);      // an acceptable segment arrived
+  void arm_keepalive(Instant now);
+  void on_keepalive_timeout(Instant now);
+  [[nodiscard]] bool user_timeout_expired(Instant now) const;
+  void note_unacked(Instant now);  // data outstanding from now (if not already)
+  // connection_info.cc — TCP_INFO counters.
+  void note_segment_in(const TcpSegment& seg);     // an acceptable segment
+  void note_delivered(std::size_t n, Instant now);  // n data bytes newly ACKed
 
   Config cfg_;
   TraceSink* sink_;
@@ -259,7 +291,9 @@ class Connection {
   bool wscale_ok_ = false;
   bool sack_ok_ = false;
   bool ts_ok_ = false;
-  std::uint32_t ts_recent_ = 0;
+  std::uint32_t ts_recent_ = 0;  // TS.Recent (RFC 7323 §4.3)
+  Instant ts_recent_age_{};      // when TS.Recent was last set (RFC 7323 §5.5 24-day rule)
+  SeqNum last_ack_sent_;         // Last.ACK.sent: SEG.ACK of our latest ACK (RFC 7323 §4.3)
   // how we got here
   bool passive_ = false;     // came from LISTEN
   bool listen_tcb_ = false;  // the RFC one-TCB LISTEN model: return to LISTEN, keep listening
@@ -277,8 +311,8 @@ class Connection {
   bool syn_pending_ = false;  // SYN or SYN-ACK to (re)send
   bool ack_pending_ = false;
   bool challenge_pending_ = false;  // the pending ACK is an RFC 5961 challenge ACK
-  bool rtx_pending_ = false;  // retransmit the segment at SND.UNA
-  bool in_recovery_ = false;  // after an RTO: retransmit segment by segment up to recover_
+  bool rtx_pending_ = false;        // retransmit the segment at SND.UNA
+  bool in_recovery_ = false;        // after an RTO: retransmit segment by segment up to recover_
   SeqNum recover_;
   bool probe_pending_ = false;       // zero-window probe
   std::vector<TcpSegment> control_;  // RSTs with their own seq/ack, bounded (kMaxControl)
@@ -289,8 +323,13 @@ class Connection {
   Instant handshake_deadline_ = kNever;  // Config::connect_timeout
   Instant delack_deadline_ = kNever;     // delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2)
   std::uint32_t delack_segments_ = 0;    // data segments received since our last ACK
-  RttEstimator rtt_;         // SRTT, RTTVAR, RTO with backoff (RFC 6298)
-  RttSampler rtt_sampler_;   // Karn's algorithm when timestamps are off (RFC 6298 §3)
+  Instant keepalive_deadline_ = kNever;  // keepalive (RFC 9293 §3.8.4)
+  Instant last_rcv_{};                   // last acceptable segment from the peer
+  std::uint32_t keepalive_probes_ = 0;   // unanswered keepalive probes
+  bool keepalive_probe_pending_ = false;
+  Instant unacked_since_ = kNever;  // user timeout: data outstanding since (RFC 5482)
+  RttEstimator rtt_;                // SRTT, RTTVAR, RTO with backoff (RFC 6298)
+  RttSampler rtt_sampler_;          // Karn's algorithm when timestamps are off (RFC 6298 §3)
   std::unique_ptr<CongestionControl> cc_;  // created with the first data (Eff.snd.MSS known)
   LossRecovery recovery_{SeqNum{}};
   bool fast_rtx_pending_ = false;  // fast retransmit / NewReno partial ACK: resend SND.UNA
@@ -300,6 +339,7 @@ class Connection {
   Instant challenge_window_start_{};
   std::uint32_t challenge_count_ = 0;
   DropCounters drops_;
+  InfoCounters stats_;  // TCP_INFO (connection_info.cc)
 };
 
 }  // namespace synack::tcp

@@ -32,6 +32,7 @@ void Connection::on_ack_arrival(const TcpSegment& seg, Instant now) {
                       .snd_nxt = snd.nxt,
                       .snd_wnd = snd.wnd};
   const RecoveryDecision d = recovery_.on_ack(ack, cc, rtt_.srtt().value_or(Duration::zero()), now);
+  if (d.kind == AckKind::kDuplicate) ++stats_.dup_acks_in;  // TCP_INFO (RFC 4898 DupAcksIn)
   // Fast retransmit on the third duplicate ACK (RFC 5681 §3.2 (2)), or the first
   // unacknowledged segment after a partial ACK (RFC 6582 §3.2 (3)): poll_transmit
   // sends the segment at SND.UNA next (traced there).

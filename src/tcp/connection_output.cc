@@ -160,6 +160,8 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
 
 std::optional<TcpSegment> Connection::poll_transmit(Instant now) {
   std::optional<TcpSegment> s = next_segment(now);
+  if (s && s->flags.ack() && !s->flags.rst()) last_ack_sent_ = s->ack;  // RFC 7323 §4.3
+  if (s) ++stats_.segs_out;                                              // TCP_INFO
   // A D-SACK block is reported in one ACK only (RFC 2883 §4).
   if (s && s->flags.ack() && !s->flags.syn()) {
     rcvbuf_.sack_sent();
@@ -178,6 +180,10 @@ std::optional<TcpSegment> Connection::next_segment(Instant now) {
     TcpSegment s = control_.front();
     control_.erase(control_.begin());
     return s;
+  }
+  if (keepalive_probe_pending_) {  // RFC 9293 §3.8.4: <SEQ=SND.NXT−1><ACK=RCV.NXT><CTL=ACK>
+    keepalive_probe_pending_ = false;
+    if (is_synchronized(state_)) return make_segment(snd.nxt - 1, TcpFlags::kAck, {}, now);
   }
   switch (state_) {
     case State::kClosed:

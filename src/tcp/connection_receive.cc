@@ -27,6 +27,7 @@ bool Connection::receive_text(TcpSegment& seg, Instant now) {
   const bool holes_before = !rcvbuf_.reassembler().empty();
   const InsertResult r = rcvbuf_.insert(offset, text, window_end);
   rcv.nxt += static_cast<SeqLen>(r.delivered);
+  stats_.bytes_received += r.delivered;  // TCP_INFO tcpi_bytes_received
   // RFC 5681 §4.2: ACK at once for out-of-order data, a duplicate, and a
   // segment that fills (part of) a hole; otherwise the ACK may be delayed.
   const bool out_of_order = !r.segment.empty() || r.delivered < text.size();

@@ -54,10 +54,16 @@ void Connection::sample_rtt(const TcpSegment& seg, Instant now) {
 
 void Connection::arm_retransmit(Instant now) {
   rtx_deadline_ = now + rto();
+  note_unacked(now);  // user timeout (connection_keepalive.cc)
+  // Linux tcp_clamp_rto_to_user_timeout: never sleep past the user timeout.
+  if (cfg_.user_timeout > Duration::zero() && unacked_since_ != kNever) {
+    rtx_deadline_ = std::min(rtx_deadline_, unacked_since_ + cfg_.user_timeout);
+  }
 }
 
 Instant Connection::next_deadline() const {
-  return std::min({rtx_deadline_, close_deadline_, handshake_deadline_, delack_deadline_});
+  return std::min(
+      {rtx_deadline_, close_deadline_, handshake_deadline_, delack_deadline_, keepalive_deadline_});
 }
 
 void Connection::give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now) {
@@ -115,11 +121,16 @@ void Connection::on_retransmit_timeout(Instant now) {
     case State::kCloseWait:
     case State::kClosing:
     case State::kLastAck:
+      if (user_timeout_expired(now)) {  // replaces the retransmission count (Linux)
+        give_up(std::errc::timed_out, "user timeout: data unacknowledged",
+                "RFC 5482 §3, Linux TCP_USER_TIMEOUT", now);
+        return;
+      }
       if (snd.una == snd.nxt) {  // nothing outstanding: a zero-window probe is due
         if (sndbuf_.size() > 0) probe_pending_ = true;
         break;
       }
-      if (retransmits_ >= cfg_.max_retransmissions) {
+      if (cfg_.user_timeout == Duration::zero() && retransmits_ >= cfg_.max_retransmissions) {
         give_up(std::errc::timed_out, "retransmissions exhausted",
                 "RFC 9293 §3.8.3 (R2), Linux tcp_retries2", now);
         return;
@@ -156,6 +167,7 @@ void Connection::on_timeout(Instant now) {
   }
   if (close_deadline_ <= now) on_close_timeout(now);
   if (rtx_deadline_ <= now) on_retransmit_timeout(now);
+  if (keepalive_deadline_ <= now) on_keepalive_timeout(now);
 }
 
 }  // namespace synack::tcp

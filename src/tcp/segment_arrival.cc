@@ -27,6 +27,7 @@ void Connection::on_segment(const TcpSegment& in, Instant now) {
     drop(DropReason::kSynFin, "rcv SYN+FIN", "FreeBSD net.inet.tcp.drop_synfin", now);
     return;
   }
+  ++stats_.segs_in;  // TCP_INFO tcpi_segs_in
   TcpSegment seg = in;
   if (seg.flags.syn() && seg.flags.fin() && !seg.flags.rst()) {
     // drop_synfin off: treat as a SYN, FIN and data ignored (FreeBSD behaviour).
@@ -113,7 +114,8 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
   }
   rcv.irs = seg.seq;
   rcv.nxt = seg.seq + 1;
-  take_peer_options(seg, /*we_offered=*/true);
+  last_ack_sent_ = rcv.nxt;
+  take_peer_options(seg, /*we_offered=*/true, now);
   round_receive_buffer();
   snd.wnd = seg.window;  // SYN windows are never scaled (RFC 7323 §2.2)
   max_snd_wnd_ = snd.wnd;
@@ -198,6 +200,8 @@ void Connection::reset_connection(std::errc err, std::string_view cause, std::st
 // §3.10.7.4: SYN-RECEIVED and the synchronized states.
 void Connection::on_segment_synchronized(TcpSegment seg, Instant now) {
   if (!check_sequence(seg, now)) return;  // first
+  note_peer_alive(now);                   // keepalive (connection_keepalive.cc)
+  note_segment_in(seg);                   // TCP_INFO (connection_info.cc)
   if (!check_rst(seg, now)) return;       // second
   // third: security/compartment — not used (RFC 9293 §3.7.9)
   if (!check_syn(seg, now)) return;                 // fourth
@@ -260,11 +264,10 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
   // "If the RCV.WND is zero, no segments will be acceptable, but special
   // allowance should be made to accept valid ACKs, URGs, and RSTs": a segment
   // at RCV.NXT goes on to the ACK step; its text is refused by the seventh.
+  if (!check_paws(seg, now)) return false;  // RFC 7323 §5.3 R1 (connection_timestamps.cc)
   const bool zero_window_allowance = acceptance_window() == 0 && seg.seq == rcv.nxt;
   if (zero_window_allowance || segment_acceptable(seg)) {
-    if (ts_ok_ && seq_le(seg.seq, rcv.nxt)) {  // RFC 7323 §4.3 (3) TS.Recent
-      if (const auto ts = seg.options.summarize().timestamps) ts_recent_ = ts->val;
-    }
+    update_ts_recent(seg, now);  // RFC 7323 §4.3 (2)
     return true;
   }
   if (seg.flags.rst()) {
@@ -363,7 +366,9 @@ void Connection::acknowledge(SeqNum ack, Instant now) {
   if (fin_sent_ && seq_gt(ack, fin_seq_)) data_end = fin_seq_;
   const std::int32_t n = data_end - front;
   if (n > 0) sndbuf_.acknowledge(static_cast<std::size_t>(n));
+  if (n > 0) note_delivered(static_cast<std::size_t>(n), now);  // TCP_INFO
   snd.una = ack;
+  unacked_since_ = kNever;  // progress: the user timeout starts again (RFC 5482)
   // RFC 6298 (5.2)/(5.3): stop or restart the timer. The backed-off RTO stays
   // until a new RTT sample collapses it (RFC 6298 §5, Karn).
   retransmits_ = 0;

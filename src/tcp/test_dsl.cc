@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <string>
 
 namespace synack::tcp::test {
 
@@ -63,6 +64,7 @@ std::string describe(const TcpSegment& s) {
   if (s.flags.ack() || s.ack.raw() != 0) out += fmt::format(" ack {}", s.ack.raw());
   out += fmt::format(" win {}", s.window);
   if (auto m = s.options.summarize().mss) out += fmt::format(" <mss {}>", *m);
+  if (auto t = s.options.summarize().timestamps) out += fmt::format(" <TS {} {}>", t->val, t->ecr);
   return out;
 }
 
@@ -72,6 +74,10 @@ std::string describe(const Seg& s) {
   if ((s.flags & ACK) || s.ack != 0) out += fmt::format(" ack {}", s.ack);
   if (s.wnd) out += fmt::format(" win {}", *s.wnd);
   if (s.mss) out += fmt::format(" <mss {}>", *s.mss);
+  if (s.tsval || s.tsecr) {
+    out += fmt::format(" <TS {} {}>", s.tsval ? std::to_string(*s.tsval) : "*",
+                       s.tsecr ? std::to_string(*s.tsecr) : "*");
+  }
   return out;
 }
 
@@ -102,6 +108,7 @@ void Harness::inject(const Seg& s) {
   seg.flags.bits = s.flags;
   seg.window = static_cast<std::uint16_t>(s.wnd.value_or(kPeerWnd));
   if (s.mss) seg.options.mss(*s.mss);
+  if (s.tsval) seg.options.nop().nop().timestamps(*s.tsval, s.tsecr.value_or(0));
   seg.payload = as_bytes(s.data);
   log.push_back(
       fmt::format("t={:>8.3f} < {}", to_ms(now.time_since_epoch()) / 1000.0, describe(seg)));
@@ -126,6 +133,14 @@ std::vector<TcpSegment> Harness::drain() {
   }
   return out;
 }
+
+namespace {
+bool timestamps_match(const Seg& e, const TcpSegment& g) {
+  if (!e.tsval && !e.tsecr) return true;
+  const auto ts = g.options.summarize().timestamps;
+  return ts && (!e.tsval || ts->val == *e.tsval) && (!e.tsecr || ts->ecr == *e.tsecr);
+}
+}  // namespace
 
 void Harness::expect_tx(std::initializer_list<Seg> expected) {
   expect_tx(std::vector<Seg>(expected));
@@ -154,7 +169,7 @@ void Harness::expect_tx(const std::vector<Seg>& expected) {
     const TcpSegment& g = got[i].seg;
     const bool ok = g.flags.bits == e.flags && g.seq.raw() == e.seq && g.ack.raw() == e.ack &&
                     (!e.wnd || g.window == *e.wnd) && got[i].data == e.data &&
-                    (!e.mss || g.options.summarize().mss == e.mss);
+                    (!e.mss || g.options.summarize().mss == e.mss) && timestamps_match(e, g);
     if (!ok) {
       ADD_FAILURE() << "expected " << describe(e) << "\n     got " << describe(g);
       log.push_back("          !! expected " + describe(e));

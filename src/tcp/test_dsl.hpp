@@ -42,6 +42,10 @@ struct Seg {
   std::optional<std::uint32_t> wnd;
   std::string data;
   std::optional<std::uint16_t> mss;
+  /// Timestamps option (RFC 7323 §3): inject sends <TSval, TSecr> (TSecr 0 if
+  /// unset); expect_tx checks whichever of the two is given.
+  std::optional<std::uint32_t> tsval;
+  std::optional<std::uint32_t> tsecr;
 };
 
 inline constexpr std::uint32_t kIss = 100;        ///< our ISS in the fixtures

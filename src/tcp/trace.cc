@@ -72,6 +72,8 @@ std::string_view to_string(DropReason r) {
       return "time-wait-ignored";
     case DropReason::kStaleSynAck:
       return "duplicate-syn";
+    case DropReason::kPaws:
+      return "paws";
     case DropReason::kCount:
       break;
   }

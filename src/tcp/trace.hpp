@@ -48,6 +48,7 @@ enum class DropReason : std::uint8_t {
   kBadCookie,           ///< listener: ACK with an invalid SYN cookie
   kTimeWaitIgnored,     ///< TIME-WAIT: a segment that needs no answer
   kStaleSynAck,         ///< SYN-RECEIVED: duplicate SYN answered by SYN-ACK
+  kPaws,                ///< RFC 7323 §5.3: SEG.TSval older than TS.Recent (ACK sent unless RST)
   kCount,
 };
 inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::kCount);

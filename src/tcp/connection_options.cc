@@ -1,0 +1,56 @@
+// Per-connection socket options (the stack's setsockopt): keepalive
+// (RFC 9293 §3.8.4), user timeout (RFC 5482) and the congestion control
+// algorithm (TCP_CONGESTION). Each takes effect at once, as on Linux.
+#include <algorithm>
+
+#include "tcp/connection.hpp"
+
+namespace synack::tcp {
+
+void Connection::set_keepalive(bool on, Instant now) {
+  cfg_.keepalive = on;
+  keepalive_probes_ = 0;
+  keepalive_deadline_ = kNever;
+  // Linux sock_set_keepalive → inet_csk_reset_keepalive_timer(keepalive_time).
+  if (on && keepalive_state(state_)) keepalive_deadline_ = now + cfg_.keepalive_idle;
+}
+
+void Connection::set_keepalive_timing(Duration idle, Duration interval, std::uint32_t count,
+                                      Instant now) {
+  cfg_.keepalive_idle = std::max(idle, Duration{1});
+  cfg_.keepalive_interval = std::max(interval, Duration{1});
+  cfg_.keepalive_count = std::max<std::uint32_t>(count, 1);
+  // Linux tcp_sock_set_keepidle: the new idle time counts from the last segment received.
+  if (cfg_.keepalive && keepalive_state(state_) && keepalive_probes_ == 0) {
+    keepalive_deadline_ = std::max(now, last_rcv_ + cfg_.keepalive_idle);
+  }
+}
+
+void Connection::set_user_timeout(Duration timeout, Instant now) {
+  cfg_.user_timeout = std::max(timeout, Duration::zero());
+  // Clamp a pending RTO to the new limit (Linux tcp_clamp_rto_to_user_timeout).
+  if (cfg_.user_timeout > Duration::zero() && rtx_deadline_ != kNever && unacked_since_ != kNever) {
+    rtx_deadline_ = std::min(rtx_deadline_, std::max(now, unacked_since_ + cfg_.user_timeout));
+  }
+}
+
+std::expected<void, std::errc> Connection::set_congestion_control(std::string_view name) {
+  // The name must outlive the connection: keep one of ours (Linux: ENOENT if unknown).
+  std::string_view stored;
+  if (name == "newreno" || name == "reno") {
+    stored = "newreno";
+  } else if (name == "cubic") {
+    stored = "cubic";
+  } else {
+    return std::unexpected(std::errc::no_such_file_or_directory);
+  }
+  if (stored == cfg_.congestion_control) return {};
+  cfg_.congestion_control = stored;
+  // Unlike Linux (which keeps snd_cwnd), switching after data has flowed
+  // restarts the algorithm from the initial window without ssthresh; the
+  // loss-recovery state starts afresh with it.
+  cc_.reset();
+  return {};
+}
+
+}  // namespace synack::tcp
