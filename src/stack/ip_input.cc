@@ -18,6 +18,7 @@ bool bad_source(Ipv4Addr a) {
 }  // namespace
 
 void Stack::receive(Bytes packet, Instant now) {
+  clock_ = std::max(clock_, now);
   ++counters_.ip_in;
   auto ip = Ipv4View::parse(packet);
   if (!ip) {

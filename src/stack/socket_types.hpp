@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "tcp/info.hpp"
 #include "tcp/state.hpp"
 
 namespace synack {
@@ -41,29 +42,8 @@ enum class SockOpt : std::uint8_t {
   kUserTimeout,  ///< TCP_USER_TIMEOUT, milliseconds (RFC 5482 semantics, local)
 };
 
-/// TCP_INFO: a snapshot with Linux's field names (times in µs, sizes in bytes
-/// unless noted).
-struct TcpInfo {
-  tcp::State state = tcp::State::kClosed;
-  std::uint8_t options = 0;  ///< TCPI_OPT_TIMESTAMPS 1, SACK 2, WSCALE 4
-  std::uint8_t snd_wscale = 0;
-  std::uint8_t rcv_wscale = 0;
-  std::uint32_t rto = 0;  ///< µs
-  std::uint32_t snd_mss = 0;
-  std::uint32_t rcv_mss = 0;
-  std::uint32_t retransmits = 0;  ///< consecutive RTO expirations
-  std::uint32_t total_retrans = 0;
-  std::uint32_t rtt = 0;           ///< SRTT, µs
-  std::uint32_t rttvar = 0;        ///< µs
-  std::uint32_t snd_cwnd = 0;      ///< segments
-  std::uint32_t snd_ssthresh = 0;  ///< segments
-  std::uint32_t snd_wnd = 0;
-  std::uint32_t rcv_wnd = 0;
-  std::uint64_t bytes_acked = 0;
-  std::uint64_t bytes_received = 0;
-  std::uint64_t segs_out = 0;
-  std::uint64_t segs_in = 0;
-  std::uint32_t unacked = 0;  ///< bytes in flight
-};
+/// TCP_INFO: the engine's snapshot (tcp/info.hpp: Linux `struct tcp_info`
+/// names, times in µs, sizes in bytes unless the name says segments).
+using TcpInfo = tcp::Info;
 
 }  // namespace synack

@@ -113,6 +113,7 @@ std::expected<Fd, std::errc> Stack::accept(Fd fd, tcp::Endpoint* peer) {
   cs.kind = SocketEntry::Kind::kConnection;
   cs.connect_reported = true;
   if (peer != nullptr) *peer = c->tuple().remote;
+  apply_options(*c, cfg, clock_);  // options set on the listener after listen() (Linux inherits)
   cs.index = add_connection(std::move(c), *child);
   return *child;
 }
@@ -258,129 +259,6 @@ void Stack::drain_listener(std::uint32_t index, Instant now) {
   tcp::Listener& l = listeners_[index]->listener;
   while (auto out = l.poll_transmit(now)) queue_control(out->first, out->second);
   listeners_[index].reset();
-}
-
-std::expected<int, std::errc> Stack::getsockopt(Fd fd, SockOpt opt) const {
-  const SocketEntry* entry_ptr = entry(fd);
-  if (entry_ptr == nullptr) return fail(std::errc::bad_file_descriptor);
-  const SocketEntry& s = *entry_ptr;
-  const tcp::Connection* c =
-      s.kind == SocketEntry::Kind::kConnection ? conns_[s.index]->conn.get() : nullptr;
-  switch (opt) {
-    case SockOpt::kError: {
-      if (s.pending_error) return static_cast<int>(*s.pending_error);
-      if (c != nullptr && c->error()) return static_cast<int>(*c->error());
-      return 0;
-    }
-    case SockOpt::kRcvBuf:  // the connection's RCV.BUFF (FreeBSD rounds it to the MSS)
-      return static_cast<int>(c != nullptr ? c->receive_buffer_size() : s.cfg.rcv_buf);
-    case SockOpt::kSndBuf:
-      return static_cast<int>(s.cfg.snd_buf);
-    case SockOpt::kReuseAddr:
-      return s.reuse_addr ? 1 : 0;
-    case SockOpt::kKeepAlive:
-      return s.keepalive ? 1 : 0;
-    case SockOpt::kLinger:
-      return s.linger;
-    case SockOpt::kNoDelay:
-      return s.no_delay ? 1 : 0;
-    case SockOpt::kMaxSeg:
-      return c != nullptr && tcp::is_synchronized(c->state()) ? c->status().snd_mss : s.cfg.mss;
-    case SockOpt::kKeepIdle:
-      return s.keep_idle;
-    case SockOpt::kKeepIntvl:
-      return s.keep_intvl;
-    case SockOpt::kKeepCnt:
-      return s.keep_cnt;
-    case SockOpt::kUserTimeout:
-      return s.user_timeout_ms;
-  }
-  return fail(std::errc::no_protocol_option);
-}
-
-std::expected<void, std::errc> Stack::setsockopt(Fd fd, SockOpt opt, int value) {
-  SocketEntry* entry_ptr = entry(fd);
-  if (entry_ptr == nullptr) return fail(std::errc::bad_file_descriptor);
-  SocketEntry& s = *entry_ptr;
-  const bool positive = value > 0;
-  switch (opt) {
-    case SockOpt::kError:
-      return fail(std::errc::no_protocol_option);  // read-only
-    case SockOpt::kRcvBuf:
-    case SockOpt::kSndBuf: {
-      if (!positive) return fail(std::errc::invalid_argument);
-      // Linux doubles the value for bookkeeping overhead; we keep it as given,
-      // with a floor of one MSS so a window can always open.
-      const auto bytes = std::max<std::uint32_t>(static_cast<std::uint32_t>(value), s.cfg.mss);
-      (opt == SockOpt::kRcvBuf ? s.cfg.rcv_buf : s.cfg.snd_buf) = bytes;
-      return {};
-    }
-    case SockOpt::kReuseAddr:
-      s.reuse_addr = value != 0;
-      return {};
-    case SockOpt::kKeepAlive:
-      s.keepalive = value != 0;
-      return {};
-    case SockOpt::kLinger:
-      s.linger = value < 0 ? -1 : value;
-      return {};
-    case SockOpt::kNoDelay:
-      s.no_delay = value != 0;
-      return {};
-    case SockOpt::kMaxSeg:
-      if (value < 64 || value > 65495) return fail(std::errc::invalid_argument);
-      s.cfg.mss = static_cast<std::uint16_t>(std::min<int>(value, s.cfg.mss));
-      return {};
-    case SockOpt::kKeepIdle:
-    case SockOpt::kKeepIntvl:
-    case SockOpt::kKeepCnt:
-      if (!positive) return fail(std::errc::invalid_argument);
-      (opt == SockOpt::kKeepIdle    ? s.keep_idle
-       : opt == SockOpt::kKeepIntvl ? s.keep_intvl
-                                    : s.keep_cnt) = value;
-      return {};
-    case SockOpt::kUserTimeout:
-      if (value < 0) return fail(std::errc::invalid_argument);
-      s.user_timeout_ms = value;
-      return {};
-  }
-  return fail(std::errc::no_protocol_option);
-}
-
-std::expected<void, std::errc> Stack::set_congestion(Fd fd, std::string_view name) {
-  SocketEntry* entry_ptr = entry(fd);
-  if (entry_ptr == nullptr) return fail(std::errc::bad_file_descriptor);
-  SocketEntry& s = *entry_ptr;
-  (void)s;
-  if (name != "newreno" && name != "reno" && name != "cubic")
-    return fail(std::errc::no_such_file_or_directory);
-  return {};
-}
-
-std::expected<TcpInfo, std::errc> Stack::tcp_info(Fd fd) const {
-  const SocketEntry* entry_ptr = entry(fd);
-  if (entry_ptr == nullptr) return fail(std::errc::bad_file_descriptor);
-  const SocketEntry& s = *entry_ptr;
-  TcpInfo info;
-  if (s.kind == SocketEntry::Kind::kListener) {
-    info.state = tcp::State::kListen;
-    return info;
-  }
-  if (s.kind != SocketEntry::Kind::kConnection) return info;  // CLOSED
-  const tcp::Status st = conns_[s.index]->conn->status();
-  info.state = st.state;
-  info.options =
-      static_cast<std::uint8_t>((st.ts_ok ? 1 : 0) | (st.sack_ok ? 2 : 0) | (st.wscale_ok ? 4 : 0));
-  info.snd_wscale = st.snd_wscale;
-  info.rcv_wscale = st.rcv_wscale;
-  info.rto = static_cast<std::uint32_t>(std::chrono::duration_cast<microseconds>(st.rto).count());
-  info.snd_mss = st.snd_mss;
-  info.rcv_mss = s.cfg.mss;
-  info.retransmits = st.retransmits;
-  info.snd_wnd = st.snd.wnd;
-  info.rcv_wnd = st.rcv.wnd;
-  info.unacked = static_cast<std::uint32_t>(st.snd.nxt - st.snd.una);
-  return info;
 }
 
 std::uint32_t Stack::poll(Fd fd) const {

@@ -63,6 +63,7 @@ Instant Stack::next_deadline() const {
 }
 
 void Stack::on_timeout(Instant now) {
+  clock_ = std::max(clock_, now);
   wheel_.advance(now, [&](TimerWheel::Id id) { on_timer(id, now); });
   tw_wheel_.advance(now, [&](TimerWheel::Id id) { expire_time_wait(id, now); });
   reassembler_.expire(now);
@@ -112,6 +113,7 @@ void Stack::schedule_timer(std::uint32_t slot) {
 // ---- transmit -------------------------------------------------------------------
 
 std::optional<Bytes> Stack::poll_transmit(Instant now) {
+  clock_ = std::max(clock_, now);
   for (;;) {
     if (auto packet = next_packet(now)) return packet;
     // Readiness callbacks may make the application send more: deliver them,

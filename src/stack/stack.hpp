@@ -110,11 +110,22 @@ class Stack {
   /// Reads an option (int-valued; see SockOpt). Errors: bad_file_descriptor,
   /// no_protocol_option (unknown), invalid_argument.
   std::expected<int, std::errc> getsockopt(Fd fd, SockOpt opt) const;
-  /// Sets an option. Errors: bad_file_descriptor, no_protocol_option, invalid_argument.
+  /// Sets an option (sockopts.cc); on a connected socket it reaches the
+  /// connection at once, a listener's reach the sockets it accepts (Linux).
+  /// TCP_KEEPIDLE/TCP_KEEPINTVL 1..32767 s, TCP_KEEPCNT 1..127, TCP_USER_TIMEOUT
+  /// ≥ 0 ms. Errors: bad_file_descriptor, no_protocol_option, invalid_argument.
+  std::expected<void, std::errc> setsockopt(Fd fd, SockOpt opt, int value, Instant now);
+  /// Same, at the latest time the stack was given.
   std::expected<void, std::errc> setsockopt(Fd fd, SockOpt opt, int value);
-  /// TCP_CONGESTION as text ("newreno", "cubic"). Errors: as setsockopt.
+  /// TCP_CONGESTION as text: "newreno" (or "reno"), "cubic". Errors:
+  /// bad_file_descriptor, no_such_file_or_directory (unknown name, Linux ENOENT).
   std::expected<void, std::errc> set_congestion(Fd fd, std::string_view name);
-  /// TCP_INFO snapshot. Errors: bad_file_descriptor, not_connected (no TCB).
+  /// TCP_CONGESTION read back ("newreno" / "cubic"). Errors: bad_file_descriptor.
+  std::expected<std::string_view, std::errc> congestion(Fd fd) const;
+  /// TCP_INFO snapshot (tcp::Info; LISTEN for a listener, CLOSED without a TCB).
+  /// Errors: bad_file_descriptor.
+  std::expected<TcpInfo, std::errc> tcp_info(Fd fd, Instant now) const;
+  /// Same, at the latest time the stack was given.
   std::expected<TcpInfo, std::errc> tcp_info(Fd fd) const;
   /// Readiness: a mask of kPollIn, kPollOut, kPollErr, kPollHup.
   [[nodiscard]] std::uint32_t poll(Fd fd) const;
@@ -185,6 +196,9 @@ class Stack {
   bool port_in_use(const tcp::Endpoint& local, bool reuse) const;
   void release_bound_port(std::uint16_t port);
   void drain_listener(std::uint32_t index, Instant now);
+  // sockopts.cc
+  void apply_options(tcp::Connection& c, const tcp::Config& cfg, Instant now);
+  void options_changed(SocketEntry& s, Instant now);
 
   StackConfig config_;
   tcp::TraceSink* trace_;
@@ -194,6 +208,7 @@ class Stack {
   TimerWheel wheel_;     // connection timers, id = connection slot
   TimerWheel tw_wheel_;  // TIME-WAIT expiry, id = TIME-WAIT slot
   std::uint64_t next_conn_id_ = 1;
+  Instant clock_{};  // the latest `now` the stack was given (for calls without one)
 
   // Connections: slots (stable ids) + demux index.
   std::vector<std::unique_ptr<ConnSlot>> conns_;

@@ -35,13 +35,10 @@ struct Stack::SocketEntry {
   Kind kind = Kind::kFresh;
   std::optional<tcp::Endpoint> local;  ///< after bind()
   std::uint32_t index = 0;             ///< conns_ slot or listeners_ index
-  tcp::Config cfg;                     ///< per-socket copy (SO_RCVBUF, TCP_NODELAY ...)
+  tcp::Config cfg;  ///< per-socket copy (SO_RCVBUF, SO_KEEPALIVE, TCP_KEEPIDLE, TCP_USER_TIMEOUT ...)
   bool reuse_addr = false;
-  bool keepalive = false;
   int linger = -1;  ///< SO_LINGER seconds, -1 = off
   bool no_delay = false;
-  int keep_idle = 7200, keep_intvl = 75, keep_cnt = 9;  ///< Linux defaults (s, s, probes)
-  int user_timeout_ms = 0;
   bool shut_rd = false;
   bool shut_wr = false;
   bool explicit_bind = false;              ///< local port taken by bind() (counted in bound_ports_)

@@ -58,6 +58,9 @@ class Listener {
   [[nodiscard]] const Endpoint& local() const { return local_; }
   [[nodiscard]] State state() const { return state_; }
   [[nodiscard]] const DropCounters& drops() const { return drops_; }
+  /// Replaces the configuration for connections created from now on (the
+  /// socket options of a listening socket, inherited by what it accepts).
+  void set_config(const Config& cfg) { cfg_ = cfg; }
   /// SYN-ACKs sent with a cookie instead of queue state.
   [[nodiscard]] std::uint64_t cookies_sent() const { return cookies_sent_; }
 
