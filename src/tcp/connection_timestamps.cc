@@ -9,10 +9,12 @@ namespace synack::tcp {
 // RFC 7323 §5.3 R1: a segment whose TSval is older than TS.Recent is not
 // acceptable — ACK it (unless RST) and drop it. RSTs are exempt (RFC 7323
 // Appendix D: "a RST is acceptable regardless of its timestamp"; Linux and
-// FreeBSD accept them too). §5.5: after 24 days idle TS.Recent is invalid
-// and the segment is accepted.
+// FreeBSD accept them too). A SYN goes on to its RFC 5961 §4.2 challenge ACK
+// as in Linux (tcp_validate_incoming: syn_challenge) and FreeBSD (the SYN
+// check precedes PAWS); it never updates TS.Recent. §5.5: after 24 days idle
+// TS.Recent is invalid and the segment is accepted.
 bool Connection::check_paws(const TcpSegment& seg, Instant now) {
-  if (!ts_ok_ || seg.flags.rst()) return true;
+  if (!ts_ok_ || seg.flags.rst() || seg.flags.syn()) return true;
   const auto ts = seg.options.summarize().timestamps;
   if (!ts || !ts_before(ts->val, ts_recent_)) return true;
   if (!ts_recent_valid(ts_recent_age_, now)) {

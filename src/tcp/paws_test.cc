@@ -154,6 +154,18 @@ TEST(Paws, RstWithOldTsvalIsExempt) {
   EXPECT_EQ(paws_drops(h), 0u);
 }
 
+TEST(Paws, SynWithOldTsvalGetsTheChallengeAck) {
+  Config c = ts_config();
+  c.paws_ack_only_data = true;  // even where PAWS drops of pure ACKs go unanswered
+  Harness h(c);
+  established_ts(h, 1000);
+  h.inject({.flags = SYN, .seq = 5000, .ack = 0, .tsval = 10});
+  h.expect_tx({{.flags = ACK, .seq = 101, .ack = 301, .tsecr = 1000}});
+  EXPECT_EQ(h.conn.drops()[DropReason::kSynInWindow], 1u);
+  EXPECT_EQ(paws_drops(h), 0u);
+  h.expect_state(State::kEstablished);
+}
+
 TEST(Paws, FreeBsdAcksOnlyDataSegments) {
   Config c = ts_config();
   c.paws_ack_only_data = true;
