@@ -35,9 +35,13 @@ struct Profile {
   std::uint8_t max_retransmissions = 0;  // give-up limit (0: engine default 15)
 };
 
-// gtest prints parameters of failing cases: the name, not the bytes.
+// gtest prints parameters of failing cases: the name, not the bytes (the
+// run's seed, 2·Profile::seed + shape, is printed by run_transfer).
 void PrintTo(const Profile& p, std::ostream* os) {
-  *os << p.name << " (seed " << p.seed << ")";
+  *os << p.name;
+}
+void PrintTo(Shape s, std::ostream* os) {
+  *os << (s == Shape::kOneWay100MiB ? "100 MiB one-way" : "10 MiB bidirectional");
 }
 
 LinkConfig lossy(double loss, double reorder, double dup) {
