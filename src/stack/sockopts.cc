@@ -116,8 +116,10 @@ std::expected<void, std::errc> Stack::setsockopt(Fd fd, SockOpt opt, int value, 
     case SockOpt::kLinger:
       s.linger = value < 0 ? -1 : value;
       return {};
-    case SockOpt::kNoDelay:
+    case SockOpt::kNoDelay:  // Nagle off (RFC 9293 §3.7.4); on a connection it takes effect now
       s.no_delay = value != 0;
+      s.cfg.nodelay = s.no_delay;
+      if (s.kind == SocketEntry::Kind::kConnection) conns_[s.index]->conn->set_nodelay(s.no_delay);
       return {};
     case SockOpt::kMaxSeg:
       if (value < 64 || value > 65495) return fail(std::errc::invalid_argument);

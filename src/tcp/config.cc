@@ -35,6 +35,8 @@ Config Config::freebsd_defaults() {
   c.time_wait_twcheck = true;    // tcp_twcheck()
   c.listen_drop_synack = true;   // rcv-syn-ack-listen: no RST
   c.paws_ack_only_data = true;   // tcp_input: PAWS drop → dropafterack only if tlen
+  c.nagle_minshall = false;      // tcp_output: classic Nagle (idle = snd_max == snd_una)
+  c.receiver_sws = false;        // tcp_output: recwin = sbspace (see Config::receiver_sws)
   return c;
 }
 

@@ -64,6 +64,20 @@ struct Config {
   /// snd_nxt-- when TF_SENTFIN). Off: a bare ACK at SND.NXT (RFC 9293, Linux).
   bool ack_resends_fin = false;
 
+  /// Nagle's algorithm off (TCP_NODELAY; RFC 9293 §3.7.4, MUST-17 "a TCP MUST
+  /// allow an application to disable Nagle"): false = a segment shorter than the
+  /// MSS waits while data is unacknowledged (Linux and FreeBSD default).
+  bool nodelay = false;
+  /// DEVIATION(linux): Minshall's Nagle variant (Linux tcp_minshall_check): a
+  /// short segment waits only while an earlier *short* segment is unacknowledged,
+  /// so a write of 1000 bytes at MSS 536 goes out as 536 + 464 at once. Off:
+  /// RFC 896 / RFC 9293 §3.7.4 as written (any unacknowledged data; FreeBSD).
+  bool nagle_minshall = true;
+  /// Receiver SWS avoidance (RFC 9293 §3.8.6.2.2, Fr = 1/2): the right edge of the
+  /// advertised window moves only once it can move by min(RCV.BUFF / 2, MSS).
+  /// Off: the window is the free buffer space (FreeBSD's drill corpus expects it).
+  bool receiver_sws = true;
+
   // ---- congestion control -----------------------------------------------------------
   /// Algorithm by name: "newreno" (RFC 5681 + RFC 6582, default) or "cubic"
   /// (RFC 9438; Linux's default). An unknown name falls back to "newreno".

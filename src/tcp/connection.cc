@@ -72,12 +72,14 @@ void Connection::release_buffers(bool keep_received) {
   syn_pending_ = ack_pending_ = rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
   rtx_deadline_ = close_deadline_ = handshake_deadline_ = delack_deadline_ = kNever;
   keepalive_deadline_ = kNever;
+  persist_deadline_ = kNever;
 }
 
 void Connection::enter_time_wait(Instant now) {
   rtx_deadline_ = handshake_deadline_ = delack_deadline_ = kNever;  // "turn off the other timers"
   rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
   keepalive_deadline_ = kNever;
+  persist_deadline_ = kNever;
   close_deadline_ = now + 2 * cfg_.msl;
 }
 
@@ -128,6 +130,7 @@ Status Connection::status() const {
     s.ssthresh = cc_->ssthresh();
   }
   s.srtt = rtt_.srtt().value_or(Duration::zero());
+  s.persist_probes = persist_probes_;
   return s;
 }
 
@@ -295,8 +298,11 @@ std::expected<std::size_t, std::errc> Connection::receive(MutableBytes out, Inst
   const std::size_t n = rcvbuf_.read(out);
   // Window update when the window opens from below one MSS (RFC 9293 §3.8.6.2.2).
   const std::uint32_t after = receive_window();
-  if (n > 0 && is_synchronized(state_) && before < cfg_.mss && after >= cfg_.mss &&
-      state_ != State::kTimeWait) {
+  // With receiver SWS avoidance (Config::receiver_sws) the window only moves in
+  // worthwhile steps; announce it once it has at least doubled (as Linux).
+  const bool opened = (before < cfg_.mss && after >= cfg_.mss) ||
+                      (cfg_.receiver_sws && after > before && after >= 2 * before);
+  if (n > 0 && is_synchronized(state_) && opened && state_ != State::kTimeWait) {
     ack_pending_ = true;
   }
   (void)now;

@@ -28,6 +28,7 @@
 #include "tcp/time_wait.hpp"
 #include "tcp/trace.hpp"
 #include "tcp/types.hpp"
+#include "tcp/window.hpp"
 #include "wire/tcp.hpp"
 
 namespace synack::tcp {
@@ -75,6 +76,7 @@ struct Status {
   std::uint32_t cwnd = 0;      ///< congestion window, bytes (0 before data flows; RFC 5681)
   std::uint32_t ssthresh = 0;  ///< slow-start threshold, bytes (0 before data flows)
   Duration srtt{};             ///< smoothed RTT (RFC 6298), zero before a sample
+  std::uint64_t persist_probes = 0;  ///< zero-window probes sent (RFC 9293 §3.8.6.1)
 };
 
 class Connection {
@@ -134,6 +136,12 @@ class Connection {
   std::expected<void, std::errc> abort(Instant now);
   /// STATUS.
   [[nodiscard]] Status status() const;
+  /// TCP_NODELAY: true disables Nagle (RFC 9293 §3.7.4); turning it on lets
+  /// data held by Nagle go at the next poll_transmit (as Linux flushes it).
+  void set_nodelay(bool on) { cfg_.nodelay = on; }
+  [[nodiscard]] bool nodelay() const { return cfg_.nodelay; }
+  /// Zero-window probes sent so far (RFC 9293 §3.8.6.1; TCP_INFO-style counter).
+  [[nodiscard]] std::uint64_t persist_probes() const { return persist_probes_; }
 
   // ---- socket options (connection_options.cc) ------------------------------------
   /// SO_KEEPALIVE (RFC 9293 §3.8.4): on arms the idle timer (from now), off stops it.
@@ -238,7 +246,10 @@ class Connection {
   SeqNum data_front() const;
   std::size_t bytes_in_flight() const;
   std::optional<TcpSegment> next_data_segment(Instant now);
+  [[nodiscard]] bool nagle_unacked() const;  // Nagle's condition (Config::nagle_minshall)
   std::optional<TcpSegment> retransmission(Instant now);
+  std::optional<TcpSegment> rto_recovery_segment(Instant now);  // go-back-N at cwnd pace
+  TcpSegment resend_from(SeqNum seq, std::size_t max_len, Instant now);
   std::optional<TcpSegment> next_segment(Instant now);  // poll_transmit's choice
   void note_ack_sent() { ack_pending_ = false; }
 
@@ -255,6 +266,11 @@ class Connection {
   void arm_retransmit(Instant now);
   void on_retransmit_timeout(Instant now);
   void on_close_timeout(Instant now);
+  // connection_persist.cc — persist timer, zero-window probes (RFC 9293 §3.8.6.1, RFC 6429).
+  void arm_persist(Instant now);
+  void on_persist_timeout(Instant now);
+  void on_window_ack(Instant now);  // after SND.WND is updated from an acceptable ACK
+  [[nodiscard]] Duration persist_interval() const;
   void give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now);
   // connection_keepalive.cc — keepalive (RFC 9293 §3.8.4) and user timeout (RFC 5482).
   static bool keepalive_state(State s);  // keepalive watches the peer in this state
@@ -312,9 +328,18 @@ class Connection {
   bool ack_pending_ = false;
   bool challenge_pending_ = false;  // the pending ACK is an RFC 5961 challenge ACK
   bool rtx_pending_ = false;        // retransmit the segment at SND.UNA
-  bool in_recovery_ = false;        // after an RTO: retransmit segment by segment up to recover_
+  bool in_recovery_ = false;  // after an RTO: go-back-N from rtx_next_ up to recover_ at cwnd pace
   SeqNum recover_;
-  bool probe_pending_ = false;       // zero-window probe
+  SeqNum rtx_next_;                  // next sequence number to resend after an RTO
+  std::optional<SeqNum> snd_sml_;    // end of the last short segment sent (Minshall's Nagle)
+  bool probe_pending_ = false;       // persist timer fired: probe / SWS override send due
+  Instant persist_deadline_ = kNever;  // persist timer (RFC 9293 §3.8.6.1)
+  Duration persist_base_{};            // the RTO when persisting began
+  unsigned persist_shift_ = 0;         // persist backoff: interval = base << shift
+  unsigned persist_unanswered_ = 0;    // probes since the peer last ACKed (RFC 6429)
+  std::uint64_t persist_probes_ = 0;   // zero-window probes sent
+  bool zero_window_probed_ = false;    // a probe octet went beyond a zero window
+  ReceiveWindow rcv_window_;           // receiver SWS avoidance (RFC 9293 §3.8.6.2.2)
   std::vector<TcpSegment> control_;  // RSTs with their own seq/ack, bounded (kMaxControl)
   static constexpr std::size_t kMaxControl = 4;
   // timers

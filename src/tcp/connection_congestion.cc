@@ -24,6 +24,9 @@ void Connection::on_ack_arrival(const TcpSegment& seg, Instant now) {
   if (seq_lt(snd.una, seg.ack)) sample_rtt(seg, now);  // RFC 6298 §3 / RFC 7323 §4
   if (!is_synchronized(state_) || state_ == State::kSynReceived) return;
   if (snd.una == snd.iss) return;  // our SYN is not ACKed yet: nothing sent beyond it
+  // An ACK at SND.UNA with a zero window answers a window probe: it says
+  // nothing about loss (not a duplicate ACK; RFC 9293 §3.8.6.1).
+  if (seg.window == 0 && seg.ack == snd.una) return;
   CongestionControl& cc = congestion();
   const AckSample ack{.seg_ack = seg.ack,
                       .seg_wnd = std::uint32_t{seg.window} << snd_wscale_,

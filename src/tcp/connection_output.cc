@@ -8,14 +8,27 @@ namespace synack::tcp {
 
 std::uint32_t Connection::receive_window() const {
   const std::uint32_t cap = std::uint32_t{cfg_.max_unscaled_window} << rcv_wscale_;
-  return std::min<std::uint32_t>(static_cast<std::uint32_t>(rcvbuf_.free()), cap);
+  const auto free = std::min<std::uint32_t>(static_cast<std::uint32_t>(rcvbuf_.free()), cap);
+  if (!cfg_.receiver_sws || !rcv_window_.advertised()) return free;
+  // Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): the right edge RCV.NXT + RCV.WND
+  // stays until RCV.BUFF − RCV.USER − RCV.WND ≥ min(RCV.BUFF / 2, MSS).
+  const std::uint64_t nxt = rcvbuf_.next_offset();
+  const std::uint32_t mss = std::min(peer_mss_, cfg_.mss);
+  if (rcv_window_.update_worthy(nxt, rcvbuf_.capacity(), rcvbuf_.size(), mss)) return free;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(rcv_window_.offered(nxt), cap));
 }
 
 std::uint16_t Connection::window_field(bool syn) const {
   const std::uint32_t wnd = receive_window();
   // RFC 7323 §2.2: the window in a SYN or SYN-ACK is never scaled.
-  const std::uint32_t shifted = syn ? wnd : (wnd >> (wscale_ok_ ? rcv_wscale_ : 0));
-  return static_cast<std::uint16_t>(std::min<std::uint32_t>(shifted, cfg_.max_unscaled_window));
+  const std::uint8_t shift = syn || !wscale_ok_ ? 0 : rcv_wscale_;
+  std::uint64_t shifted = wnd >> shift;
+  // RFC 7323 §2.4: round up rather than move the right edge left (receiver SWS).
+  const std::uint64_t offered = rcv_window_.offered(rcvbuf_.next_offset());
+  if (cfg_.receiver_sws && !syn && (shifted << shift) < offered) {
+    shifted = (offered + (std::uint64_t{1} << shift) - 1) >> shift;
+  }
+  return static_cast<std::uint16_t>(std::min<std::uint64_t>(shifted, cfg_.max_unscaled_window));
 }
 
 TcpOptions Connection::syn_options(bool syn_ack, Instant now) const {
@@ -97,6 +110,23 @@ std::size_t Connection::bytes_in_flight() const {
   return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
+TcpSegment Connection::resend_from(SeqNum seq, std::size_t max_len, Instant now) {
+  // Sent data from `seq` (≥ the first unacknowledged byte), with the FIN if it
+  // follows; Karn: the ACK of a retransmission is ambiguous (RFC 6298 §3).
+  const SeqNum front = data_front();
+  const SeqNum end = fin_sent_ ? fin_seq_ : snd.nxt;
+  const auto off = static_cast<std::size_t>(std::max<std::int32_t>(seq - front, 0));
+  const auto avail = static_cast<std::size_t>(std::max<std::int32_t>(end - seq, 0));
+  const Bytes data = sndbuf_.peek(off, std::min(avail, max_len));
+  std::uint16_t flags = TcpFlags::kAck;
+  if (fin_sent_ && seq + static_cast<SeqLen>(data.size()) == fin_seq_) flags |= TcpFlags::kFin;
+  if (!data.empty() && off + data.size() == sndbuf_.size())
+    flags |= TcpFlags::kPsh;  // end of queue
+  rtt_sampler_.on_retransmit();
+  note_ack_sent();
+  return make_segment(seq, flags, data, now);
+}
+
 std::optional<TcpSegment> Connection::retransmission(Instant now) {
   // RFC 9293 §3.10.8: "send the segment at the front of the retransmission queue".
   rtx_pending_ = false;
@@ -106,15 +136,14 @@ std::optional<TcpSegment> Connection::retransmission(Instant now) {
     note_ack_sent();
     return make_segment(snd.iss, TcpFlags::kSyn | TcpFlags::kAck, {}, now);
   }
+  if (bytes_in_flight() == 0 && !fin_sent_) return std::nullopt;
   const std::size_t mss = status().snd_mss - sack_option_bytes();
-  const Bytes data = sndbuf_.peek(0, std::min(bytes_in_flight(), mss));
-  std::uint16_t flags = TcpFlags::kAck;
-  if (data.empty() && !fin_sent_) return std::nullopt;
-  if (fin_sent_ && data_front() + static_cast<SeqLen>(data.size()) == fin_seq_) {
-    flags |= TcpFlags::kFin;
+  TcpSegment s = resend_from(data_front(), mss, now);
+  if (s.seg_len() == 0) return std::nullopt;
+  if (in_recovery_) {  // after an RTO the go-back-N continues behind this segment
+    const SeqNum end = s.seq + s.seg_len();
+    if (seq_lt(rtx_next_, end)) rtx_next_ = end;
   }
-  if (!data.empty() && data.size() == sndbuf_.size()) flags |= TcpFlags::kPsh;  // end of queue
-  note_ack_sent();
   if (cc_ && recovery_.in_recovery()) {
     trace(TraceKind::kRetransmit,
           recovery_.dup_acks() >= 3 && seq_le(snd.una, recovery_.recover())
@@ -122,24 +151,78 @@ std::optional<TcpSegment> Connection::retransmission(Instant now) {
               : "fast recovery",
           "RFC 5681 §3.2, RFC 6582 §3.2", now);
   } else {
-    trace(TraceKind::kRetransmit, fin_sent_ && data.empty() ? "RTO: FIN" : "RTO: data",
+    trace(TraceKind::kRetransmit, s.flags.fin() && s.payload.empty() ? "RTO: FIN" : "RTO: data",
           "RFC 6298 §5 (5.4)", now);
   }
-  return make_segment(data_front(), flags, data, now);
+  return s;
+}
+
+std::optional<TcpSegment> Connection::rto_recovery_segment(Instant now) {
+  // After an RTO everything in [SND.UNA, recover) is presumed lost and resent
+  // in slow start from one segment (RFC 5681 §3.1, RFC 6298 §5): as ACKs grow
+  // cwnd, up to cwnd bytes are outstanding again (go-back-N at cwnd pace).
+  if (!in_recovery_ || !cc_) return std::nullopt;
+  const SeqNum front = data_front();
+  if (seq_lt(rtx_next_, front)) rtx_next_ = front;
+  if (!seq_lt(rtx_next_, recover_)) {
+    in_recovery_ = false;
+    return std::nullopt;
+  }
+  const auto outstanding = static_cast<std::uint32_t>(rtx_next_ - front);
+  if (outstanding >= cc_->cwnd()) return std::nullopt;
+  const std::size_t mss = status().snd_mss - sack_option_bytes();
+  TcpSegment s = resend_from(rtx_next_, mss, now);
+  if (s.seg_len() == 0) {
+    in_recovery_ = false;
+    return std::nullopt;
+  }
+  rtx_next_ = rtx_next_ + s.seg_len();
+  trace(TraceKind::kRetransmit, "RTO recovery: slow start", "RFC 5681 §3.1, RFC 6298 §5", now);
+  return s;
+}
+
+bool Connection::nagle_unacked() const {
+  // The bracketed [SND.NXT = SND.UNA] of RFC 9293 §3.8.6.2.1 / §3.7.4, or with
+  // Config::nagle_minshall: a short segment is unacknowledged.
+  if (cfg_.nagle_minshall) return snd_sml_ && seq_gt(*snd_sml_, snd.una);
+  return snd.una != snd.nxt;
 }
 
 std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
   const std::size_t sent = bytes_in_flight();
   const std::size_t unsent = sndbuf_.size() - std::min(sndbuf_.size(), sent);
   if (fin_sent_) return std::nullopt;
-  // Usable window: SND.UNA + SND.WND − SND.NXT (RFC 9293 §3.8.6.2.1).
-  const std::int32_t usable_signed = (snd.una + snd.wnd) - snd.nxt;
-  std::size_t usable = usable_signed > 0 ? static_cast<std::size_t>(usable_signed) : 0;
-  usable = congestion_usable(usable);  // cwnd (RFC 5681 §3.1), limited transmit (RFC 3042)
-  if (probe_pending_ && unsent > 0) usable = std::max<std::size_t>(usable, 1);  // window probe
-  probe_pending_ = false;
+  // Usable window: SND.UNA + SND.WND − SND.NXT (RFC 9293 §3.8.6.2.1), then cwnd
+  // (RFC 5681 §3.1) and limited transmit (RFC 3042).
+  const std::uint32_t window = usable_window(snd.una, snd.wnd, snd.nxt);
+  const std::size_t usable = congestion_usable(window);
   const std::size_t mss = status().snd_mss - sack_option_bytes();  // RFC 6691: options count
-  const std::size_t len = std::min({unsent, usable, mss});
+  const bool forced = probe_pending_ && unsent > 0;                // the persist timer fired
+  probe_pending_ = false;
+  std::size_t len = 0;
+  bool probe = false;
+  if (forced) {
+    // A zero window is probed with one octet of new data (RFC 9293 §3.8.6.1); a
+    // silly window gets what it allows (override timeout, §3.8.6.2.1 (4)).
+    probe = usable == 0;
+    len = std::min({unsent, std::max<std::size_t>(usable, 1), mss});
+  } else {
+    // Sender SWS avoidance and Nagle (RFC 9293 §3.8.6.2.1, §3.7.4; window.cc).
+    const SendDecision d = send_decision({.queued = unsent,
+                                          .usable = static_cast<std::uint32_t>(usable),
+                                          .mss = static_cast<std::uint32_t>(mss),
+                                          .max_snd_wnd = max_snd_wnd_,
+                                          .unacked = nagle_unacked(),
+                                          .nodelay = cfg_.nodelay,
+                                          .push = true,
+                                          .fin_queued = fin_queued_});
+    if (d == SendDecision::kSend) len = std::min({unsent, usable, mss});
+    // Nothing outstanding will bring an ACK: the persist timer forces a send.
+    if (d == SendDecision::kWaitWindow && sent == 0 && rtx_deadline_ == kNever &&
+        persist_deadline_ == kNever) {
+      arm_persist(now);
+    }
+  }
   const bool fin_now = fin_queued_ && unsent == len;
   if (len == 0 && !fin_now) return std::nullopt;
   const Bytes data = sndbuf_.peek(sent, len);
@@ -151,10 +234,19 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
     fin_seq_ = snd.nxt + static_cast<SeqLen>(len);
   }
   TcpSegment s = make_segment(snd.nxt, flags, data, now);
-  rtt_sampler_.on_send(snd.nxt, s.seg_len(), now, /*retransmission=*/false);
+  rtt_sampler_.on_send(snd.nxt, s.seg_len(), now, /*retransmission=*/probe);
   snd.nxt += s.seg_len();
+  if (len < mss && !probe) snd_sml_ = snd.nxt;
   note_ack_sent();
-  if (rtx_deadline_ == kNever) arm_retransmit(now);
+  if (probe) {  // the persist timer, not the RTO, repeats it (RFC 6429)
+    ++persist_probes_;
+    zero_window_probed_ = true;
+    trace(TraceKind::kRetransmit, "zero-window probe", "RFC 9293 §3.8.6.1", now);
+    arm_persist(now);
+  } else if (rtx_deadline_ == kNever) {
+    persist_deadline_ = kNever;
+    arm_retransmit(now);
+  }
   return s;
 }
 
@@ -167,6 +259,10 @@ std::optional<TcpSegment> Connection::poll_transmit(Instant now) {
     rcvbuf_.sack_sent();
     delack_deadline_ = kNever;  // this segment carries the ACK (RFC 9293 §3.8.6.3)
     delack_segments_ = 0;
+  }
+  if (s && !s->flags.rst()) {  // the right edge just offered (receiver SWS)
+    const std::uint8_t shift = s->flags.syn() || !wscale_ok_ ? 0 : rcv_wscale_;
+    rcv_window_.note_advertised(rcvbuf_.next_offset() + (std::uint64_t{s->window} << shift));
   }
   return s;
 }
@@ -206,6 +302,7 @@ std::optional<TcpSegment> Connection::next_segment(Instant now) {
       if (rtx_pending_) {
         if (auto s = retransmission(now)) return s;
       }
+      if (auto s = rto_recovery_segment(now)) return s;
       if (state_ != State::kTimeWait && state_ != State::kSynReceived) {
         if (auto s = next_data_segment(now)) return s;
       }

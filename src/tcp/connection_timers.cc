@@ -63,7 +63,8 @@ void Connection::arm_retransmit(Instant now) {
 
 Instant Connection::next_deadline() const {
   return std::min(
-      {rtx_deadline_, close_deadline_, handshake_deadline_, delack_deadline_, keepalive_deadline_});
+      {rtx_deadline_, close_deadline_, handshake_deadline_, delack_deadline_, keepalive_deadline_,
+       persist_deadline_});
 }
 
 void Connection::give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now) {
@@ -126,9 +127,14 @@ void Connection::on_retransmit_timeout(Instant now) {
                 "RFC 5482 §3, Linux TCP_USER_TIMEOUT", now);
         return;
       }
-      if (snd.una == snd.nxt) {  // nothing outstanding: a zero-window probe is due
-        if (sndbuf_.size() > 0) probe_pending_ = true;
-        break;
+      if (snd.una == snd.nxt) return;  // nothing outstanding (the persist timer probes)
+      if (snd.wnd == 0 && !fin_sent_) {
+        // The peer closed its window with data outstanding: probes on the
+        // persist timer, not retransmissions (RFC 6429; connection_persist.cc).
+        persist_base_ = rto();
+        persist_shift_ = 0;
+        on_persist_timeout(now);
+        return;
       }
       if (cfg_.user_timeout == Duration::zero() && retransmits_ >= cfg_.max_retransmissions) {
         give_up(std::errc::timed_out, "retransmissions exhausted",
@@ -136,8 +142,9 @@ void Connection::on_retransmit_timeout(Instant now) {
         return;
       }
       rtx_pending_ = true;
-      in_recovery_ = true;  // later segments follow as ACKs arrive (go-back-N)
+      in_recovery_ = true;  // later segments follow at cwnd pace (rto_recovery_segment)
       recover_ = snd.nxt;
+      rtx_next_ = data_front();
       // RFC 5681 §3.1 (4): ssthresh = max(FlightSize/2, 2·SMSS) once per episode,
       // cwnd = 1 SMSS; RFC 6582 §3.2 (4): recover = SND.NXT, leave fast recovery.
       recovery_.on_rto(snd.nxt, static_cast<std::uint32_t>(bytes_in_flight()), congestion(), now);
@@ -168,6 +175,7 @@ void Connection::on_timeout(Instant now) {
   if (close_deadline_ <= now) on_close_timeout(now);
   if (rtx_deadline_ <= now) on_retransmit_timeout(now);
   if (keepalive_deadline_ <= now) on_keepalive_timeout(now);
+  if (persist_deadline_ <= now) on_persist_timeout(now);
 }
 
 }  // namespace synack::tcp

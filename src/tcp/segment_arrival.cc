@@ -372,9 +372,9 @@ void Connection::acknowledge(SeqNum ack, Instant now) {
   // RFC 6298 (5.2)/(5.3): stop or restart the timer. The backed-off RTO stays
   // until a new RTT sample collapses it (RFC 6298 §5, Karn).
   retransmits_ = 0;
-  // After an RTO every ACK below the recovery point releases the next segment.
-  rtx_pending_ = in_recovery_ && seq_lt(snd.una, recover_);
-  in_recovery_ = rtx_pending_;
+  // After an RTO the go-back-N ends once the recovery point is acknowledged.
+  if (in_recovery_ && !seq_lt(snd.una, recover_)) in_recovery_ = false;
+  rtx_pending_ = rtx_pending_ && in_recovery_;
   if (snd.una == snd.nxt) {
     rtx_deadline_ = kNever;
   } else {
@@ -419,9 +419,7 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
   on_ack_arrival(seg, now);  // RTT sample, dup ACKs, cwnd (connection_congestion.cc)
   if (seq_lt(snd.una, seg.ack)) acknowledge(seg.ack, now);
   update_window(seg);
-  if (rtx_deadline_ == kNever && snd.wnd == 0 && sndbuf_.size() > bytes_in_flight()) {
-    arm_retransmit(now);  // persist: probe the zero window (RFC 9293 §3.8.6.1)
-  }
+  on_window_ack(now);  // persist timer (connection_persist.cc)
   const bool fin_acked = fin_sent_ && seq_gt(snd.una, fin_seq_);
   if (!fin_acked || fin_was_acked) return true;
   switch (state_) {

@@ -74,6 +74,15 @@ class ReceiveWindow {
   [[nodiscard]] bool update_worthy(std::uint64_t rcv_nxt, std::size_t buffer, std::size_t used,
                                    std::uint32_t mss) const;
 
+  /// Records a window sent by other means (the engine builds its own window
+  /// field): the right edge becomes max(right_edge(), `right_edge`).
+  void note_advertised(std::uint64_t right_edge) {
+    right_edge_ = right_edge > right_edge_ ? right_edge : right_edge_;
+    advertised_ = true;
+  }
+  /// Whether a window has been advertised since construction.
+  [[nodiscard]] bool advertised() const { return advertised_; }
+
   /// RCV.NXT + RCV.WND as last advertised (absolute offset).
   [[nodiscard]] std::uint64_t right_edge() const { return right_edge_; }
   /// The window still offered at rcv_nxt: right_edge − rcv_nxt, or 0.

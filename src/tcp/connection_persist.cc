@@ -1,0 +1,73 @@
+// The persist timer (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17, RFC 6429): when the
+// peer's window is zero (or too small to use without SWS, §3.8.6.2.1 (4)) and
+// nothing is outstanding to bring an ACK, a probe of one octet of new data goes
+// out on its own timer, backed off exponentially from the current RTO up to
+// Config::max_rto. Probes the peer answers never count as retransmissions: a
+// peer that keeps its window closed but ACKs keeps the connection alive
+// (RFC 6429 §2); only Config::max_retransmissions unanswered probes in a row
+// time the connection out. A window update cancels the timer at once.
+#include <algorithm>
+
+#include "tcp/connection.hpp"
+
+namespace synack::tcp {
+
+Duration Connection::persist_interval() const {
+  Duration d = persist_base_;
+  for (unsigned i = 0; i < persist_shift_ && d < cfg_.max_rto; ++i) d = d * 2;
+  return std::min(d, cfg_.max_rto);
+}
+
+void Connection::arm_persist(Instant now) {
+  if (persist_deadline_ == kNever && persist_shift_ == 0) persist_base_ = rto();  // a new episode
+  persist_deadline_ = now + persist_interval();
+}
+
+void Connection::on_persist_timeout(Instant now) {
+  persist_deadline_ = kNever;
+  const bool sending = state_ == State::kEstablished || state_ == State::kCloseWait ||
+                       state_ == State::kFinWait1 || state_ == State::kLastAck ||
+                       state_ == State::kClosing;
+  if (!sending || fin_sent_ || sndbuf_.size() == 0) return;
+  if (persist_unanswered_ >= cfg_.max_retransmissions) {
+    give_up(std::errc::timed_out, "zero-window probes unanswered",
+            "RFC 6429 §2, RFC 1122 §4.2.2.17", now);
+    return;
+  }
+  if (snd.wnd == 0 && bytes_in_flight() > 0) {
+    // Bytes sent beyond a window that closed (a previous probe, or data the
+    // peer refused) are sent again from SND.UNA (FreeBSD: snd_nxt = snd_una).
+    snd.nxt = data_front();
+    snd_sml_.reset();
+    in_recovery_ = rtx_pending_ = false;
+    rtx_deadline_ = kNever;
+    rtt_sampler_.on_retransmit();
+  }
+  ++persist_unanswered_;
+  ++persist_shift_;
+  probe_pending_ = true;  // next_data_segment sends it and re-arms this timer
+  trace(TraceKind::kTimerFired, "persist timeout", "RFC 9293 §3.8.6.1", now);
+}
+
+void Connection::on_window_ack(Instant now) {
+  persist_unanswered_ = 0;  // the peer is alive (RFC 6429)
+  if (snd.wnd > 0) {
+    // The window opened: stop probing; what is outstanding is under the RTO again.
+    persist_deadline_ = kNever;
+    persist_shift_ = 0;
+    if (zero_window_probed_ && bytes_in_flight() > 0 && !fin_sent_) {
+      // The probe octet was refused: send again from SND.UNA, at once.
+      snd.nxt = data_front();
+      snd_sml_.reset();
+      rtt_sampler_.on_retransmit();
+    }
+    zero_window_probed_ = false;
+    if (bytes_in_flight() > 0 && rtx_deadline_ == kNever) arm_retransmit(now);
+    return;
+  }
+  if (rtx_deadline_ == kNever && persist_deadline_ == kNever && !fin_sent_ && sndbuf_.size() > 0) {
+    arm_persist(now);  // zero window, nothing outstanding: probe it (RFC 9293 §3.8.6.1)
+  }
+}
+
+}  // namespace synack::tcp
