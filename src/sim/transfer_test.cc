@@ -184,13 +184,12 @@ TEST_P(Transfer, ByteExactAndClosed) {
   }
 }
 
-// Known engine bug (found by the pause profile, reported in issue 4): the
-// zero-window probe is one byte of new data that advances SND.NXT, so the
-// prober's following ACKs carry SEQ = SND.NXT, beyond the zero window; the
-// paused peer finds them unacceptable (RFC 9293 §3.10.7.4: with RCV.WND = 0
-// only SEG.SEQ = RCV.NXT is) and drops them, ACKs of its own data included.
-// Its data is then retransmitted by RTO on a clean link. Enable once fixed.
-TEST(TransferKnownBugs, DISABLED_PausedReceiverSendsWithoutRetransmitting) {
+// Regression (found by the pause profile, issue 4): the zero-window probe used
+// to advance SND.NXT, so the prober's following ACKs carried SEQ = SND.NXT
+// beyond the zero window and the paused peer dropped them (RFC 9293 §3.10.7.4:
+// with RCV.WND = 0 only SEG.SEQ = RCV.NXT is acceptable), ACKs of its own data
+// included, which it then retransmitted by RTO. Probes no longer advance SND.NXT.
+TEST(TransferRegression, PausedReceiverSendsWithoutRetransmitting) {
   TransferSpec spec{.name = "pause10s bidirectional, server retransmissions",
                     .seed = 213,
                     .client_bytes = 10 * kMiB,

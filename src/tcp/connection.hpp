@@ -23,6 +23,7 @@
 #include "tcp/info.hpp"
 #include "tcp/isn.hpp"
 #include "tcp/rtt.hpp"
+#include "tcp/sack_scoreboard.hpp"
 #include "tcp/state.hpp"
 #include "tcp/stream_buffers.hpp"
 #include "tcp/time_wait.hpp"
@@ -261,6 +262,12 @@ class Connection {
   void sample_rtt(const TcpSegment& seg, Instant now);  // an ACK of new data: RFC 6298 §3 / RFC 7323 §4
   // connection_congestion.cc — RFC 5681, RFC 6582, RFC 3042.
   void on_ack_arrival(const TcpSegment& seg, Instant now);  // before SND.UNA/SND.WND move
+  // connection_sack.cc — SACK-based loss recovery (RFC 6675).
+  bool on_sack_blocks(const TcpSegment& seg);  // true: new bytes SACKed
+  [[nodiscard]] bool sack_recovery() const;
+  [[nodiscard]] SeqNum sack_lost_below() const;
+  [[nodiscard]] std::uint32_t sack_pipe() const;
+  std::optional<TcpSegment> sack_recovery_segment(Instant now);
   CongestionControl& congestion();
   [[nodiscard]] std::size_t congestion_usable(std::size_t usable);
   void arm_retransmit(Instant now);
@@ -358,6 +365,8 @@ class Connection {
   std::unique_ptr<CongestionControl> cc_;  // created with the first data (Eff.snd.MSS known)
   LossRecovery recovery_{SeqNum{}};
   bool fast_rtx_pending_ = false;  // fast retransmit / NewReno partial ACK: resend SND.UNA
+  SackScoreboard scoreboard_;      // the peer's SACK blocks (RFC 6675 §3)
+  SeqNum high_rxt_;                // HighRxt: end of the last hole resent in fast recovery
   unsigned retransmits_ = 0;
   bool syn_timed_out_ = false;
   // RFC 5961 challenge-ACK limiter (per connection)

@@ -140,10 +140,9 @@ std::optional<TcpSegment> Connection::retransmission(Instant now) {
   const std::size_t mss = status().snd_mss - sack_option_bytes();
   TcpSegment s = resend_from(data_front(), mss, now);
   if (s.seg_len() == 0) return std::nullopt;
-  if (in_recovery_) {  // after an RTO the go-back-N continues behind this segment
-    const SeqNum end = s.seq + s.seg_len();
-    if (seq_lt(rtx_next_, end)) rtx_next_ = end;
-  }
+  const SeqNum end = s.seq + s.seg_len();
+  if (in_recovery_ && seq_lt(rtx_next_, end)) rtx_next_ = end;             // the go-back-N follows
+  if (recovery_.in_recovery() && seq_lt(high_rxt_, end)) high_rxt_ = end;  // RFC 6675 HighRxt
   if (cc_ && recovery_.in_recovery()) {
     trace(TraceKind::kRetransmit,
           recovery_.dup_acks() >= 3 && seq_le(snd.una, recovery_.recover())
@@ -164,13 +163,22 @@ std::optional<TcpSegment> Connection::rto_recovery_segment(Instant now) {
   if (!in_recovery_ || !cc_) return std::nullopt;
   const SeqNum front = data_front();
   if (seq_lt(rtx_next_, front)) rtx_next_ = front;
+  // DEVIATION(linux): SACKed data is skipped (tcp_timeout_mark_lost), not
+  // forgotten as RFC 2018 §8 suggests for receivers that renege.
+  std::size_t mss = status().snd_mss - sack_option_bytes();
+  for (const SeqRange& r : scoreboard_.ranges()) {
+    if (seq_le(r.left, rtx_next_) && seq_lt(rtx_next_, r.right)) rtx_next_ = r.right;
+  }
+  if (const auto hole = scoreboard_.next_hole(rtx_next_)) {
+    mss = std::min<std::size_t>(mss, static_cast<std::size_t>(hole->right - hole->left));
+  }
   if (!seq_lt(rtx_next_, recover_)) {
     in_recovery_ = false;
     return std::nullopt;
   }
-  const auto outstanding = static_cast<std::uint32_t>(rtx_next_ - front);
+  const auto outstanding =
+      static_cast<std::uint32_t>(rtx_next_ - front) - scoreboard_.sacked_between(front, rtx_next_);
   if (outstanding >= cc_->cwnd()) return std::nullopt;
-  const std::size_t mss = status().snd_mss - sack_option_bytes();
   TcpSegment s = resend_from(rtx_next_, mss, now);
   if (s.seg_len() == 0) {
     in_recovery_ = false;
@@ -223,7 +231,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
       arm_persist(now);
     }
   }
-  const bool fin_now = fin_queued_ && unsent == len;
+  const bool fin_now = fin_queued_ && unsent == len && !(forced && usable == 0);
   if (len == 0 && !fin_now) return std::nullopt;
   const Bytes data = sndbuf_.peek(sent, len);
   std::uint16_t flags = TcpFlags::kAck;
@@ -235,7 +243,10 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
   }
   TcpSegment s = make_segment(snd.nxt, flags, data, now);
   rtt_sampler_.on_send(snd.nxt, s.seg_len(), now, /*retransmission=*/probe);
-  snd.nxt += s.seg_len();
+  // A probe octet does not advance SND.NXT: our ACKs keep SEQ = SND.NXT inside
+  // the peer's zero window (else it drops them as unacceptable); if the peer
+  // takes the octet, check_ack accepts SEG.ACK = SND.NXT + 1.
+  if (!probe) snd.nxt += s.seg_len();
   if (len < mss && !probe) snd_sml_ = snd.nxt;
   note_ack_sent();
   if (probe) {  // the persist timer, not the RTO, repeats it (RFC 6429)
@@ -262,7 +273,11 @@ std::optional<TcpSegment> Connection::poll_transmit(Instant now) {
   }
   if (s && !s->flags.rst()) {  // the right edge just offered (receiver SWS)
     const std::uint8_t shift = s->flags.syn() || !wscale_ok_ ? 0 : rcv_wscale_;
-    rcv_window_.note_advertised(rcvbuf_.next_offset() + (std::uint64_t{s->window} << shift));
+    // Recorded no further than the free buffer: a window rounded up to the
+    // scale unit (window_field) must not ratchet the edge past real space.
+    const std::uint64_t offered =
+        std::min<std::uint64_t>(std::uint64_t{s->window} << shift, rcvbuf_.free());
+    rcv_window_.note_advertised(rcvbuf_.next_offset() + offered);
   }
   return s;
 }
@@ -303,6 +318,7 @@ std::optional<TcpSegment> Connection::next_segment(Instant now) {
         if (auto s = retransmission(now)) return s;
       }
       if (auto s = rto_recovery_segment(now)) return s;
+      if (auto s = sack_recovery_segment(now)) return s;
       if (state_ != State::kTimeWait && state_ != State::kSynReceived) {
         if (auto s = next_data_segment(now)) return s;
       }

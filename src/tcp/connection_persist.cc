@@ -55,13 +55,7 @@ void Connection::on_window_ack(Instant now) {
     // The window opened: stop probing; what is outstanding is under the RTO again.
     persist_deadline_ = kNever;
     persist_shift_ = 0;
-    if (zero_window_probed_ && bytes_in_flight() > 0 && !fin_sent_) {
-      // The probe octet was refused: send again from SND.UNA, at once.
-      snd.nxt = data_front();
-      snd_sml_.reset();
-      rtt_sampler_.on_retransmit();
-    }
-    zero_window_probed_ = false;
+    zero_window_probed_ = false;  // a probe octet never advanced SND.NXT
     if (bytes_in_flight() > 0 && rtx_deadline_ == kNever) arm_retransmit(now);
     return;
   }

@@ -3,7 +3,8 @@
 # base/ and wire/; the engine wires them in. Included from CMakeLists.txt.
 target_sources(synack_tcp PRIVATE reassembly.cc sack.cc rtt.cc congestion.cc cc_newreno.cc
                                   cc_cubic.cc window.cc connection_receive.cc
-                                  connection_congestion.cc connection_persist.cc)
+                                  connection_congestion.cc connection_persist.cc
+                                  sack_scoreboard.cc connection_sack.cc)
 
 synack_test(tcp_data_test
   SOURCES reassembly_test.cc sack_test.cc rtt_test.cc congestion_test.cc cc_newreno_test.cc
@@ -13,7 +14,7 @@ synack_test(tcp_data_test
 # The data path wired into the engine, tested with the segment DSL.
 synack_test(tcp_datapath_test
   SOURCES test_dsl.cc data_transfer_test.cc paws_test.cc keepalive_test.cc info_test.cc
-          send_policy_test.cc
+          send_policy_test.cc sack_recovery_test.cc
   DEPS synack::tcp fmt::fmt)
 if(TARGET tcp_datapath_test)
   target_compile_options(tcp_datapath_test PRIVATE -Wno-missing-field-initializers)

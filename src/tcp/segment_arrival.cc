@@ -404,6 +404,8 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
     round_receive_buffer();  // passive open: FreeBSD syncache_socket() → tcp_mss()
     set_state(State::kEstablished, "rcv ACK of SYN", kRfc, now);
   }
+  // The peer took our zero-window probe octet (connection_persist.cc).
+  if (zero_window_probed_ && seg.ack == snd.nxt + 1 && !fin_sent_) snd.nxt += 1;
   // RFC 5961 §5.2: acceptable iff SND.UNA − MAX.SND.WND ≤ SEG.ACK ≤ SND.NXT.
   if (seq_gt(seg.ack, snd.nxt)) {
     drop(DropReason::kAckUnsent, "rcv ACK for data never sent", kRfc, now);
