@@ -87,7 +87,7 @@ Info Connection::info(Instant now) const {
   i.dup_acks = stats_.dup_acks_in;
   i.sack_blocks = stats_.sack_blocks_in;
   i.reord_bytes = static_cast<std::uint32_t>(rcvbuf_.reassembler().held_bytes());
-  i.persist_probes = 0;  // TODO(engine): the persist timer's probe counter once it lands
+  i.persist_probes = static_cast<std::uint32_t>(persist_probes_);
   i.probes = keepalive_probes_;
   i.bytes_acked = stats_.bytes_acked;
   i.bytes_received = stats_.bytes_received;

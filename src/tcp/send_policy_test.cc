@@ -230,6 +230,7 @@ TEST(Persist, ZeroWindowForTenMinutesThenResumes) {
   h.expect_state(State::kEstablished);  // no ETIMEDOUT (RFC 6429)
   EXPECT_EQ(h.conn.persist_probes(), intervals.size());
   EXPECT_EQ(h.conn.status().persist_probes, intervals.size());
+  EXPECT_EQ(h.conn.info(h.now).persist_probes, intervals.size());  // TCP_INFO
   EXPECT_EQ(h.conn.status().retransmits, 0u);
   // The window opens: the rest goes at once.
   h.inject(ack(1000, 5000));
