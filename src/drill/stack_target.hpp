@@ -1,6 +1,6 @@
 // The one place the real synack stack enters the runner: an adapter from
 // drill::Target to the stack's socket API (docs/conformance.md, "The stack
-// target"). Built with -DSYNACK_DRILL_STACK=ON (stack_target.cc); otherwise
+// target"). Built with -DSYNACK_DRILL_STACK=ON (stack_adapter.cc); otherwise
 // make_stack_target() returns nullptr and `synack drill` says so and exits
 // non-zero.
 #pragma once

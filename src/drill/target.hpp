@@ -1,7 +1,7 @@
 // The stack under test, as the conformance runner sees it: a virtual clock,
 // a wire (packets in, packets out), BSD-style socket calls and a few
 // administrative queries. The runner never depends on the stack directly; the
-// real stack plugs in through an adapter (stack_target.cc, make_stack_target()),
+// real stack plugs in through an adapter (stack_adapter.cc, make_stack_target()),
 // tests use fakes. See docs/conformance.md "Adding the stack target".
 //
 // Conventions for every call:

@@ -14,6 +14,7 @@
 #include "drill/executor.hpp"
 #include "drill/expected_failures.hpp"
 #include "drill/parser.hpp"
+#include "drill/so_target.hpp"
 #include "drill/stack_target.hpp"
 
 namespace synack::cli {
@@ -29,6 +30,7 @@ struct DrillArgs {
   std::string personality = "freebsd";
   std::vector<std::string> defines;
   std::string expected_failures;  ///< --expected-failures FILE (CI mode)
+  std::string so;                 ///< --so FILE: replay through a packetdrill shared object
 };
 
 // The --expected-failures list, or a CLI::ValidationError naming the problem.
@@ -117,7 +119,16 @@ std::string indent(const std::string& text) {
 
 int run_scripts(const DrillArgs& args, const std::vector<fs::path>& scripts,
                 const drill::ParseOptions& parse) {
-  auto target = drill::make_stack_target();
+  std::unique_ptr<drill::Target> target;
+  if (!args.so.empty()) {
+    try {
+      target = std::make_unique<drill::SoTarget>(args.so);
+    } catch (const std::exception& e) {
+      throw CLI::ValidationError("--so", e.what());
+    }
+  } else {
+    target = drill::make_stack_target();
+  }
   if (!target) {
     fmt::print(stderr,
                "synack drill: no stack target is available yet (the synack stack's socket API "
@@ -186,6 +197,9 @@ void add_drill_command(CLI::App& app) {
   cmd->add_option("--expected-failures", args->expected_failures,
                   "CI mode: FILE lists the scripts known to fail (`path reason` per line); "
                   "exit 0 iff all others pass and all listed ones still fail or skip");
+  cmd->add_option("--so", args->so,
+                  "replay through a packetdrill shared object (libsynack_packetdrill.so) "
+                  "via its C interface instead of in-process");
   cmd->callback([args] {
     const auto scripts = collect_scripts(args->paths);
     drill::ParseOptions parse;
