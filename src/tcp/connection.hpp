@@ -201,6 +201,7 @@ class Connection {
   void on_segment_syn_sent(const TcpSegment& seg, Instant now);   // §3.10.7.3
   void on_segment_time_wait(const TcpSegment& seg, Instant now);  // §3.10.7.4 TIME-WAIT
   void on_segment_synchronized(TcpSegment seg, Instant now);      // §3.10.7.4
+  void trim_retransmitted_fin(TcpSegment& seg);                  // §3.10.7.4 trimming
   bool check_sequence(const TcpSegment& seg, Instant now);        // first
   bool check_paws(const TcpSegment& seg, Instant now);            // first: RFC 7323 §5.3 R1
   void update_ts_recent(const TcpSegment& seg, Instant now);      // RFC 7323 §4.3

@@ -158,6 +158,33 @@ SYNACK_SCENARIO(Close, FinRetransmittedInClosing) {
   h.expect_state(State::kClosed);
 }
 
+// The peer retransmits its FIN, now acknowledging ours (SEG.SEQ + SEG.LEN =
+// RCV.NXT): trimmed to an empty segment at RCV.NXT (§3.10.7.4), its ACK is
+// processed — CLOSING → TIME-WAIT — and the duplicate is ACKed.
+SYNACK_SCENARIO(Close, RetransmittedFinAckingOursInClosing) {
+  Harness h;
+  h.closing();
+  h.inject({.flags = FIN | ACK, .seq = kPeerIss + 1, .ack = kIss + 2});
+  h.expect_state(State::kTimeWait);
+  h.expect_tx({{.flags = ACK, .seq = kIss + 2, .ack = kPeerIss + 2}});
+}
+
+SYNACK_SCENARIO(Close, RetransmittedFinAckingOursInLastAck) {
+  Harness h;
+  h.last_ack();
+  h.inject({.flags = FIN | ACK, .seq = kPeerIss + 1, .ack = kIss + 2});
+  h.expect_state(State::kClosed);
+}
+
+// Without the ACK of our FIN the duplicate only gets an ACK (CLOSING stays).
+SYNACK_SCENARIO(Close, RetransmittedFinNotAckingOursInClosing) {
+  Harness h;
+  h.closing();
+  h.inject({.flags = FIN | ACK, .seq = kPeerIss + 1, .ack = kIss + 1});
+  h.expect_state(State::kClosing);
+  h.expect_tx({{.flags = ACK, .seq = kIss + 2, .ack = kPeerIss + 2}});
+}
+
 SYNACK_SCENARIO(Close, FinRetransmittedInLastAck) {
   Config c = test_config();
   c.max_retransmissions = 2;

@@ -199,6 +199,7 @@ void Connection::reset_connection(std::errc err, std::string_view cause, std::st
 
 // §3.10.7.4: SYN-RECEIVED and the synchronized states.
 void Connection::on_segment_synchronized(TcpSegment seg, Instant now) {
+  trim_retransmitted_fin(seg);
   if (!check_sequence(seg, now)) return;  // first
   note_peer_alive(now);                   // keepalive (connection_keepalive.cc)
   note_segment_in(seg);                   // TCP_INFO (connection_info.cc)
@@ -247,6 +248,25 @@ void Connection::round_receive_buffer() {
   const std::size_t want = (std::size_t{cfg_.rcv_buf} + mss - 1) / mss * mss;
   if (want == rcvbuf_.capacity()) return;
   rcvbuf_ = ReceiveBuffer(want);
+}
+
+// The peer's FIN again, with no text (SEG.SEQ + SEG.LEN = RCV.NXT): it lies
+// wholly left of the window, so Table 6 alone would drop it after an ACK and
+// never look at its ACK field — in CLOSING or LAST-ACK that may be the only
+// ACK of our FIN the peer sends. §3.10.7.4 allows "trimming off any portions
+// that lie outside the window (including SYN and FIN) and only processing
+// further if the segment then begins at RCV.NXT": trimmed, it is an empty
+// segment at RCV.NXT whose ACK is processed; the duplicate is still ACKed.
+// FreeBSD (tcp_input: "keep on processing for RST or ACK") and Linux
+// (tcp_sequence: end_seq ≥ rcv_wup) do the same.
+void Connection::trim_retransmitted_fin(TcpSegment& seg) {
+  if (!fin_received_ || !seg.flags.fin() || seg.flags.syn() || seg.flags.rst() ||
+      !seg.payload.empty() || seg.seq + 1 != rcv.nxt) {
+    return;
+  }
+  seg.flags.bits &= static_cast<std::uint16_t>(~TcpFlags::kFin);
+  seg.seq = rcv.nxt;
+  ack_pending_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> for the duplicate
 }
 
 // First, check sequence number (§3.10.7.4, Table 6).
