@@ -37,6 +37,7 @@ Config Config::freebsd_defaults() {
   c.paws_ack_only_data = true;   // tcp_input: PAWS drop → dropafterack only if tlen
   c.nagle_minshall = false;      // tcp_output: classic Nagle (idle = snd_max == snd_una)
   c.receiver_sws = false;        // tcp_output: recwin = sbspace (see Config::receiver_sws)
+  c.window_update_on_read = true;  // tcp_output after soreceive: window update
   return c;
 }
 

@@ -63,6 +63,11 @@ struct Config {
   /// challenge ACKs) resends it: <SEQ=FIN><CTL=FIN,ACK> (FreeBSD tcp_output:
   /// snd_nxt-- when TF_SENTFIN). Off: a bare ACK at SND.NXT (RFC 9293, Linux).
   bool ack_resends_fin = false;
+  /// After the application reads, a window update is sent when the window grows
+  /// by at least 2·MSS and a quarter of the receive buffer (FreeBSD tcp_output
+  /// after soreceive). Off: only when it opens from below one MSS. Both stay
+  /// within RFC 9293 §3.8.6.2.2 (receiver SWS avoidance).
+  bool window_update_on_read = false;
 
   /// Nagle's algorithm off (TCP_NODELAY; RFC 9293 §3.7.4, MUST-17 "a TCP MUST
   /// allow an application to disable Nagle"): false = a segment shorter than the

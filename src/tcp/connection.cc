@@ -296,13 +296,17 @@ std::expected<std::size_t, std::errc> Connection::receive(MutableBytes out, Inst
   }
   const std::uint32_t before = receive_window();
   const std::size_t n = rcvbuf_.read(out);
-  // Window update when the window opens from below one MSS (RFC 9293 §3.8.6.2.2).
+  // Window update when the window opens from below one MSS (RFC 9293 §3.8.6.2.2),
+  // or (Config::window_update_on_read) grows by 2·MSS and a quarter of the buffer.
   const std::uint32_t after = receive_window();
   // With receiver SWS avoidance (Config::receiver_sws) the window only moves in
   // worthwhile steps; announce it once it has at least doubled (as Linux).
   const bool opened = (before < cfg_.mss && after >= cfg_.mss) ||
                       (cfg_.receiver_sws && after > before && after >= 2 * before);
-  if (n > 0 && is_synchronized(state_) && opened && state_ != State::kTimeWait) {
+  const std::uint32_t grow = after > before ? after - before : 0;
+  const bool grew =
+      cfg_.window_update_on_read && grow >= 2u * cfg_.mss && grow >= rcvbuf_.capacity() / 4;
+  if (n > 0 && is_synchronized(state_) && (opened || grew) && state_ != State::kTimeWait) {
     ack_pending_ = true;
   }
   (void)now;

@@ -185,6 +185,33 @@ SYNACK_SCENARIO(Close, RetransmittedFinNotAckingOursInClosing) {
   h.expect_tx({{.flags = ACK, .seq = kIss + 2, .ack = kPeerIss + 2}});
 }
 
+// Config::window_update_on_read (FreeBSD): a read that grows the window by
+// ≥ 2·MSS and ≥ a quarter of the buffer sends a window update at once.
+SYNACK_SCENARIO(Close, WindowUpdateOnReadWhenTheWindowGrowsEnough) {
+  Config c = test_config();
+  c.window_update_on_read = true;
+  Harness h(c);
+  h.established();
+  h.inject(
+      {.flags = ACK | PSH, .seq = kPeerIss + 1, .ack = kIss + 1, .data = std::string(4000, 'x')});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 4001, .wnd = kRcvBuf - 4000}});
+  std::array<std::byte, 4000> buf{};
+  ASSERT_EQ(h.conn.receive(buf, h.now).value_or(0), 4000u);
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 4001, .wnd = kRcvBuf}});
+}
+
+// The default: the window was never below one MSS, so the read sends nothing.
+SYNACK_SCENARIO(Close, NoWindowUpdateOnReadByDefault) {
+  Harness h;
+  h.established();
+  h.inject(
+      {.flags = ACK | PSH, .seq = kPeerIss + 1, .ack = kIss + 1, .data = std::string(4000, 'x')});
+  h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 4001, .wnd = kRcvBuf - 4000}});
+  std::array<std::byte, 4000> buf{};
+  ASSERT_EQ(h.conn.receive(buf, h.now).value_or(0), 4000u);
+  h.expect_no_tx();
+}
+
 SYNACK_SCENARIO(Close, FinRetransmittedInLastAck) {
   Config c = test_config();
   c.max_retransmissions = 2;
