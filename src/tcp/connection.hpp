@@ -201,7 +201,7 @@ class Connection {
   void on_segment_syn_sent(const TcpSegment& seg, Instant now);   // §3.10.7.3
   void on_segment_time_wait(const TcpSegment& seg, Instant now);  // §3.10.7.4 TIME-WAIT
   void on_segment_synchronized(TcpSegment seg, Instant now);      // §3.10.7.4
-  void trim_retransmitted_fin(TcpSegment& seg);                  // §3.10.7.4 trimming
+  void trim_retransmitted_fin(TcpSegment& seg);                   // §3.10.7.4 trimming
   bool check_sequence(const TcpSegment& seg, Instant now);        // first
   bool check_paws(const TcpSegment& seg, Instant now);            // first: RFC 7323 §5.3 R1
   void update_ts_recent(const TcpSegment& seg, Instant now);      // RFC 7323 §4.3
@@ -209,6 +209,7 @@ class Connection {
   bool check_syn(const TcpSegment& seg, Instant now);             // fourth
   bool check_ack(const TcpSegment& seg, Instant now);             // fifth
   void check_urg(const TcpSegment& seg);                          // sixth
+  void deliver_syn_text(Instant now);                             // §3.10.7.3 queued text
   bool process_text(TcpSegment& seg, Instant now);                // seventh
   void check_fin(const TcpSegment& seg, Instant now);             // eighth
   void settle_fin_wait_1(Instant now);
@@ -326,6 +327,7 @@ class Connection {
   // buffers and close state
   SendBuffer sndbuf_;
   ReceiveBuffer rcvbuf_;
+  std::vector<std::byte> syn_text_;  // a simultaneous-open SYN's text, until ESTABLISHED
   bool fin_queued_ = false;  // CLOSE called: FIN after all data
   bool fin_sent_ = false;
   SeqNum fin_seq_;  // sequence number of our FIN

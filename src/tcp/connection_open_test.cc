@@ -75,6 +75,25 @@ SYNACK_SCENARIO(Open, SimultaneousOpen) {
   h.expect_state(State::kEstablished);
 }
 
+// §3.10.7.3: text on a SYN received in SYN-SENT is queued until ESTABLISHED.
+// The SYN-ACK acknowledges the SYN only; the ACK establishes and the text is
+// delivered (RCV.NXT moves past it).
+SYNACK_SCENARIO(Open, SimultaneousOpenQueuesTheSynsText) {
+  Harness h;
+  h.syn_sent();
+  h.inject({.flags = SYN, .seq = kPeerIss, .data = "abc"});
+  h.expect_tx({{.flags = SYN | ACK, .seq = kIss, .ack = kPeerIss + 1}});
+  std::array<std::byte, 16> buf{};
+  const auto early = h.conn.receive(buf, h.now);
+  EXPECT_TRUE(!early || *early == 0);  // nothing readable before ESTABLISHED
+  h.inject({.flags = ACK, .seq = kPeerIss + 4, .ack = kIss + 1});
+  h.expect_state(State::kEstablished);
+  ASSERT_EQ(h.conn.receive(buf, h.now).value_or(0), 3u);
+  EXPECT_EQ(std::to_integer<char>(buf[0]), 'a');
+  ASSERT_TRUE(h.conn.close(h.now).has_value());
+  h.expect_tx({{.flags = FIN | ACK, .seq = kIss + 1, .ack = kPeerIss + 4}});
+}
+
 SYNACK_SCENARIO(Open, SimultaneousOpenRstRefuses) {
   Harness h;
   h.syn_received_active();

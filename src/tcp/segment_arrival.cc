@@ -141,6 +141,11 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
     return;
   }
   // Simultaneous open: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+  // "If there are other controls or text in the segment, queue them for
+  // processing after the ESTABLISHED state has been reached" (at most what
+  // the window offers; the SYN-ACK acknowledges only the SYN, as FreeBSD's).
+  const std::size_t keep = std::min<std::size_t>(seg.payload.size(), receive_window());
+  syn_text_.assign(seg.payload.begin(), seg.payload.begin() + static_cast<std::ptrdiff_t>(keep));
   syn_pending_ = true;
   retransmits_ = 0;
   restart_rto_estimate();
@@ -423,6 +428,7 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
     handshake_deadline_ = kNever;
     round_receive_buffer();  // passive open: FreeBSD syncache_socket() → tcp_mss()
     set_state(State::kEstablished, "rcv ACK of SYN", kRfc, now);
+    deliver_syn_text(now);
   }
   // The peer took our zero-window probe octet (connection_persist.cc).
   if (zero_window_probed_ && seg.ack == snd.nxt + 1 && !fin_sent_) snd.nxt += 1;
@@ -460,6 +466,19 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
     default:
       return true;
   }
+}
+
+// The text a SYN carried in SYN-SENT (simultaneous open), now that the
+// connection is ESTABLISHED (RFC 9293 §3.10.7.3 fourth: "queue them for
+// processing after the ESTABLISHED state has been reached").
+void Connection::deliver_syn_text(Instant now) {
+  if (syn_text_.empty()) return;
+  TcpSegment text;
+  text.seq = rcv.irs + 1;
+  text.flags = TcpFlags{TcpFlags::kAck};
+  text.payload = Bytes(syn_text_);
+  receive_text(text, now);
+  syn_text_.clear();
 }
 
 // Sixth, check the URG bit: the urgent pointer is recorded, not signalled.
