@@ -46,8 +46,7 @@ void run(std::size_t n, bool time_wait, double open_limit_s) {
                        {"sizeof_connection", sizeof(tcp::Connection)}};
   if (opened != n) {
     extra["note"] = "time limit: opened " + std::to_string(opened) + " of " + N + " in " +
-                    std::to_string(static_cast<int>(open_s)) +
-                    " s (Stack::socket() scans for the lowest free descriptor: O(n) per accept)";
+                    std::to_string(static_cast<int>(open_s)) + " s";
   }
   n = opened;
   const std::size_t rss1 = rss_bytes();

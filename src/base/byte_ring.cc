@@ -3,19 +3,51 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <utility>
+
+#include "base/buffer_pool.hpp"
 
 namespace synack {
 
-ByteRing::ByteRing(std::size_t capacity, std::uint64_t start)
+ByteRing::ByteRing(std::size_t capacity, std::uint64_t start, std::size_t linear_slack)
     : capacity_(capacity == 0 ? 0 : std::bit_ceil(std::min(capacity, kMaxCapacity))),
+      slack_(std::min(linear_slack, capacity_)),
       head_(start),
       tail_(start),
       written_end_(start) {}
 
-void ByteRing::ensure_storage() {
-  if (storage_ == nullptr && capacity_ != 0) {
-    storage_ = std::make_unique_for_overwrite<std::byte[]>(capacity_);
+ByteRing::ByteRing(ByteRing&& other) noexcept
+    : storage_(std::exchange(other.storage_, nullptr)),
+      capacity_(other.capacity_),
+      slack_(other.slack_),
+      head_(other.head_),
+      tail_(other.tail_),
+      written_end_(other.written_end_) {}
+
+ByteRing& ByteRing::operator=(ByteRing&& other) noexcept {
+  if (this != &other) {
+    free_storage();
+    storage_ = std::exchange(other.storage_, nullptr);
+    capacity_ = other.capacity_;
+    slack_ = other.slack_;
+    head_ = other.head_;
+    tail_ = other.tail_;
+    written_end_ = other.written_end_;
   }
+  return *this;
+}
+
+ByteRing::~ByteRing() {
+  free_storage();
+}
+
+void ByteRing::free_storage() noexcept {
+  buffer_pool::release(storage_, capacity_ + slack_);
+  storage_ = nullptr;
+}
+
+void ByteRing::ensure_storage() {
+  if (storage_ == nullptr && capacity_ != 0) storage_ = buffer_pool::acquire(capacity_ + slack_);
 }
 
 void ByteRing::store(std::uint64_t offset, Bytes data) {
@@ -23,8 +55,8 @@ void ByteRing::store(std::uint64_t offset, Bytes data) {
   ensure_storage();
   const std::size_t at = index(offset);
   const std::size_t first = std::min(data.size(), capacity_ - at);
-  std::memcpy(storage_.get() + at, data.data(), first);
-  std::memcpy(storage_.get(), data.data() + first, data.size() - first);
+  std::memcpy(storage_ + at, data.data(), first);
+  std::memcpy(storage_, data.data() + first, data.size() - first);
   written_end_ = std::max(written_end_, offset + data.size());
 }
 
@@ -62,7 +94,16 @@ RingSpans ByteRing::peek(std::uint64_t offset, std::size_t n) const {
   const std::size_t at = index(begin);
   const auto len = static_cast<std::size_t>(end - begin);
   const std::size_t first = std::min(len, capacity_ - at);
-  return RingSpans{Bytes(storage_.get() + at, first), Bytes(storage_.get(), len - first)};
+  return RingSpans{Bytes(storage_ + at, first), Bytes(storage_, len - first)};
+}
+
+Bytes ByteRing::peek_contiguous(std::uint64_t offset, std::size_t n) {
+  const RingSpans s = peek(offset, std::min(n, slack_));
+  if (s.second.empty()) return s.first;
+  // The range wraps: complete it in the slack right after the storage's end,
+  // where s.first ends.
+  std::memcpy(storage_ + capacity_, s.second.data(), s.second.size());
+  return Bytes(s.first.data(), s.size());
 }
 
 std::size_t ByteRing::copy_out(std::uint64_t offset, MutableBytes out) const {
@@ -82,7 +123,7 @@ std::size_t ByteRing::consume_to(std::uint64_t offset) {
 }
 
 bool ByteRing::release() {
-  if (empty() && written_end_ <= tail_) storage_.reset();
+  if (empty() && written_end_ <= tail_) free_storage();
   return storage_ == nullptr;
 }
 

@@ -4,10 +4,15 @@
 // The ring holds the bytes [head, tail) of a stream. Offsets never wrap (2^64
 // bytes is forever); positions inside the storage are `offset & (capacity-1)`.
 // Capacity is fixed at construction (rounded up to a power of two). Storage is
-// allocated when the ring first stores a byte and can be given back with
-// release() when the ring is empty, so an idle connection holds no buffer
-// (DESIGN.md §3 "memory is bounded and steady"); there is no allocation per
-// segment.
+// taken when the ring first stores a byte and given back with release() when
+// the ring is empty, so an idle connection holds no buffer (DESIGN.md §3
+// "memory is bounded and steady"); storage comes from and returns to the
+// thread's base/buffer_pool.hpp cache, so there is no allocation per segment.
+//
+// A ring built with `linear_slack` > 0 can also hand out any range of up to
+// that many bytes as ONE contiguous span (peek_contiguous(): a range that
+// wraps is completed by copying its wrapped part into slack bytes after the
+// end of the storage) — the send side, whose segments point into the ring.
 //
 // Send side:    append() at the tail, peek()/copy_out() for (re)transmission,
 //               consume_to(snd.una offset) when data is acknowledged.
@@ -45,10 +50,15 @@ class ByteRing {
   /// A ring for `capacity` bytes (rounded up to a power of two, clamped to
   /// kMaxCapacity; 0 makes a ring that accepts nothing) whose first byte will
   /// be stream offset `start`. Allocates nothing.
-  explicit ByteRing(std::size_t capacity, std::uint64_t start = 0);
+  /// `linear_slack`: the longest range peek_contiguous() must serve (bytes,
+  /// clamped to the capacity; 0 = none); the storage is that much larger.
+  explicit ByteRing(std::size_t capacity, std::uint64_t start = 0, std::size_t linear_slack = 0);
 
-  ByteRing(ByteRing&&) noexcept = default;
-  ByteRing& operator=(ByteRing&&) noexcept = default;
+  ByteRing(ByteRing&& other) noexcept;
+  ByteRing& operator=(ByteRing&& other) noexcept;
+  ByteRing(const ByteRing&) = delete;
+  ByteRing& operator=(const ByteRing&) = delete;
+  ~ByteRing();
 
   /// Bytes the ring can hold (a power of two, or 0).
   [[nodiscard]] std::size_t capacity() const { return capacity_; }
@@ -85,6 +95,12 @@ class ByteRing {
   /// two spans into the ring (valid until the ring is next modified).
   [[nodiscard]] RingSpans peek(std::uint64_t offset, std::size_t n) const;
 
+  /// The readable bytes [offset, offset+n) clipped to [head, tail) and to the
+  /// ring's linear slack, as one span (valid until the ring is next modified
+  /// or peeked again). Needs a ring built with linear_slack > 0; n beyond the
+  /// slack is clipped to it.
+  [[nodiscard]] Bytes peek_contiguous(std::uint64_t offset, std::size_t n);
+
   /// Copies the readable bytes from `offset` into `out` (clipped like peek());
   /// returns the bytes copied.
   std::size_t copy_out(std::uint64_t offset, MutableBytes out) const;
@@ -112,8 +128,11 @@ class ByteRing {
   // that the whole range lies within [head, limit())).
   void store(std::uint64_t offset, Bytes data);
 
-  std::unique_ptr<std::byte[]> storage_;
+  void free_storage() noexcept;
+
+  std::byte* storage_ = nullptr;  // capacity_ + slack_ bytes from buffer_pool, or null
   std::size_t capacity_ = 0;
+  std::size_t slack_ = 0;  // linear slack after the ring (peek_contiguous)
   std::uint64_t head_ = 0;
   std::uint64_t tail_ = 0;
   std::uint64_t written_end_ = 0;  // one past the highest byte stored (≥ tail)

@@ -72,6 +72,36 @@ TEST(ByteRing, PeekReturnsTwoSpansAcrossTheWrap) {
   EXPECT_EQ(text_of(ring.peek(0, 102)), "5");  // clipped to head
 }
 
+TEST(ByteRing, PeekContiguousCompletesAWrappedRangeInTheSlack) {
+  ByteRing ring(8, 96, /*linear_slack=*/4);
+  EXPECT_EQ(ring.append(as_bytes("012345")), 6u);
+  EXPECT_EQ(ring.consume_to(101), 5u);
+  EXPECT_EQ(ring.append(as_bytes("6789ab")), 6u);  // storage: "9ab" at 0..2, "5678" at 5..7
+  const Bytes b = ring.peek_contiguous(102, 4);    // "6789": indices 6, 7, then 0, 1
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(b.data()), b.size()), "6789");
+  EXPECT_EQ(ring.peek_contiguous(101, 7).size(), 4u);  // clipped to the slack
+  const Bytes whole = ring.peek_contiguous(101, 3);    // no wrap: points into the ring
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(whole.data()), whole.size()), "567");
+  ByteRing moved(std::move(ring));  // storage moves with it
+  const Bytes again = moved.peek_contiguous(104, 4);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(again.data()), again.size()), "89ab");
+}
+
+TEST(ByteRing, AReleasedRingTakesItsStorageBackFromTheThreadsPool) {
+  ByteRing a(4096);
+  EXPECT_EQ(a.append(as_bytes("x")), 1u);
+  const Bytes first = a.peek(0, 1).first;
+  a.consume(1);
+  ASSERT_TRUE(a.release());
+  ByteRing b(4096);
+  EXPECT_EQ(b.append(as_bytes("y")), 1u);
+#if !defined(__SANITIZE_ADDRESS__)
+  EXPECT_EQ(b.peek(0, 1).first.data(), first.data());  // the warm block, reused
+#else
+  (void)first;  // under ASan nothing is cached
+#endif
+}
+
 TEST(ByteRing, WriteAtStaysInvisibleUntilTheTailMoves) {
   ByteRing ring(8);
   EXPECT_EQ(ring.write_at(3, as_bytes("def")), 3u);

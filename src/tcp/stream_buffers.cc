@@ -5,24 +5,21 @@
 namespace synack::tcp {
 
 std::size_t SendBuffer::write(Bytes data) {
-  const std::size_t n = std::min(data.size(), free());
-  if (head_ > 0 && head_ >= data_.size() / 2) {  // compact before growing
-    data_.erase(data_.begin(), data_.begin() + static_cast<std::ptrdiff_t>(head_));
-    head_ = 0;
-  }
-  data_.insert(data_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
-  return n;
+  return ring_.append(data.first(std::min(data.size(), free())));
 }
 
 void SendBuffer::acknowledge(std::size_t n) {
-  head_ += std::min(n, size());
-  if (head_ == data_.size()) clear();
+  ring_.consume(std::min(n, size()));
+  if (ring_.empty()) ring_.release();  // all acknowledged: no buffer while idle
 }
 
-Bytes SendBuffer::peek(std::size_t offset, std::size_t len) const {
-  if (offset >= size()) return {};
-  len = std::min(len, size() - offset);
-  return Bytes(data_.data() + head_ + offset, len);
+Bytes SendBuffer::peek(std::size_t offset, std::size_t len) {
+  return ring_.peek_contiguous(ring_.head() + offset, len);
+}
+
+void SendBuffer::clear() {
+  ring_.consume_to(ring_.tail());
+  ring_.release();
 }
 
 ReceiveBuffer::ReceiveBuffer(std::size_t capacity)
@@ -43,6 +40,9 @@ InsertResult ReceiveBuffer::insert(std::uint64_t offset, Bytes data, std::uint64
 std::size_t ReceiveBuffer::read(MutableBytes out) {
   const std::size_t n = ring_.copy_out(ring_.head(), out);
   ring_.consume(n);
+  // All read and nothing held out of order: give the storage back (no buffer
+  // while idle; the next data takes a warm block from base/buffer_pool).
+  if (ring_.empty()) ring_.release();
   return n;
 }
 
@@ -51,9 +51,10 @@ std::size_t ReceiveBuffer::peek(MutableBytes out) const {
 }
 
 void ReceiveBuffer::clear() {
-  ring_.consume_to(ring_.tail());
+  ring_.reset(ring_.tail());  // also forgets bytes held past the tail
   reasm_.clear();
   sack_.clear();
+  ring_.release();
 }
 
 }  // namespace synack::tcp

@@ -1,6 +1,6 @@
-// Send and receive byte buffers of the simple data path, bounded by the
-// configured sizes. Small seams: the byte ring and reassembler of the next
-// issue replace the internals without touching Connection.
+// Send and receive byte buffers of a connection: byte rings indexed by stream
+// offset (base/byte_ring.hpp), bounded by the configured sizes, holding
+// storage only while they hold data.
 #pragma once
 
 #include <algorithm>
@@ -15,29 +15,39 @@
 
 namespace synack::tcp {
 
-/// Bytes the user has SENT that are not yet acknowledged: [snd.una-data, end).
-/// Offsets are relative to the first unacknowledged byte.
+/// Bytes the user has SENT that are not yet acknowledged: the send buffer
+/// and retransmission queue in one ByteRing (RFC 9293 §3.3.1 SND.UNA..end of
+/// queued data). Offsets are relative to the first unacknowledged byte.
+/// Capacity (bytes, Config::snd_buf / SO_SNDBUF) bounds what SEND accepts.
+/// The ring's storage is taken on the first write and given back whenever
+/// everything has been acknowledged (no buffer while idle; base/buffer_pool
+/// keeps that cheap). No allocation per segment.
 class SendBuffer {
  public:
-  explicit SendBuffer(std::size_t capacity) : capacity_(capacity) {}
+  /// The longest range peek() returns as one span: a segment's payload
+  /// (Eff.snd.MSS ≤ 65495 bytes on a 65535-byte MTU).
+  static constexpr std::size_t kMaxPeek = 65536;
+
+  explicit SendBuffer(std::size_t capacity)
+      : ring_(std::max<std::size_t>(capacity, 1), 0, std::min(capacity, kMaxPeek)),
+        capacity_(capacity) {}
   /// Appends up to free() bytes of `data`; returns how many were taken.
   std::size_t write(Bytes data);
-  /// Drops `n` acknowledged bytes from the front (n ≤ size()).
+  /// Drops `n` acknowledged bytes from the front (clamped to size()).
   void acknowledge(std::size_t n);
-  /// Up to `len` bytes starting `offset` bytes after the front. Valid until the
-  /// next non-const call.
-  [[nodiscard]] Bytes peek(std::size_t offset, std::size_t len) const;
-  [[nodiscard]] std::size_t size() const { return data_.size() - head_; }
+  /// Up to `len` (≤ kMaxPeek) bytes starting `offset` bytes after the front,
+  /// contiguous. Valid until the next non-const call.
+  [[nodiscard]] Bytes peek(std::size_t offset, std::size_t len);
+  [[nodiscard]] std::size_t size() const { return ring_.size(); }
   [[nodiscard]] std::size_t capacity() const { return capacity_; }
-  [[nodiscard]] std::size_t free() const { return capacity_ - size(); }
-  void clear() {
-    data_.clear();
-    head_ = 0;
-  }
+  [[nodiscard]] std::size_t free() const { return capacity_ - std::min(capacity_, size()); }
+  /// Whether the ring currently holds storage (false when idle).
+  [[nodiscard]] bool allocated() const { return ring_.allocated(); }
+  /// Drops everything and gives the storage back.
+  void clear();
 
  private:
-  std::vector<std::byte> data_;
-  std::size_t head_ = 0;
+  ByteRing ring_;
   std::size_t capacity_;
 };
 
@@ -68,6 +78,8 @@ class ReceiveBuffer {
   /// RCV.NXT as a stream offset.
   [[nodiscard]] std::uint64_t next_offset() const { return ring_.tail(); }
   [[nodiscard]] const Reassembler& reassembler() const { return reasm_; }
+  /// Whether the ring currently holds storage (false when nothing is buffered).
+  [[nodiscard]] bool allocated() const { return ring_.allocated(); }
   /// SACK blocks (stream offsets) for the next ACK, at most `max_blocks` (RFC 2018 §4 order).
   [[nodiscard]] SackRanges sack_blocks(std::size_t max_blocks) const {
     return sack_.build(reasm_.intervals(), ring_.tail(), max_blocks);
