@@ -3,13 +3,25 @@
 #include <algorithm>
 #include <new>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace synack::buffer_pool {
 namespace {
 
+// Under AddressSanitizer a cached block is poisoned (all but its link), so a
+// use after release is still reported.
 #if defined(__SANITIZE_ADDRESS__)
-constexpr std::size_t kCacheLimit = 0;  // keep use-after-release visible to ASan
+void poison(void* p, std::size_t n) {
+  ASAN_POISON_MEMORY_REGION(p, n);
+}
+void unpoison(void* p, std::size_t n) {
+  ASAN_UNPOISON_MEMORY_REGION(p, n);
+}
 #else
-constexpr std::size_t kCacheLimit = kMaxCachedBytesPerSize;
+void poison(void*, std::size_t) {}
+void unpoison(void*, std::size_t) {}
 #endif
 
 // A free block's first bytes link it to the next free block of its size.
@@ -35,6 +47,7 @@ class Cache {
       l->bytes -= size;
       stats_.cached_bytes -= size;
       ++stats_.reused;
+      unpoison(b, size);
       return reinterpret_cast<std::byte*>(b);
     }
     ++stats_.allocated;
@@ -44,13 +57,14 @@ class Cache {
   void release(std::byte* block, std::size_t size) noexcept {
     if (block == nullptr) return;
     SizeList* l = size >= sizeof(FreeBlock) ? find_or_add(size) : nullptr;
-    if (l == nullptr || l->bytes + size > kCacheLimit) {
+    if (l == nullptr || l->bytes + size > kMaxCachedBytesPerSize) {
       ::operator delete(block);
       return;
     }
     auto* b = reinterpret_cast<FreeBlock*>(block);
     b->next = l->head;
     l->head = b;
+    poison(reinterpret_cast<std::byte*>(b) + sizeof(FreeBlock), size - sizeof(FreeBlock));
     l->bytes += size;
     stats_.cached_bytes += size;
   }
@@ -60,6 +74,7 @@ class Cache {
       while (l.head != nullptr) {
         FreeBlock* b = l.head;
         l.head = b->next;
+        unpoison(b, l.size);
         ::operator delete(b);
       }
       l.bytes = 0;

@@ -8,8 +8,8 @@
 // Blocks are grouped by size (any size; rings use powers of two). The cache
 // is bounded: at most kMaxCachedBytesPerSize bytes of blocks of one size are
 // kept, the rest go back to the allocator; blocks larger than that are never
-// cached. Under AddressSanitizer nothing is cached, so a use after release
-// is still reported.
+// cached. Under AddressSanitizer a cached block is poisoned, so a use after
+// release is still reported.
 #pragma once
 
 #include <cstddef>

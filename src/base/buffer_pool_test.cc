@@ -9,11 +9,7 @@
 namespace synack {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kCaches = false;  // the pool caches nothing under ASan
-#else
-constexpr bool kCaches = true;
-#endif
+constexpr bool kCaches = true;  // also under ASan (cached blocks are poisoned)
 
 TEST(BufferPool, AReleasedBlockIsReusedForTheSameSizeOnly) {
   buffer_pool::trim();
@@ -61,6 +57,18 @@ TEST(BufferPool, EachThreadHasItsOwnCache) {
   EXPECT_EQ(buffer_pool::stats().cached_bytes, kCaches ? 4096u : 0u);
   buffer_pool::trim();
 }
+
+#if defined(__SANITIZE_ADDRESS__)
+TEST(BufferPoolDeathTest, AUseAfterReleaseIsStillReportedUnderAsan) {
+  EXPECT_DEATH(
+      {
+        std::byte* b = buffer_pool::acquire(4096);
+        buffer_pool::release(b, 4096);
+        b[100] = std::byte{1};  // poisoned while cached
+      },
+      "use-after-poison");
+}
+#endif
 
 }  // namespace
 }  // namespace synack
