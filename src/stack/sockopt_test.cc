@@ -129,6 +129,39 @@ TEST_F(SockOpts, AcceptedSocketsInheritKeepaliveFromTheListener) {
   EXPECT_EQ(from_b, 1u);
 }
 
+TEST_F(SockOpts, NoDelayTurnsNagleOff) {
+  // Nagle (RFC 9293 §3.7.4): a second small segment waits while the first is
+  // unacknowledged; TCP_NODELAY sends it at once.
+  const auto [c, s] = connect();
+  EXPECT_EQ(*a.getsockopt(c, SockOpt::kNoDelay), 0);
+  ASSERT_EQ(*a.send(c, as_bytes("a"), net.now()), 1u);
+  net.run_for(milliseconds(1));
+  ASSERT_EQ(*a.send(c, as_bytes("b"), net.now()), 1u);
+  net.run_for(milliseconds(1));
+  EXPECT_EQ(from_a, 1u);  // "b" held until the ACK of "a" (10 ms RTT)
+  net.run_for(milliseconds(50));
+  EXPECT_EQ(from_a, 2u);
+  ASSERT_TRUE(a.setsockopt(c, SockOpt::kNoDelay, 1, net.now()).has_value());
+  EXPECT_EQ(*a.getsockopt(c, SockOpt::kNoDelay), 1);
+  reset_counts();
+  ASSERT_EQ(*a.send(c, as_bytes("c"), net.now()), 1u);
+  net.run_for(milliseconds(1));
+  ASSERT_EQ(*a.send(c, as_bytes("d"), net.now()), 1u);
+  net.run_for(milliseconds(1));
+  EXPECT_EQ(from_a, 2u);  // both at once
+}
+
+TEST_F(SockOpts, AcceptedSocketsInheritNoDelay) {
+  const auto [c, s] =
+      connect([&](Fd l) { ASSERT_TRUE(b.setsockopt(l, SockOpt::kNoDelay, 1).has_value()); });
+  EXPECT_EQ(*b.getsockopt(s, SockOpt::kNoDelay), 1);
+  ASSERT_EQ(*b.send(s, as_bytes("x"), net.now()), 1u);
+  net.run_for(milliseconds(1));
+  ASSERT_EQ(*b.send(s, as_bytes("y"), net.now()), 1u);
+  net.run_for(milliseconds(1));
+  EXPECT_EQ(from_b, 2u);
+}
+
 TEST_F(SockOpts, KeepaliveArgumentsCheckedAsLinux) {
   const Fd f = *a.socket();
   EXPECT_EQ(a.setsockopt(f, SockOpt::kKeepIdle, 0).error(), std::errc::invalid_argument);

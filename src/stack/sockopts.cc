@@ -35,6 +35,7 @@ void Stack::apply_options(tcp::Connection& c, const tcp::Config& cfg, Instant no
     c.set_keepalive_timing(cfg.keepalive_idle, cfg.keepalive_interval, cfg.keepalive_count, now);
   }
   if (have.keepalive != cfg.keepalive) c.set_keepalive(cfg.keepalive, now);
+  if (have.nodelay != cfg.nodelay) c.set_nodelay(cfg.nodelay);
   if (have.user_timeout != cfg.user_timeout) c.set_user_timeout(cfg.user_timeout, now);
   if (have.congestion_control != cfg.congestion_control) {
     (void)c.set_congestion_control(cfg.congestion_control);
@@ -74,7 +75,7 @@ std::expected<int, std::errc> Stack::getsockopt(Fd fd, SockOpt opt) const {
     case SockOpt::kLinger:
       return s.linger;
     case SockOpt::kNoDelay:
-      return s.no_delay ? 1 : 0;
+      return s.cfg.nodelay ? 1 : 0;  // accepted sockets inherit it in cfg
     case SockOpt::kMaxSeg:
       return c != nullptr && tcp::is_synchronized(c->state()) ? c->status().snd_mss : s.cfg.mss;
     case SockOpt::kKeepIdle:
@@ -119,8 +120,7 @@ std::expected<void, std::errc> Stack::setsockopt(Fd fd, SockOpt opt, int value, 
     case SockOpt::kNoDelay:  // Nagle off (RFC 9293 §3.7.4); on a connection it takes effect now
       s.no_delay = value != 0;
       s.cfg.nodelay = s.no_delay;
-      if (s.kind == SocketEntry::Kind::kConnection) conns_[s.index]->conn->set_nodelay(s.no_delay);
-      return {};
+      break;
     case SockOpt::kMaxSeg:
       if (value < 64 || value > 65495) return fail(std::errc::invalid_argument);
       s.cfg.mss = static_cast<std::uint16_t>(std::min<int>(value, s.cfg.mss));

@@ -21,6 +21,11 @@ Duration Connection::persist_interval() const {
 void Connection::arm_persist(Instant now) {
   if (persist_deadline_ == kNever && persist_shift_ == 0) persist_base_ = rto();  // a new episode
   persist_deadline_ = now + persist_interval();
+  // Linux tcp_clamp_probe0_to_user_timeout: never sleep past the user timeout.
+  if (cfg_.user_timeout > Duration::zero() && unacked_since_ != kNever) {
+    persist_deadline_ =
+        std::min(persist_deadline_, std::max(now, unacked_since_ + cfg_.user_timeout));
+  }
 }
 
 void Connection::on_persist_timeout(Instant now) {
@@ -29,6 +34,15 @@ void Connection::on_persist_timeout(Instant now) {
                        state_ == State::kFinWait1 || state_ == State::kLastAck ||
                        state_ == State::kClosing;
   if (!sending || fin_sent_ || sndbuf_.size() == 0) return;
+  // User timeout (RFC 5482, Linux TCP_USER_TIMEOUT): counted from the first
+  // probe of this zero-window episode (or older unacknowledged data), answered
+  // probes included (Linux icsk_probes_tstamp; connection_keepalive.cc).
+  note_unacked(now);
+  if (user_timeout_expired(now)) {
+    give_up(std::errc::timed_out, "user timeout: zero window",
+            "RFC 5482 §3, Linux TCP_USER_TIMEOUT", now);
+    return;
+  }
   if (persist_unanswered_ >= cfg_.max_retransmissions) {
     give_up(std::errc::timed_out, "zero-window probes unanswered",
             "RFC 6429 §2, RFC 1122 §4.2.2.17", now);
@@ -53,6 +67,7 @@ void Connection::on_window_ack(Instant now) {
   persist_unanswered_ = 0;  // the peer is alive (RFC 6429)
   if (snd.wnd > 0) {
     // The window opened: stop probing; what is outstanding is under the RTO again.
+    if (persist_deadline_ != kNever || persist_shift_ > 0) unacked_since_ = kNever;  // user timeout
     persist_deadline_ = kNever;
     persist_shift_ = 0;
     zero_window_probed_ = false;  // a probe octet never advanced SND.NXT

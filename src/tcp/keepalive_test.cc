@@ -181,6 +181,32 @@ TEST(UserTimeout, WithKeepaliveEndsProbing) {
   EXPECT_EQ(h.conn.error(), std::errc::timed_out);
 }
 
+TEST(UserTimeout, EndsZeroWindowProbingEvenWhenAnswered) {
+  // Linux TCP_USER_TIMEOUT also bounds a zero window: data stays unacknowledged
+  // while the answered persist probes go on (RFC 6429 alone would probe forever).
+  Config c = test_config();
+  c.user_timeout = seconds(5);
+  Harness h(c);
+  h.established();
+  ASSERT_TRUE(h.conn.send(as_bytes(std::string(3000, 'z')), h.now).has_value());
+  EXPECT_EQ(h.drain().size(), 3u);
+  h.advance(100);
+  // The first 1000 bytes are ACKed (the user timeout restarts) and the window closes.
+  h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1001, .wnd = 0});
+  const Instant progress = h.now;
+  while (h.conn.state() == State::kEstablished && h.now - progress < seconds(60)) {
+    h.advance(100);
+    if (!h.drain().empty()) {
+      h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1001, .wnd = 0});  // answered
+    }
+  }
+  EXPECT_GE(h.conn.persist_probes(), 2u);  // at 1.1 s and 3.1 s (RTO 1 s, doubling)
+  h.expect_state(State::kClosed);
+  EXPECT_EQ(h.conn.error(), std::errc::timed_out);
+  // The persist timer is clamped to the limit: closed in the 100 ms step that reaches it.
+  EXPECT_EQ(h.now - progress, seconds(5));
+}
+
 TEST(UserTimeout, OffMeansRetransmissionCount) {
   Config c = test_config();
   c.max_retransmissions = 2;
