@@ -176,6 +176,8 @@ fi
 
 elapsed=$(($(date +%s) - start))
 mkdir -p bench/results
-out=${SYNACK_BENCH_OUT:-bench/results/$(date -u +%F)$( ((quick)) && echo -quick).json}
+suffix=""
+((quick)) && suffix=-quick
+out=${SYNACK_BENCH_OUT:-bench/results/$(date -u +%F)$suffix.json}
 python3 bench/table.py --rows "$rows" --gbench "$work/micro.json" "$work/engine.json" \
   --quick "$quick" --elapsed "$elapsed" --out "$out"
