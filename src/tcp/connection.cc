@@ -102,6 +102,11 @@ TimeWaitEntry Connection::to_time_wait() const {
   return tw;
 }
 
+std::uint16_t Connection::send_mss() const {
+  // Segments fit both MSSs (ours reflects our MTU), minus the TS option (RFC 7323).
+  return static_cast<std::uint16_t>(std::min(peer_mss_, cfg_.mss) - (ts_ok_ ? 12 : 0));
+}
+
 Status Connection::status() const {
   Status s;
   s.state = state_;
@@ -111,8 +116,7 @@ Status Connection::status() const {
   s.rcv = rcv;
   s.rcv.wnd = receive_window();
   s.max_snd_wnd = max_snd_wnd_;
-  // Segments fit both MSSs (ours reflects our MTU), minus the TS option (RFC 7323).
-  s.snd_mss = static_cast<std::uint16_t>(std::min(peer_mss_, cfg_.mss) - (ts_ok_ ? 12 : 0));
+  s.snd_mss = send_mss();
   s.snd_wscale = snd_wscale_;
   s.rcv_wscale = rcv_wscale_;
   s.wscale_ok = wscale_ok_;

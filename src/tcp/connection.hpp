@@ -221,6 +221,9 @@ class Connection {
   void reset_connection(std::errc err, std::string_view cause, std::string_view rfc, Instant now);
 
   // connection.cc — helpers shared by user calls and arrival.
+  /// Payload bytes per full segment we send, before SACK options: min(peer's
+  /// MSS, ours) − 12 with timestamps (RFC 9293 §3.7.1, RFC 7323). Status::snd_mss.
+  [[nodiscard]] std::uint16_t send_mss() const;
   void init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
                      std::string_view cause = "rcv SYN",
                      std::string_view rfc = "RFC 9293 §3.10.7.2 third: SYN");

@@ -11,7 +11,7 @@ namespace synack::tcp {
 CongestionControl& Connection::congestion() {
   if (!cc_) {
     // The initial window needs Eff.snd.MSS (RFC 6928 §2), known once synchronized.
-    const std::uint32_t smss = status().snd_mss;
+    const std::uint32_t smss = send_mss();
     auto cc = make_congestion_control(cfg_.congestion_control, smss);
     if (!cc) cc = make_congestion_control("newreno", smss);
     cc_ = std::move(*cc);

@@ -137,7 +137,7 @@ std::optional<TcpSegment> Connection::retransmission(Instant now) {
     return make_segment(snd.iss, TcpFlags::kSyn | TcpFlags::kAck, {}, now);
   }
   if (bytes_in_flight() == 0 && !fin_sent_) return std::nullopt;
-  const std::size_t mss = status().snd_mss - sack_option_bytes();
+  const std::size_t mss = send_mss() - sack_option_bytes();
   TcpSegment s = resend_from(data_front(), mss, now);
   if (s.seg_len() == 0) return std::nullopt;
   const SeqNum end = s.seq + s.seg_len();
@@ -165,7 +165,7 @@ std::optional<TcpSegment> Connection::rto_recovery_segment(Instant now) {
   if (seq_lt(rtx_next_, front)) rtx_next_ = front;
   // DEVIATION(linux): SACKed data is skipped (tcp_timeout_mark_lost), not
   // forgotten as RFC 2018 §8 suggests for receivers that renege.
-  std::size_t mss = status().snd_mss - sack_option_bytes();
+  std::size_t mss = send_mss() - sack_option_bytes();
   for (const SeqRange& r : scoreboard_.ranges()) {
     if (seq_le(r.left, rtx_next_) && seq_lt(rtx_next_, r.right)) rtx_next_ = r.right;
   }
@@ -204,7 +204,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
   // (RFC 5681 §3.1) and limited transmit (RFC 3042).
   const std::uint32_t window = usable_window(snd.una, snd.wnd, snd.nxt);
   const std::size_t usable = congestion_usable(window);
-  const std::size_t mss = status().snd_mss - sack_option_bytes();  // RFC 6691: options count
+  const std::size_t mss = send_mss() - sack_option_bytes();  // RFC 6691: options count
   const bool forced = probe_pending_ && unsent > 0;                // the persist timer fired
   probe_pending_ = false;
   std::size_t len = 0;

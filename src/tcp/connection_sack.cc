@@ -31,7 +31,7 @@ SeqNum Connection::sack_lost_below() const {
   // RFC 6675 §4 IsLost: a byte is lost once more than (DupThresh − 1)·SMSS
   // bytes above it are SACKed; holes lie between ranges, so the boundary is the
   // left edge of the range where the SACKed bytes counted from the top pass it.
-  const std::uint32_t threshold = 2 * static_cast<std::uint32_t>(status().snd_mss);
+  const std::uint32_t threshold = 2 * static_cast<std::uint32_t>(send_mss());
   std::uint32_t above = 0;
   const auto r = scoreboard_.ranges();
   for (std::size_t i = r.size(); i-- > 0;) {
@@ -63,7 +63,7 @@ std::optional<TcpSegment> Connection::sack_recovery_segment(Instant now) {
   const SeqNum front = data_front();
   const auto hole = scoreboard_.next_hole(seq_gt(high_rxt_, front) ? high_rxt_ : front);
   if (!hole || !seq_lt(hole->left, sack_lost_below())) return std::nullopt;  // NextSeg (1)
-  const std::size_t mss = status().snd_mss - sack_option_bytes();
+  const std::size_t mss = send_mss() - sack_option_bytes();
   const auto len = std::min<std::size_t>(static_cast<std::size_t>(hole->right - hole->left), mss);
   TcpSegment s = resend_from(hole->left, len, now);
   if (s.seg_len() == 0) return std::nullopt;
