@@ -45,7 +45,8 @@ std::uint16_t native_sum(Bytes data) {
     // The odd byte is the high-order byte of a word padded with zero; in a
     // native little-endian load that is the low byte.
     const auto last = static_cast<std::uint16_t>(std::to_integer<std::uint8_t>(*p));
-    acc += std::endian::native == std::endian::little ? last : static_cast<std::uint16_t>(last << 8);
+    acc +=
+        std::endian::native == std::endian::little ? last : static_cast<std::uint16_t>(last << 8);
   }
   return fold(acc);
 }
@@ -78,9 +79,13 @@ Checksum& Checksum::add_be32(std::uint32_t word) {
   return add_be16(static_cast<std::uint16_t>(word));
 }
 
-std::uint16_t Checksum::sum() const { return fold(acc_); }
+std::uint16_t Checksum::sum() const {
+  return fold(acc_);
+}
 
-std::uint16_t internet_checksum(Bytes data) { return Checksum().add(data).finish(); }
+std::uint16_t internet_checksum(Bytes data) {
+  return Checksum().add(data).finish();
+}
 
 Checksum pseudo_header_ipv4(std::uint32_t src, std::uint32_t dst, std::uint8_t protocol,
                             std::uint16_t length) {

@@ -48,7 +48,8 @@ RC_GTEST_PROP(ChecksumProp, MatchesReferenceAtAnyLength, (const std::vector<std:
   RC_ASSERT(internet_checksum(data) == reference_checksum(data));
 }
 
-RC_GTEST_PROP(ChecksumProp, PiecesOfAnyLengthSumLikeTheWhole, (const std::vector<std::uint8_t>& raw)) {
+RC_GTEST_PROP(ChecksumProp, PiecesOfAnyLengthSumLikeTheWhole,
+              (const std::vector<std::uint8_t>& raw)) {
   const auto data = std::as_bytes(std::span(raw));
   const auto cut1 = *rc::gen::inRange<std::size_t>(0, raw.size() + 1);
   const auto cut2 = *rc::gen::inRange<std::size_t>(cut1, raw.size() + 1);
@@ -61,15 +62,16 @@ RC_GTEST_PROP(ChecksumProp, IncrementalUpdateEqualsRecompute, (std::vector<std::
   RC_PRE(raw.size() >= 6);
   const auto at = 2 * *rc::gen::inRange<std::size_t>(0, raw.size() / 2 - 1);
   const auto before = internet_checksum(std::as_bytes(std::span(raw)));
-  const std::uint32_t old_value = (std::uint32_t{raw[at]} << 24) | (raw[at + 1] << 16) |
-                                  (raw[at + 2] << 8) | raw[at + 3];
+  const std::uint32_t old_value =
+      (std::uint32_t{raw[at]} << 24) | (raw[at + 1] << 16) | (raw[at + 2] << 8) | raw[at + 3];
   const auto new_value = *rc::gen::arbitrary<std::uint32_t>();
   for (int i = 0; i < 4; ++i) raw[at + i] = static_cast<std::uint8_t>(new_value >> (24 - 8 * i));
   const auto after = internet_checksum(std::as_bytes(std::span(raw)));
   // RFC 1624 eqn. 3 may give 0xFFFF where recomputation gives 0 (both are +0/-0 in
   // one's complement); compare the sums modulo that equivalence.
   const auto updated = checksum_update32(before, old_value, new_value);
-  RC_ASSERT(updated == after || (updated == 0xffff && after == 0) || (updated == 0 && after == 0xffff));
+  RC_ASSERT(updated == after || (updated == 0xffff && after == 0) ||
+            (updated == 0 && after == 0xffff));
 }
 
 TEST(Checksum, PseudoHeaderIpv4) {

@@ -48,17 +48,29 @@ class SeqNum {
 };
 
 /// a precedes b (RFC 9293 §3.4 "<" on sequence numbers).
-[[nodiscard]] constexpr bool seq_lt(SeqNum a, SeqNum b) { return (a - b) < 0; }
+[[nodiscard]] constexpr bool seq_lt(SeqNum a, SeqNum b) {
+  return (a - b) < 0;
+}
 /// a precedes or equals b.
-[[nodiscard]] constexpr bool seq_le(SeqNum a, SeqNum b) { return (a - b) <= 0; }
+[[nodiscard]] constexpr bool seq_le(SeqNum a, SeqNum b) {
+  return (a - b) <= 0;
+}
 /// a follows b.
-[[nodiscard]] constexpr bool seq_gt(SeqNum a, SeqNum b) { return (a - b) > 0; }
+[[nodiscard]] constexpr bool seq_gt(SeqNum a, SeqNum b) {
+  return (a - b) > 0;
+}
 /// a follows or equals b.
-[[nodiscard]] constexpr bool seq_ge(SeqNum a, SeqNum b) { return (a - b) >= 0; }
+[[nodiscard]] constexpr bool seq_ge(SeqNum a, SeqNum b) {
+  return (a - b) >= 0;
+}
 /// The later of two points.
-[[nodiscard]] constexpr SeqNum seq_max(SeqNum a, SeqNum b) { return seq_lt(a, b) ? b : a; }
+[[nodiscard]] constexpr SeqNum seq_max(SeqNum a, SeqNum b) {
+  return seq_lt(a, b) ? b : a;
+}
 /// The earlier of two points.
-[[nodiscard]] constexpr SeqNum seq_min(SeqNum a, SeqNum b) { return seq_lt(a, b) ? a : b; }
+[[nodiscard]] constexpr SeqNum seq_min(SeqNum a, SeqNum b) {
+  return seq_lt(a, b) ? a : b;
+}
 
 /// left <= x < left + len, modulo 2^32. An empty window (len 0) contains nothing.
 /// This is the half-open window test of RFC 9293 §3.4 ("RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND").
@@ -80,7 +92,9 @@ class SeqNum {
   // Candidate in the same 2^32 block as the checkpoint, then its neighbours.
   const std::uint64_t base = checkpoint & ~(kSpan - 1);
   std::uint64_t best = base + offset;
-  const auto dist = [&](std::uint64_t v) { return v > checkpoint ? v - checkpoint : checkpoint - v; };
+  const auto dist = [&](std::uint64_t v) {
+    return v > checkpoint ? v - checkpoint : checkpoint - v;
+  };
   if (best >= kSpan && dist(best - kSpan) < dist(best)) best -= kSpan;
   if (dist(best + kSpan) < dist(best)) best += kSpan;
   return best;

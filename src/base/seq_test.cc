@@ -53,7 +53,8 @@ RC_GTEST_PROP(SeqNumProp, WrapUnwrapRoundTrips, (std::uint32_t isn_raw)) {
   // Any absolute offset within 2^31 of the checkpoint comes back exactly,
   // including across several wraps of the 32-bit space.
   const auto abs = *rc::gen::inRange<std::uint64_t>(0, std::uint64_t{1} << 40);
-  const auto delta = *rc::gen::inRange<std::int64_t>(-(std::int64_t{1} << 31) + 1, std::int64_t{1} << 31);
+  const auto delta =
+      *rc::gen::inRange<std::int64_t>(-(std::int64_t{1} << 31) + 1, std::int64_t{1} << 31);
   const std::int64_t cp = static_cast<std::int64_t>(abs) + delta;
   RC_PRE(cp >= 0);
   const SeqNum isn(isn_raw);

@@ -56,7 +56,8 @@ std::uint64_t siphash24(const SipKey& key, Bytes message) {
   // Last block: the remaining bytes, little-endian, with the length in the top byte.
   std::uint64_t last = static_cast<std::uint64_t>(n & 0xff) << 56;
   for (std::size_t i = whole; i < n; ++i) {
-    last |= static_cast<std::uint64_t>(std::to_integer<std::uint8_t>(message[i])) << (8 * (i - whole));
+    last |= static_cast<std::uint64_t>(std::to_integer<std::uint8_t>(message[i]))
+            << (8 * (i - whole));
   }
   s.compress(last);
 

@@ -35,7 +35,8 @@ struct Stack::SocketEntry {
   Kind kind = Kind::kFresh;
   std::optional<tcp::Endpoint> local;  ///< after bind()
   std::uint32_t index = 0;             ///< conns_ slot or listeners_ index
-  tcp::Config cfg;  ///< per-socket copy (SO_RCVBUF, SO_KEEPALIVE, TCP_KEEPIDLE, TCP_USER_TIMEOUT ...)
+  tcp::Config
+      cfg;  ///< per-socket copy (SO_RCVBUF, SO_KEEPALIVE, TCP_KEEPIDLE, TCP_USER_TIMEOUT ...)
   bool reuse_addr = false;
   int linger = -1;  ///< SO_LINGER seconds, -1 = off
   bool no_delay = false;

@@ -29,14 +29,14 @@ Config Config::freebsd_defaults() {
   c.drop_synfin = true;                   // net.inet.tcp.drop_synfin
   c.syn_cookies = SynCookies::kWhenFull;  // net.inet.tcp.syncookies 1
   c.option_layout = OptionLayout::kFreeBsd;
-  c.rcvbuf_round_to_mss = true;  // tcp_mss(): sb_hiwat rounded up to t_maxseg
-  c.rcv_wnd_from_buffer = true;  // tcp_input: rcv_wnd = sbspace
-  c.ack_resends_fin = true;      // tcp_output: FIN again while unacknowledged
-  c.time_wait_twcheck = true;    // tcp_twcheck()
-  c.listen_drop_synack = true;   // rcv-syn-ack-listen: no RST
-  c.paws_ack_only_data = true;   // tcp_input: PAWS drop → dropafterack only if tlen
-  c.nagle_minshall = false;      // tcp_output: classic Nagle (idle = snd_max == snd_una)
-  c.receiver_sws = false;        // tcp_output: recwin = sbspace (see Config::receiver_sws)
+  c.rcvbuf_round_to_mss = true;    // tcp_mss(): sb_hiwat rounded up to t_maxseg
+  c.rcv_wnd_from_buffer = true;    // tcp_input: rcv_wnd = sbspace
+  c.ack_resends_fin = true;        // tcp_output: FIN again while unacknowledged
+  c.time_wait_twcheck = true;      // tcp_twcheck()
+  c.listen_drop_synack = true;     // rcv-syn-ack-listen: no RST
+  c.paws_ack_only_data = true;     // tcp_input: PAWS drop → dropafterack only if tlen
+  c.nagle_minshall = false;        // tcp_output: classic Nagle (idle = snd_max == snd_una)
+  c.receiver_sws = false;          // tcp_output: recwin = sbspace (see Config::receiver_sws)
   c.window_update_on_read = true;  // tcp_output after soreceive: window update
   return c;
 }

@@ -74,9 +74,9 @@ struct Status {
   bool passive = false;            ///< came from LISTEN (passive OPEN)
   bool fin_received = false;
   bool fin_sent = false;
-  std::uint32_t cwnd = 0;      ///< congestion window, bytes (0 before data flows; RFC 5681)
-  std::uint32_t ssthresh = 0;  ///< slow-start threshold, bytes (0 before data flows)
-  Duration srtt{};             ///< smoothed RTT (RFC 6298), zero before a sample
+  std::uint32_t cwnd = 0;            ///< congestion window, bytes (0 before data flows; RFC 5681)
+  std::uint32_t ssthresh = 0;        ///< slow-start threshold, bytes (0 before data flows)
+  Duration srtt{};                   ///< smoothed RTT (RFC 6298), zero before a sample
   std::uint64_t persist_probes = 0;  ///< zero-window probes sent (RFC 9293 §3.8.6.1)
 };
 
@@ -241,7 +241,7 @@ class Connection {
   // connection_receive.cc — the text of an acceptable segment (seventh step).
   bool receive_text(TcpSegment& seg, Instant now);
   void note_duplicate_text(const TcpSegment& seg);  // old data: report it as D-SACK
-  void schedule_ack(bool immediate, Instant now);    // ACK now or delay it
+  void schedule_ack(bool immediate, Instant now);   // ACK now or delay it
 
   // connection_output.cc
   TcpSegment make_segment(SeqNum seq, std::uint16_t flags, Bytes payload, Instant now) const;
@@ -262,9 +262,10 @@ class Connection {
   // connection_timers.cc
   [[nodiscard]] Duration rto() const;
   [[nodiscard]] static RttConfig rtt_config(const Config& cfg);
-  void handshake_complete();  // RFC 6298 (5.7) after a timed-out SYN; retransmit count reset
+  void handshake_complete();    // RFC 6298 (5.7) after a timed-out SYN; retransmit count reset
   void restart_rto_estimate();  // a fresh estimator (simultaneous open)
-  void sample_rtt(const TcpSegment& seg, Instant now);  // an ACK of new data: RFC 6298 §3 / RFC 7323 §4
+  void sample_rtt(const TcpSegment& seg,
+                  Instant now);  // an ACK of new data: RFC 6298 §3 / RFC 7323 §4
   // connection_congestion.cc — RFC 5681, RFC 6582, RFC 3042.
   void on_ack_arrival(const TcpSegment& seg, Instant now);  // before SND.UNA/SND.WND move
   // connection_sack.cc — SACK-based loss recovery (RFC 6675).
@@ -286,13 +287,13 @@ class Connection {
   void give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now);
   // connection_keepalive.cc — keepalive (RFC 9293 §3.8.4) and user timeout (RFC 5482).
   static bool keepalive_state(State s);  // keepalive watches the peer in this state
-  void note_peer_alive(Instant now);      // an acceptable segment arrived
+  void note_peer_alive(Instant now);     // an acceptable segment arrived
   void arm_keepalive(Instant now);
   void on_keepalive_timeout(Instant now);
   [[nodiscard]] bool user_timeout_expired(Instant now) const;
   void note_unacked(Instant now);  // data outstanding from now (if not already)
   // connection_info.cc — TCP_INFO counters.
-  void note_segment_in(const TcpSegment& seg);     // an acceptable segment
+  void note_segment_in(const TcpSegment& seg);      // an acceptable segment
   void note_delivered(std::size_t n, Instant now);  // n data bytes newly ACKed
 
   Config cfg_;
@@ -331,7 +332,7 @@ class Connection {
   SendBuffer sndbuf_;
   ReceiveBuffer rcvbuf_;
   std::vector<std::byte> syn_text_;  // a simultaneous-open SYN's text, until ESTABLISHED
-  bool fin_queued_ = false;  // CLOSE called: FIN after all data
+  bool fin_queued_ = false;          // CLOSE called: FIN after all data
   bool fin_sent_ = false;
   SeqNum fin_seq_;  // sequence number of our FIN
   bool fin_received_ = false;
@@ -343,9 +344,9 @@ class Connection {
   bool rtx_pending_ = false;        // retransmit the segment at SND.UNA
   bool in_recovery_ = false;  // after an RTO: go-back-N from rtx_next_ up to recover_ at cwnd pace
   SeqNum recover_;
-  SeqNum rtx_next_;                  // next sequence number to resend after an RTO
-  std::optional<SeqNum> snd_sml_;    // end of the last short segment sent (Minshall's Nagle)
-  bool probe_pending_ = false;       // persist timer fired: probe / SWS override send due
+  SeqNum rtx_next_;                    // next sequence number to resend after an RTO
+  std::optional<SeqNum> snd_sml_;      // end of the last short segment sent (Minshall's Nagle)
+  bool probe_pending_ = false;         // persist timer fired: probe / SWS override send due
   Instant persist_deadline_ = kNever;  // persist timer (RFC 9293 §3.8.6.1)
   Duration persist_base_{};            // the RTO when persisting began
   unsigned persist_shift_ = 0;         // persist backoff: interval = base << shift
@@ -353,7 +354,7 @@ class Connection {
   std::uint64_t persist_probes_ = 0;   // zero-window probes sent
   bool zero_window_probed_ = false;    // a probe octet went beyond a zero window
   ReceiveWindow rcv_window_;           // receiver SWS avoidance (RFC 9293 §3.8.6.2.2)
-  std::vector<TcpSegment> control_;  // RSTs with their own seq/ack, bounded (kMaxControl)
+  std::vector<TcpSegment> control_;    // RSTs with their own seq/ack, bounded (kMaxControl)
   static constexpr std::size_t kMaxControl = 4;
   // timers
   Instant rtx_deadline_ = kNever;

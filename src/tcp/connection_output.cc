@@ -205,7 +205,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
   const std::uint32_t window = usable_window(snd.una, snd.wnd, snd.nxt);
   const std::size_t usable = congestion_usable(window);
   const std::size_t mss = send_mss() - sack_option_bytes();  // RFC 6691: options count
-  const bool forced = probe_pending_ && unsent > 0;                // the persist timer fired
+  const bool forced = probe_pending_ && unsent > 0;          // the persist timer fired
   probe_pending_ = false;
   std::size_t len = 0;
   bool probe = false;
@@ -264,7 +264,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
 std::optional<TcpSegment> Connection::poll_transmit(Instant now) {
   std::optional<TcpSegment> s = next_segment(now);
   if (s && s->flags.ack() && !s->flags.rst()) last_ack_sent_ = s->ack;  // RFC 7323 §4.3
-  if (s) ++stats_.segs_out;                                              // TCP_INFO
+  if (s) ++stats_.segs_out;                                             // TCP_INFO
   // A D-SACK block is reported in one ACK only (RFC 2883 §4).
   if (s && s->flags.ack() && !s->flags.syn()) {
     rcvbuf_.sack_sent();

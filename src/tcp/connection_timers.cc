@@ -62,9 +62,8 @@ void Connection::arm_retransmit(Instant now) {
 }
 
 Instant Connection::next_deadline() const {
-  return std::min(
-      {rtx_deadline_, close_deadline_, handshake_deadline_, delack_deadline_, keepalive_deadline_,
-       persist_deadline_});
+  return std::min({rtx_deadline_, close_deadline_, handshake_deadline_, delack_deadline_,
+                   keepalive_deadline_, persist_deadline_});
 }
 
 void Connection::give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now) {

@@ -6,13 +6,13 @@
 
 namespace synack::cli {
 
-void add_demo_command(CLI::App& app);    // cmd_demo.cc
-void add_sim_command(CLI::App& app);     // cmd_sim.cc
-void add_states_command(CLI::App& app);  // cmd_states.cc
-void add_drill_command(CLI::App& app);   // cmd_drill.cc
-void add_draw_command(CLI::App& app);    // cmd_draw.cc
-void add_serve_command(CLI::App& app);   // cmd_serve.cc (TUN)
-void add_fetch_command(CLI::App& app);   // cmd_fetch.cc (TUN)
-void add_connect_command(CLI::App& app); // cmd_connect.cc (TUN)
+void add_demo_command(CLI::App& app);     // cmd_demo.cc
+void add_sim_command(CLI::App& app);      // cmd_sim.cc
+void add_states_command(CLI::App& app);   // cmd_states.cc
+void add_drill_command(CLI::App& app);    // cmd_drill.cc
+void add_draw_command(CLI::App& app);     // cmd_draw.cc
+void add_serve_command(CLI::App& app);    // cmd_serve.cc (TUN)
+void add_fetch_command(CLI::App& app);    // cmd_fetch.cc (TUN)
+void add_connect_command(CLI::App& app);  // cmd_connect.cc (TUN)
 
 }  // namespace synack::cli

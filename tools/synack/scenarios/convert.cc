@@ -141,7 +141,8 @@ void add_packets(const sim::Recorder& rec, const std::vector<Participant>& who,
   }
   for (auto& p : out) {
     if (p.fate == viz::Fate::kDuplicated && !p.arrived) continue;  // never arrived: not shown
-    if (p.fate == viz::Fate::kDropped && p.reason.empty()) p.reason = "in flight when the run stopped";
+    if (p.fate == viz::Fate::kDropped && p.reason.empty())
+      p.reason = "in flight when the run stopped";
     b.packet(std::move(p));
   }
 }
