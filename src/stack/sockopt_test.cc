@@ -14,18 +14,10 @@ namespace {
 const Ipv4Addr kA = Ipv4Addr::from_octets(10, 0, 0, 1);
 const Ipv4Addr kB = Ipv4Addr::from_octets(10, 0, 0, 2);
 
-StackConfig config_for(Ipv4Addr addr, std::uint8_t key) {
-  StackConfig c;
-  c.address = addr;
-  c.secret = SipKey{key};
-  c.tcp.isn_secret = SipKey{static_cast<std::uint8_t>(key + 1)};
-  return c;
-}
-
 // Two stacks 5 ms apart; the filter counts packets each way and can cut
 // either direction.
 struct SockOpts : ::testing::Test {
-  StackPair net{config_for(kA, 1), config_for(kB, 2)};
+  StackPair net{test_stack_config(kA, 1), test_stack_config(kB, 2)};
   Stack& a = net.a();
   Stack& b = net.b();
   std::uint64_t from_a = 0;

@@ -11,6 +11,16 @@
 
 namespace synack {
 
+/// A test stack's configuration: address `addr`, the stack secret filled
+/// with `key` and the ISN secret with `key + 1` (deterministic ISNs and ports).
+[[nodiscard]] inline StackConfig test_stack_config(Ipv4Addr addr, std::uint8_t key) {
+  StackConfig c;
+  c.address = addr;
+  c.secret = SipKey{key};
+  c.tcp.isn_secret = SipKey{static_cast<std::uint8_t>(key + 1)};
+  return c;
+}
+
 class StackPair {
  public:
   /// `a` gets 10.0.0.1, `b` 10.0.0.2 unless the configs say otherwise.

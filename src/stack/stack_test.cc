@@ -15,16 +15,8 @@ namespace {
 const Ipv4Addr kA = Ipv4Addr::from_octets(10, 0, 0, 1);
 const Ipv4Addr kB = Ipv4Addr::from_octets(10, 0, 0, 2);
 
-StackConfig config_for(Ipv4Addr addr, std::uint8_t key) {
-  StackConfig c;
-  c.address = addr;
-  c.secret = SipKey{key};
-  c.tcp.isn_secret = SipKey{static_cast<std::uint8_t>(key + 1)};
-  return c;
-}
-
 struct Fixture : ::testing::Test {
-  StackPair net{config_for(kA, 1), config_for(kB, 2)};
+  StackPair net{test_stack_config(kA, 1), test_stack_config(kB, 2)};
   Stack& a = net.a();
   Stack& b = net.b();
 
@@ -143,7 +135,7 @@ TEST_F(Fixture, LowestFreeDescriptorIsReusedFirst) {
 TEST_F(Fixture, EphemeralPortsAvoidBoundPortsOnly) {
   // Bind every ephemeral port but one: connect must take the free one, and a
   // second connect to another destination may share it (different 4-tuple).
-  StackConfig c = config_for(kA, 9);
+  StackConfig c = test_stack_config(kA, 9);
   c.ports = {40000, 40003};
   Stack s(c);
   for (std::uint16_t p = 40000; p <= 40002; ++p) {

@@ -17,23 +17,6 @@ void send_one(Harness& h, const std::string& data) {
   h.expect_tx({{.flags = ACK | PSH, .seq = seq, .ack = kPeerIss + 1, .data = data}});
 }
 
-// Active open whose SYN-ACK carries SACK-permitted (and the MSS 1460).
-void established_with_sack(Harness& h) {
-  ASSERT_TRUE(h.conn.open_active(h.tuple, SeqNum(kIss), h.now).has_value());
-  h.drain();
-  TcpSegment synack;
-  synack.src_port = h.tuple.remote.port;
-  synack.dst_port = h.tuple.local.port;
-  synack.seq = SeqNum(kPeerIss);
-  synack.ack = SeqNum(kIss + 1);
-  synack.flags.bits = SYN | ACK;
-  synack.window = static_cast<std::uint16_t>(kPeerWnd);
-  synack.options.mss(1460).nop().nop().sack_permitted();
-  h.conn.on_segment(h.tuple, synack, h.now);
-  h.drain();
-  ASSERT_TRUE(h.conn.status().sack_ok);
-}
-
 Config sack_config() {
   Config c = test_config();
   c.sack = true;
@@ -153,7 +136,7 @@ TEST(Sack, BlocksMostRecentFirst) {
   // RFC 2018 §4: the first block holds the segment that triggered the ACK,
   // then the other held blocks, most recently reported first.
   Harness h(sack_config());
-  established_with_sack(h);
+  h.established_sack(static_cast<std::uint16_t>(kPeerWnd));
   using Blocks = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
   h.inject({.flags = ACK, .seq = kPeerIss + 11, .ack = kIss + 1, .data = "AAAAA"});
   EXPECT_EQ(sack_of_ack(h, kPeerIss + 1), (Blocks{{kPeerIss + 11, kPeerIss + 16}}));
@@ -177,7 +160,7 @@ TEST(Sack, BlocksMostRecentFirst) {
 TEST(Sack, DuplicateReportedOnceAsDsack) {
   // RFC 2883 §4: a duplicate segment is reported in the first block, once.
   Harness h(sack_config());
-  established_with_sack(h);
+  h.established_sack(static_cast<std::uint16_t>(kPeerWnd));
   using Blocks = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
   h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
   EXPECT_EQ(sack_of_ack(h, kPeerIss + 4), Blocks{});

@@ -76,18 +76,7 @@ TEST(Info, SackBlocksAndReassembly) {
   Config c = test_config();
   c.sack = true;
   Harness h(c);
-  ASSERT_TRUE(h.conn.open_active(h.tuple, SeqNum(kIss), h.now).has_value());
-  h.drain();
-  TcpSegment synack;
-  synack.src_port = h.tuple.remote.port;
-  synack.dst_port = h.tuple.local.port;
-  synack.seq = SeqNum(kPeerIss);
-  synack.ack = SeqNum(kIss + 1);
-  synack.flags.bits = SYN | ACK;
-  synack.window = 10000;
-  synack.options.mss(1460).nop().nop().sack_permitted();
-  h.conn.on_segment(h.tuple, synack, h.now);
-  h.drain();
+  h.established_sack(10000);
   ASSERT_TRUE(h.conn.info(h.now).options & 2);  // TCPI_OPT_SACK
   // Out-of-order data: 100 bytes held beyond a hole.
   h.inject({.flags = ACK, .seq = 401, .ack = 101, .data = std::string(100, 'q')});

@@ -57,23 +57,6 @@ TEST(SackScoreboard, BoundedWithoutAllocation) {
   EXPECT_EQ(sb.ranges().size(), SackScoreboard::kMaxRanges);
 }
 
-// Active open with SACK-permitted and MSS 1460, peer window 65535.
-void established_sack(Harness& h) {
-  ASSERT_TRUE(h.conn.open_active(h.tuple, SeqNum(kIss), h.now).has_value());
-  h.drain();
-  TcpSegment synack;
-  synack.src_port = h.tuple.remote.port;
-  synack.dst_port = h.tuple.local.port;
-  synack.seq = SeqNum(kPeerIss);
-  synack.ack = SeqNum(kIss + 1);
-  synack.flags.bits = SYN | ACK;
-  synack.window = 65535;
-  synack.options.mss(1460).nop().nop().sack_permitted();
-  h.conn.on_segment(h.tuple, synack, h.now);
-  h.drain();
-  ASSERT_TRUE(h.conn.status().sack_ok);
-}
-
 std::uint32_t seg_seq(int i) {
   return kIss + 1 + static_cast<std::uint32_t>(i - 1) * kSeg;
 }
@@ -108,7 +91,7 @@ TEST(SackRecovery, SeveralHolesResentInOneRoundTrip) {
   Config c = test_config();
   c.sack = true;
   Harness h(c);
-  established_sack(h);
+  h.established_sack(65535);
   std::string all;
   for (int i = 0; i < 30; ++i) all += std::string(kSeg, static_cast<char>('A' + i));
   ASSERT_EQ(h.conn.send(as_bytes(all), h.now).value(), all.size());

@@ -242,6 +242,22 @@ void Harness::established() {
   expect_state(State::kEstablished);
 }
 
+void Harness::established_sack(std::uint16_t peer_window) {
+  ASSERT_TRUE(conn.open_active(tuple, SeqNum(kIss), now).has_value());
+  drain();
+  TcpSegment synack;
+  synack.src_port = tuple.remote.port;
+  synack.dst_port = tuple.local.port;
+  synack.seq = SeqNum(kPeerIss);
+  synack.ack = SeqNum(kIss + 1);
+  synack.flags.bits = SYN | ACK;
+  synack.window = peer_window;
+  synack.options.mss(1460).nop().nop().sack_permitted();
+  conn.on_segment(tuple, synack, now);
+  drain();
+  ASSERT_TRUE(conn.status().sack_ok);
+}
+
 void Harness::established_passive() {
   syn_received();
   inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1});

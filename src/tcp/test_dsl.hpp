@@ -128,13 +128,16 @@ class Harness {
   void syn_received_active();  ///< simultaneous open: SYN out, SYN in, SYN-ACK out
   void established();          ///< active: snd.nxt 101, rcv.nxt 301
   void established_passive();  ///< via syn_received()
-  void fin_wait_1();           ///< + CLOSE: FIN 101 out (snd.nxt 102)
-  void fin_wait_2();           ///< + ACK 102 in
-  void close_wait();           ///< established + FIN 301 in (rcv.nxt 302)
-  void last_ack();             ///< close_wait + CLOSE: FIN 101 out
-  void closing();              ///< fin_wait_1 + FIN 301 in (not acking ours)
-  void time_wait();            ///< fin_wait_2 + FIN 301 in
-  void closed();               ///< established + ABORT
+  /// Active open whose SYN-ACK carries MSS 1460 and SACK-permitted, with
+  /// window `peer_window`; asserts SACK was negotiated (cfg.sack must be on).
+  void established_sack(std::uint16_t peer_window = 10000);
+  void fin_wait_1();  ///< + CLOSE: FIN 101 out (snd.nxt 102)
+  void fin_wait_2();  ///< + ACK 102 in
+  void close_wait();  ///< established + FIN 301 in (rcv.nxt 302)
+  void last_ack();    ///< close_wait + CLOSE: FIN 101 out
+  void closing();     ///< fin_wait_1 + FIN 301 in (not acking ours)
+  void time_wait();   ///< fin_wait_2 + FIN 301 in
+  void closed();      ///< established + ABORT
 
   Config cfg;
   RecordingSink sink;
