@@ -39,7 +39,8 @@ struct Stats {
 };
 [[nodiscard]] Stats stats();
 
-/// Frees every block this thread has cached (tests, memory measurements).
+/// Frees every block this thread has cached and forgets the sizes seen
+/// (tests, memory measurements). At most 8 distinct sizes are cached at once.
 void trim() noexcept;
 
 }  // namespace synack::buffer_pool
