@@ -1,5 +1,5 @@
-// Golden files for the viz tests: tests/golden/viz/<name>, read relative to the
-// repository root (ctest runs tests there). SYNACK_UPDATE_GOLDEN=1 rewrites them.
+// Golden files: tests/golden/<dir>/<name>, read relative to the repository
+// root (ctest runs tests there). SYNACK_UPDATE_GOLDEN=1 rewrites them.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -16,10 +16,11 @@ inline std::filesystem::path golden_path(const std::string& name) {
   return std::filesystem::path("tests/golden/viz") / name;
 }
 
-/// Compares `actual` with the golden file; on mismatch reports the first
-/// differing line. With SYNACK_UPDATE_GOLDEN=1 writes the file instead.
-inline void expect_golden(const std::string& name, const std::string& actual) {
-  const auto path = golden_path(name);
+/// Compares `actual` with the golden file at `path` (relative to the repo
+/// root); on mismatch reports the first differing line. With
+/// SYNACK_UPDATE_GOLDEN=1 writes the file instead. Shared by every golden test
+/// (viz renderers, scenarios).
+inline void expect_golden_file(const std::filesystem::path& path, const std::string& actual) {
   const char* update = std::getenv("SYNACK_UPDATE_GOLDEN");
   if (update && std::string(update) == "1") {
     std::filesystem::create_directories(path.parent_path());
@@ -49,6 +50,11 @@ inline void expect_golden(const std::string& name, const std::string& actual) {
     ++line;
   }
   ADD_FAILURE() << path << " differs (line endings?)";
+}
+
+/// expect_golden_file() for tests/golden/viz/<name>.
+inline void expect_golden(const std::string& name, const std::string& actual) {
+  expect_golden_file(golden_path(name), actual);
 }
 
 }  // namespace synack::viz::testing

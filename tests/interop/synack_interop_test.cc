@@ -132,11 +132,8 @@ class SynackInterop : public ::testing::Test {
     auto child = ChildProcess::spawn(synack_argv("serve", extra));
     EXPECT_TRUE(child.has_value()) << child.error();
     children_.push_back(std::move(*child));
-    const ProcessResult up =
-        sh(fmt::format("for i in $(seq 150); do ip -4 -o addr show dev synack0 up 2>/dev/null | "
-                       "grep -q {} && exit 0; sleep 0.02; done; exit 1",
-                       kKernelAddr),
-           seconds(5));
+    const ProcessResult up = wait_until(
+        fmt::format("ip -4 -o addr show dev synack0 up 2>/dev/null | grep -q {}", kKernelAddr));
     EXPECT_TRUE(up.ok()) << "synack0 never came up: " << up.describe();
     return children_.back();
   }
@@ -146,12 +143,16 @@ class SynackInterop : public ::testing::Test {
     auto child = ns_->spawn(argv);
     ASSERT_TRUE(child.has_value()) << child.error();
     children_.push_back(std::move(*child));
-    const ProcessResult up =
-        sh(fmt::format("for i in $(seq 150); do ss -Htln 'sport = :{}' | grep -q . && exit 0; "
-                       "sleep 0.02; done; exit 1",
-                       port),
-           seconds(5));
+    const ProcessResult up = wait_until(fmt::format("ss -Htln 'sport = :{}' | grep -q .", port));
     ASSERT_TRUE(up.ok()) << "Linux server never listened on " << port << ": " << up.describe();
+  }
+
+  // Polls the shell `condition` inside the namespace every 20 ms, at most
+  // 150 times (3 s); ok() once it held.
+  ProcessResult wait_until(const std::string& condition) const {
+    return sh(
+        fmt::format("for i in $(seq 150); do {} && exit 0; sleep 0.02; done; exit 1", condition),
+        seconds(5));
   }
 
   // `sh -c script` inside the namespace.

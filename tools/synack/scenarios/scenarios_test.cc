@@ -4,13 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "scenarios/scenario.hpp"
+#include "viz/golden_test_util.hpp"
 #include "viz/render.hpp"
 #include "viz/run_json.hpp"
 
@@ -18,31 +16,7 @@ namespace synack::scenarios {
 namespace {
 
 void expect_golden(const std::string& name, const std::string& actual) {
-  const auto path = std::filesystem::path("tests/golden/scenarios") / name;
-  const char* update = std::getenv("SYNACK_UPDATE_GOLDEN");
-  if (update != nullptr && std::string(update) == "1") {
-    std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << actual;
-    return;
-  }
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << "missing golden " << path << " (SYNACK_UPDATE_GOLDEN=1 creates it)";
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const std::string expected = buf.str();
-  if (expected == actual) return;
-  std::istringstream e(expected), a(actual);
-  std::string le, la;
-  for (int line = 1;; ++line) {
-    const bool ge = static_cast<bool>(std::getline(e, le));
-    const bool ga = static_cast<bool>(std::getline(a, la));
-    if (!ge && !ga) break;
-    if (!ge || !ga || le != la) {
-      ADD_FAILURE() << path << " differs at line " << line << "\n  golden: " << (ge ? le : "<eof>")
-                    << "\n  actual: " << (ga ? la : "<eof>");
-      return;
-    }
-  }
+  viz::testing::expect_golden_file(std::filesystem::path("tests/golden/scenarios") / name, actual);
 }
 
 class EveryScenario : public ::testing::TestWithParam<std::string> {};
