@@ -118,6 +118,12 @@ class EventLoop {
   /// Now, on CLOCK_MONOTONIC.
   [[nodiscard]] static Instant now();
 
+  /// The epoll fd behind the loop, for nesting it in another event loop: it is
+  /// readable (EPOLLIN) whenever a watched fd is ready or the timerfd (armed
+  /// to the earliest deadline at the end of each wake-up) has fired; then call
+  /// run_once(0). Owned by the loop.
+  [[nodiscard]] int epoll_fd() const { return epoll_fd_; }
+
   /// Wake-ups so far (epoll_wait returns), for tests and the status line.
   [[nodiscard]] std::uint64_t wakeups() const { return wakeups_; }
 
