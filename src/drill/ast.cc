@@ -27,11 +27,11 @@ std::string Expr::to_string() const {
     case Kind::kOr:
       return join(" | ");
     case Kind::kList:
-      return "[" + join(", ") + "]";
+      return fmt::format("[{}]", join(", "));
     case Kind::kStruct:
-      return "{" + join(", ") + "}";
+      return fmt::format("{{{}}}", join(", "));
     case Kind::kCall:
-      return text + "(" + join(", ") + ")";
+      return fmt::format("{}({})", text, join(", "));
   }
   return "?";
 }

@@ -295,7 +295,7 @@ void Run::run_syscall(const Event& ev, const ExpectedTime& et) {
   const SysResult r = issue(ev, /*retry=*/false);
   trace(fmt::format("{} {}(...) -> {}{}", format_usecs(now_usecs()), call.name,
                     r.would_block ? "blocked" : std::to_string(r.ret),
-                    r.err ? " " + errno_name(r.err) : ""));
+                    r.err ? fmt::format(" {}", errno_name(r.err)) : ""));
   const std::int64_t end =
       ev.time.end_usecs
           ? (ev.time.kind == TimeKind::kRelative ? et.previous_event_usecs : 0) + *ev.time.end_usecs

@@ -110,7 +110,7 @@ std::optional<std::string> match_options(const PacketEvent& script, const LivePa
   }();
   const std::string got = live.packet.tcp.options.empty()
                               ? "none"
-                              : "<" + format_options(live.packet.tcp.options) + ">";
+                              : fmt::format("<{}>", format_options(live.packet.tcp.options));
   return fmt::format("bad outbound TCP options: expected: {} vs actual: {}", want, got);
 }
 

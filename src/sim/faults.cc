@@ -173,10 +173,11 @@ std::string Fault::to_string() const {
   std::string s = action == FaultAction::kDrop    ? "drop"
                   : action == FaultAction::kDelay ? "delay"
                                                   : "dup-at";
-  if (match.flags) s += ":" + format_tcp_flags(*match.flags);
+  if (match.flags) s += fmt::format(":{}", format_tcp_flags(*match.flags));
   if (!match.flags || match.nth != 1) s += fmt::format(":{}", match.nth);
-  if (action == FaultAction::kDelay) s += ":" + format_duration(delay);
-  if (action == FaultAction::kDupAt) s += ":" + format_duration(at.time_since_epoch());
+  if (action == FaultAction::kDelay) s += fmt::format(":{}", format_duration(delay));
+  if (action == FaultAction::kDupAt)
+    s += fmt::format(":{}", format_duration(at.time_since_epoch()));
   return s;
 }
 
