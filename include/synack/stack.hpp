@@ -129,7 +129,7 @@ class Stack {
 
   // ---- readiness ---------------------------------------------------------------------
   /// Current readiness of `fd`: a mask of kPollIn, kPollOut, kPollErr,
-  /// kPollHup (0 for an unknown fd).
+  /// kPollHup (kPollErr for an unknown fd).
   [[nodiscard]] std::uint32_t poll(Fd fd) const;
   /// Called with (fd, poll mask) whenever the readiness of `fd` may have
   /// changed (during receive, on_timeout and socket calls). Level-triggered
