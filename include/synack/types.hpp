@@ -143,7 +143,10 @@ struct Counters {
   std::uint64_t rst_out = 0;   ///< RSTs sent for segments to no connection
   std::uint64_t icmp_in = 0;   ///< ICMP messages received
   std::uint64_t icmp_out = 0;  ///< ICMP messages sent
-  std::uint64_t dropped = 0;   ///< packets dropped, every reason (malformed, bounds, ...)
+  /// Packets not delivered to a connection, every reason: malformed, not for
+  /// our address, no such connection (answered with RST), a bound reached,
+  /// IP fragments (counted when held for reassembly).
+  std::uint64_t dropped = 0;
 };
 
 // ---- configuration ---------------------------------------------------------------
