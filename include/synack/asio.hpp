@@ -26,6 +26,9 @@
 // stream is asio::error::eof and cancelled operations asio::error::operation_aborted.
 // Handlers never run inside the initiating call (they are posted).
 //
+// Naming: inside namespace synack, `asio::` means synack::asio; write
+// `::asio::` there for Asio itself.
+//
 // Threading: the Service, its TunStack and every Socket belong to one thread
 // (an io_context run by one thread, or one strand). The Service installs the
 // TunStack's readiness callback (stack().set_callback) for itself.
