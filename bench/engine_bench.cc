@@ -23,7 +23,7 @@
 #include "base/flat_map.hpp"
 #include "bench/bench_common.hpp"
 #include "stack/stack.hpp"
-#include "stack/timer_wheel.hpp"
+#include "base/timer_wheel.hpp"
 #include "tcp/connection.hpp"
 
 namespace synack {

@@ -21,14 +21,14 @@ std::uint32_t Stack::add_connection(std::unique_ptr<tcp::Connection> c, Fd fd) {
   conns_[slot]->conn = std::move(c);
   conns_[slot]->fd = fd;
   conns_[slot]->last_state = conns_[slot]->conn->state();
-  conn_index_.insert(conns_[slot]->conn->tuple(), slot);
+  demux_.add_connection(conns_[slot]->conn->tuple(), slot);
   mark_dirty(slot);
   return slot;
 }
 
 void Stack::free_connection(std::uint32_t slot) {
   ConnSlot& c = *conns_[slot];
-  conn_index_.erase(c.conn->tuple());
+  demux_.remove_connection(c.conn->tuple());
   wheel_.cancel(slot);
   if (c.fd >= 0) sockets_[static_cast<std::size_t>(c.fd)]->kind = SocketEntry::Kind::kDead;
   conns_[slot].reset();
@@ -63,31 +63,9 @@ void Stack::to_time_wait(std::uint32_t slot, Instant now) {
   (void)now;
   const tcp::TimeWaitEntry entry = conns_[slot]->conn->to_time_wait();
   free_connection(slot);
-  if (time_wait_.size() >= config_.max_time_wait) {
+  if (!demux_.add_time_wait(entry)) {
     ++counters_.time_wait_evicted;  // Linux: "TCP: time wait bucket table overflow"
-    return;
   }
-  std::uint32_t index;
-  if (!free_tw_.empty()) {
-    index = free_tw_.back();
-    free_tw_.pop_back();
-  } else {
-    index = static_cast<std::uint32_t>(tw_slots_.size());
-    tw_slots_.emplace_back();
-  }
-  tw_slots_[index] = TimeWaitSlot{entry, true};
-  time_wait_.insert(entry.tuple, index);
-  tw_wheel_.schedule(index, entry.expiry);
-}
-
-Stack::ListenSlot* Stack::find_listener(const tcp::Endpoint& local) {
-  ListenSlot* wildcard = nullptr;
-  for (auto& l : listeners_) {
-    if (!l || l->listener.local().port != local.port) continue;
-    if (l->listener.local().addr == local.addr) return l.get();
-    if (l->listener.local().addr == Ipv4Addr{}) wildcard = l.get();
-  }
-  return wildcard;
 }
 
 void Stack::notify(Fd fd) {
@@ -115,7 +93,7 @@ void Stack::deliver_icmp_error(const IcmpView& icmp, Instant now) {
     return;
   }
   const tcp::FourTuple t{{quote->src, quote->src_port}, {quote->dst, quote->dst_port}};
-  const std::uint32_t* slot = conn_index_.find(t);
+  const std::uint32_t* slot = demux_.find_connection(t);
   if (slot == nullptr) {
     counters_.drop(StackDrop::kIcmpIgnored);
     return;
@@ -136,20 +114,19 @@ std::size_t Stack::count_in_state(tcp::State s, std::optional<std::uint16_t> por
   for (const auto& c : conns_) {
     if (c && c->conn->state() == s && match(c->conn->tuple())) ++n;
   }
-  for (const auto& l : listeners_) {
-    if (!l) continue;
-    if (s == tcp::State::kListen && l->listener.state() == tcp::State::kListen &&
-        (!port || l->listener.local().port == *port)) {
+  demux_.for_each_listener([&](const tcp::Listener& l) {
+    if (s == tcp::State::kListen && l.state() == tcp::State::kListen &&
+        (!port || l.local().port == *port)) {
       ++n;
     }
-    if (s == tcp::State::kSynReceived && (!port || l->listener.local().port == *port)) {
-      n += l->listener.syn_queue_length();
+    if (s == tcp::State::kSynReceived && (!port || l.local().port == *port)) {
+      n += l.syn_queue_length();
     }
-  }
+  });
   if (s == tcp::State::kTimeWait) {
-    for (const auto& tw : tw_slots_) {
-      if (tw.used && match(tw.entry.tuple)) ++n;
-    }
+    demux_.for_each_time_wait([&](const tcp::TimeWaitEntry& tw) {
+      if (match(tw.tuple)) ++n;
+    });
   }
   return n;
 }
@@ -159,20 +136,13 @@ std::vector<std::pair<tcp::FourTuple, tcp::State>> Stack::connections() const {
   for (const auto& c : conns_) {
     if (c) out.emplace_back(c->conn->tuple(), c->conn->state());
   }
-  for (const auto& tw : tw_slots_) {
-    if (tw.used) out.emplace_back(tw.entry.tuple, tcp::State::kTimeWait);
-  }
+  demux_.for_each_time_wait(
+      [&](const tcp::TimeWaitEntry& tw) { out.emplace_back(tw.tuple, tcp::State::kTimeWait); });
   return out;
 }
 
 std::size_t Stack::drop_time_wait(Instant now) {
-  std::size_t n = 0;
-  for (std::uint32_t i = 0; i < tw_slots_.size(); ++i) {
-    if (tw_slots_[i].used) {
-      free_time_wait(i);
-      ++n;
-    }
-  }
+  std::size_t n = demux_.drop_time_wait();
   for (std::uint32_t slot = 0; slot < conns_.size(); ++slot) {
     if (conns_[slot] && conns_[slot]->conn->state() == tcp::State::kTimeWait) {
       (void)conns_[slot]->conn->abort(now);

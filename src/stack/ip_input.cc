@@ -1,10 +1,9 @@
-// Inbound path: IPv4 validation and reassembly, ICMP, and the TCP demux —
-// connection, then TIME-WAIT entry, then listener, then "no such connection".
+// Inbound path: IPv4 validation and reassembly, ICMP, and TCP handed to the
+// demultiplexer (tcp::Demux: connection, TIME-WAIT entry, listener, closed port).
 #include <algorithm>
 
 #include "stack/stack.hpp"
 #include "stack/stack_internal.hpp"
-#include "tcp/rst.hpp"
 #include "wire/icmp.hpp"
 
 namespace synack {
@@ -97,124 +96,38 @@ void Stack::receive_tcp(const Ipv4View& ip, Instant now) {
   }
   ++counters_.tcp_in;
   const tcp::FourTuple tuple{{ip.dst(), seg->dst_port}, {ip.src(), seg->src_port}};
-  if (const std::uint32_t* slot = conn_index_.find(tuple)) {
-    tcp_to_connection(*slot, *seg, now);
-    return;
-  }
-  if (tcp_to_time_wait(tuple, *seg, now)) return;
-  if (tcp_to_listener(tuple, *seg, now)) return;
-  tcp_closed_port(ip, *seg, now);
+  tcp_delivered(ip, tuple, demux_.on_segment(tuple, *seg, now), *seg, now);
 }
 
-void Stack::tcp_to_connection(std::uint32_t slot, const TcpSegment& seg, Instant now) {
-  conns_[slot]->conn->on_segment(seg, now);
-  mark_dirty(slot, true);
-}
-
-// The trace of a TIME-WAIT decision, the same events a full TCB in TIME-WAIT
-// reports (tcp::Connection::on_segment_time_wait): a restarted 2MSL timer, a
-// challenge ACK, an ACKed-and-discarded segment, a drop, or the end.
-void Stack::trace_time_wait(const tcp::FourTuple& t, const tcp::TimeWaitResult& r, Instant now) {
-  tcp::TraceEvent e{.at = now,
-                    .tuple = t,
-                    .kind = tcp::TraceKind::kDrop,
-                    .from = tcp::State::kTimeWait,
-                    .to = tcp::State::kTimeWait,
-                    .cause = r.cause,
-                    .rfc = r.rfc,
-                    .drop = r.drop};
-  switch (r.verdict) {
-    case tcp::TimeWaitVerdict::kDrop:
+// What the demultiplexer did with a segment: the stack delivers to its TCB,
+// sends the reply, wakes the listening socket, counts.
+void Stack::tcp_delivered(const Ipv4View& ip, const tcp::FourTuple& t, tcp::Delivery d,
+                          const TcpSegment& seg, Instant now) {
+  using To = tcp::Delivery::To;
+  switch (d.to) {
+    case To::kConnection:
+      conns_[d.id]->conn->on_segment(seg, now);
+      mark_dirty(d.id, true);
+      return;
+    case To::kListener:
+      if (d.completed) notify(listen_fds_[d.id]);
       break;
-    case tcp::TimeWaitVerdict::kAck:
-      if (r.drop == tcp::DropReason::kNone) return;  // a plain ACK: nothing to explain
-      if (r.drop == tcp::DropReason::kSynInWindow || r.drop == tcp::DropReason::kRstInWindow) {
-        e.kind = tcp::TraceKind::kChallengeAck;
+    case To::kTimeWait:
+      break;
+    case To::kOverLimit:
+      counters_.drop(StackDrop::kTooManyConnections);
+      return;
+    case To::kNoConnection:
+      counters_.drop(StackDrop::kNoConnection);
+      if (config_.closed_port == ClosedPortReply::kIcmpUnreachable) {
+        queue_icmp(ip.src(), 3, 3, 0,
+                   ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8)));
+        return;
       }
-      break;
-    case tcp::TimeWaitVerdict::kAckRestart:
-      e.kind = tcp::TraceKind::kTimerFired;
-      e.cause = "2MSL restarted";
-      break;
-    case tcp::TimeWaitVerdict::kClose:
-    case tcp::TimeWaitVerdict::kReopen:
-      e.kind = tcp::TraceKind::kStateChange;
-      e.to = tcp::State::kClosed;
+      if (d.reply) ++counters_.rst_out;
       break;
   }
-  trace_->on_event(e);
-}
-
-// RFC 9293 §3.10.7.4 for a connection held as a compact TIME-WAIT entry.
-bool Stack::tcp_to_time_wait(const tcp::FourTuple& t, const TcpSegment& seg, Instant now) {
-  const std::uint32_t* index = time_wait_.find(t);
-  if (index == nullptr) return false;
-  const std::uint32_t i = *index;
-  tcp::TimeWaitEntry& tw = tw_slots_[i].entry;
-  const tcp::TimeWaitResult r = tcp::time_wait_on_segment(tw, seg, now, config_.tcp);
-  if (trace_) trace_time_wait(t, r, now);
-  if (r.reply) queue_control(t, *r.reply);
-  switch (r.verdict) {
-    case tcp::TimeWaitVerdict::kDrop:
-    case tcp::TimeWaitVerdict::kAck:
-      break;
-    case tcp::TimeWaitVerdict::kAckRestart:
-      tw_wheel_.schedule(i, tw.expiry);
-      break;
-    case tcp::TimeWaitVerdict::kClose:
-      free_time_wait(i);
-      break;
-    case tcp::TimeWaitVerdict::kReopen:
-      // The old incarnation is gone; the SYN opens a new one if someone listens.
-      free_time_wait(i);
-      if (!tcp_to_listener(t, seg, now, r.reopen_iss)) return false;
-      break;
-  }
-  return true;
-}
-
-bool Stack::tcp_to_listener(const tcp::FourTuple& t, const TcpSegment& seg, Instant now,
-                            std::optional<SeqNum> iss) {
-  ListenSlot* l = find_listener(t.local);
-  if (l == nullptr) return false;
-  if (seg.flags.syn() && !seg.flags.ack() && tcb_count() >= config_.max_connections) {
-    counters_.drop(StackDrop::kTooManyConnections);
-    return true;
-  }
-  (void)iss;  // the listener picks an RFC 6528 ISS, which is beyond the old one's
-  const tcp::ListenerResult r = l->listener.on_segment(t, seg, now);
-  if (r.reply) queue_control(t, *r.reply);
-  if (r.kind == tcp::ListenerResult::Kind::kCompleted ||
-      r.kind == tcp::ListenerResult::Kind::kCompletedCookie) {
-    notify(l->fd);
-  }
-  return true;
-}
-
-void Stack::tcp_closed_port(const Ipv4View& ip, const TcpSegment& seg, Instant now) {
-  counters_.drop(StackDrop::kNoConnection);
-  const tcp::FourTuple t{{ip.dst(), seg.dst_port}, {ip.src(), seg.src_port}};
-  switch (config_.closed_port) {
-    case ClosedPortReply::kNothing:
-      return;
-    case ClosedPortReply::kIcmpUnreachable:
-      queue_icmp(ip.src(), 3, 3, 0,
-                 ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8)));
-      return;
-    case ClosedPortReply::kRst:
-      break;
-  }
-  const auto rst = tcp::reset_for(seg);  // RFC 9293 §3.10.7.1; never RST a RST
-  if (!rst) return;
-  if (trace_) {
-    trace_->on_event({.at = now,
-                      .tuple = t,
-                      .kind = tcp::TraceKind::kRstSent,
-                      .cause = "segment for no connection",
-                      .rfc = "RFC 9293 §3.10.7.1"});
-  }
-  ++counters_.rst_out;
-  queue_control(t, *rst);
+  if (d.reply) queue_control(t, *d.reply);
 }
 
 }  // namespace synack

@@ -85,15 +85,13 @@ std::expected<void, std::errc> Stack::listen(Fd fd, int backlog, Instant now) {
   }
   const auto queue = static_cast<std::size_t>(std::clamp(backlog, 1, kMaxBacklog));
   (void)now;
-  auto slot = std::make_unique<ListenSlot>(
-      ListenSlot{tcp::Listener(*s.local, queue, s.cfg, trace_, next_conn_id_), fd});
+  const std::uint32_t id = demux_.add_listener(
+      std::make_unique<tcp::Listener>(*s.local, queue, s.cfg, trace_, next_conn_id_));
   next_conn_id_ += 1u << 20;  // ids of the listener's children
-  std::size_t index = 0;
-  while (index < listeners_.size() && listeners_[index]) ++index;
-  if (index == listeners_.size()) listeners_.emplace_back();
-  listeners_[index] = std::move(slot);
+  if (id >= listen_fds_.size()) listen_fds_.resize(id + 1, -1);
+  listen_fds_[id] = fd;
   s.kind = SocketEntry::Kind::kListener;
-  s.index = static_cast<std::uint32_t>(index);
+  s.index = id;
   return {};
 }
 
@@ -102,7 +100,7 @@ std::expected<Fd, std::errc> Stack::accept(Fd fd, tcp::Endpoint* peer) {
   if (entry_ptr == nullptr) return fail(std::errc::bad_file_descriptor);
   SocketEntry& s = *entry_ptr;
   if (s.kind != SocketEntry::Kind::kListener) return fail(std::errc::invalid_argument);
-  std::unique_ptr<tcp::Connection> c = listeners_[s.index]->listener.accept();
+  std::unique_ptr<tcp::Connection> c = demux_.listener(s.index).accept();
   if (!c) return fail(std::errc::operation_would_block);
   const tcp::Config cfg = s.cfg;
   auto child = socket();
@@ -140,13 +138,13 @@ std::expected<void, std::errc> Stack::connect(Fd fd, tcp::Endpoint remote, Insta
   if (local.addr == Ipv4Addr{}) local.addr = config_.address;
   if (local.port == 0) {
     auto port = ports_.pick(local.addr, remote.addr, remote.port, [&](std::uint16_t p) {
-      return conn_index_.find({{local.addr, p}, remote}) != nullptr ||
-             time_wait_.find({{local.addr, p}, remote}) != nullptr ||
+      return demux_.find_connection({{local.addr, p}, remote}) != nullptr ||
+             demux_.in_time_wait({{local.addr, p}, remote}) ||
              bound_ports_.contains(p);  // bound by bind()/listen(): not for connect
     });
     if (!port) return fail(port.error());
     local.port = *port;
-  } else if (conn_index_.find({local, remote}) != nullptr) {
+  } else if (demux_.find_connection({local, remote}) != nullptr) {
     return fail(std::errc::address_in_use);
   }
   s.local = local;
@@ -218,7 +216,7 @@ std::expected<void, std::errc> Stack::close(Fd fd, Instant now) {
   SocketEntry& s = *entry_ptr;
   switch (s.kind) {
     case SocketEntry::Kind::kListener: {
-      listeners_[s.index]->listener.close(now);
+      demux_.listener(s.index).close(now);
       drain_listener(s.index, now);
       break;
     }
@@ -256,9 +254,9 @@ void Stack::release_bound_port(std::uint16_t port) {
 // A closed listener's queued connections were aborted by Listener::close();
 // their RSTs still have to go out, then the slot is freed.
 void Stack::drain_listener(std::uint32_t index, Instant now) {
-  tcp::Listener& l = listeners_[index]->listener;
-  while (auto out = l.poll_transmit(now)) queue_control(out->first, out->second);
-  listeners_[index].reset();
+  demux_.remove_listener(
+      index, now, [&](const tcp::FourTuple& t, const TcpSegment& seg) { queue_control(t, seg); });
+  listen_fds_[index] = -1;
 }
 
 std::uint32_t Stack::poll(Fd fd) const {
@@ -271,7 +269,7 @@ std::uint32_t Stack::poll(Fd fd) const {
     case SocketEntry::Kind::kDead:
       return kPollIn | kPollHup | (s.pending_error ? kPollErr : 0);
     case SocketEntry::Kind::kListener:
-      return listeners_[s.index]->listener.accept_queue_length() > 0 ? kPollIn : 0;
+      return demux_.listener(s.index).accept_queue_length() > 0 ? kPollIn : 0;
     case SocketEntry::Kind::kConnection:
       break;
   }

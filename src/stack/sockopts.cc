@@ -48,7 +48,7 @@ void Stack::options_changed(SocketEntry& s, Instant now) {
     apply_options(*conns_[s.index]->conn, s.cfg, now);
     mark_dirty(s.index);  // deadlines moved: settle() reschedules the timer
   } else if (s.kind == SocketEntry::Kind::kListener) {
-    listeners_[s.index]->listener.set_config(s.cfg);  // for connections still to come
+    demux_.listener(s.index).set_config(s.cfg);  // for connections still to come
   }
 }
 

@@ -16,34 +16,18 @@ std::uint64_t key_half(const SipKey& k, int half) {
   return v;
 }
 
-// A keyed 64-bit mix (the SplitMix64 finaliser over key-whitened input).
-std::size_t mix(std::uint64_t x, std::uint64_t k0, std::uint64_t k1) {
-  x ^= k0;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return static_cast<std::size_t>(x + k1);
-}
-
 }  // namespace
-
-std::size_t TupleHash::operator()(const tcp::FourTuple& t) const {
-  const std::uint64_t a = (std::uint64_t{t.local.addr.value} << 16) | t.local.port;
-  const std::uint64_t b = (std::uint64_t{t.remote.addr.value} << 16) | t.remote.port;
-  return mix(a ^ mix(b, k1, k0), k0, k1);
-}
-
-std::size_t TupleHash::operator()(const tcp::Endpoint& e) const {
-  return mix((std::uint64_t{e.addr.value} << 16) | e.port, k0, k1);
-}
 
 Stack::Stack(StackConfig config, tcp::TraceSink* trace)
     : config_(std::move(config)),
       trace_(trace),
       reassembler_(config_.reassembly),
       ports_(config_.secret, config_.ports),
-      conn_index_(64, TupleHash{key_half(config_.secret, 0), key_half(config_.secret, 1)}),
-      time_wait_(64, TupleHash{key_half(config_.secret, 1), key_half(config_.secret, 0)}) {
+      demux_(config_.tcp, trace_,
+             tcp::TupleHash{key_half(config_.secret, 0), key_half(config_.secret, 1)},
+             tcp::DemuxLimits{.max_connections = config_.max_connections,
+                              .max_time_wait = config_.max_time_wait,
+                              .rst_closed_ports = config_.closed_port == ClosedPortReply::kRst}) {
   config_.tcp.mss =
       std::min<std::uint16_t>(config_.tcp.mss, static_cast<std::uint16_t>(config_.mtu - 40));
   scratch_.resize(config_.mtu);
@@ -54,50 +38,15 @@ Stack::~Stack() = default;
 // ---- timers ---------------------------------------------------------------------
 
 Instant Stack::next_deadline() const {
-  Instant next =
-      std::min({wheel_.next_expiry(), tw_wheel_.next_expiry(), reassembler_.next_deadline()});
-  for (const auto& l : listeners_) {
-    if (l) next = std::min(next, l->listener.next_deadline());
-  }
-  return next;
+  return std::min({wheel_.next_expiry(), demux_.next_deadline(), reassembler_.next_deadline()});
 }
 
 void Stack::on_timeout(Instant now) {
   clock_ = std::max(clock_, now);
   wheel_.advance(now, [&](TimerWheel::Id id) { on_timer(id, now); });
-  tw_wheel_.advance(now, [&](TimerWheel::Id id) { expire_time_wait(id, now); });
+  demux_.on_timeout(now);
   reassembler_.expire(now);
-  for (auto& l : listeners_) {
-    if (l && l->listener.next_deadline() <= now) l->listener.on_timeout(now);
-  }
   flush_notifications();
-}
-
-void Stack::expire_time_wait(std::uint32_t index, Instant now) {
-  TimeWaitSlot& slot = tw_slots_[index];
-  if (!slot.used) return;
-  if (!tcp::time_wait_expired(slot.entry, now)) {  // restarted by a retransmitted FIN
-    tw_wheel_.schedule(index, slot.entry.expiry);
-    return;
-  }
-  if (trace_) {
-    trace_->on_event({.at = now,
-                      .tuple = slot.entry.tuple,
-                      .kind = tcp::TraceKind::kStateChange,
-                      .from = tcp::State::kTimeWait,
-                      .to = tcp::State::kClosed,
-                      .cause = "TIME-WAIT timeout (2MSL)",
-                      .rfc = "RFC 9293 §3.10.8 TIME-WAIT TIMEOUT"});
-  }
-  free_time_wait(index);
-}
-
-void Stack::free_time_wait(std::uint32_t index) {
-  TimeWaitSlot& slot = tw_slots_[index];
-  time_wait_.erase(slot.entry.tuple);
-  tw_wheel_.cancel(index);
-  slot.used = false;
-  free_tw_.push_back(index);
 }
 
 void Stack::on_timer(TimerWheel::Id id, Instant now) {
@@ -130,11 +79,8 @@ std::optional<Bytes> Stack::next_packet(Instant now) {
     ++counters_.ip_out;
     return Bytes(current_);
   }
-  for (auto& l : listeners_) {
-    if (!l) continue;
-    if (auto out = l->listener.poll_transmit(now)) {
-      return Bytes(scratch_.data(), emit_tcp(out->first, out->second));
-    }
+  if (auto out = demux_.poll_transmit(now)) {
+    return Bytes(scratch_.data(), emit_tcp(out->first, out->second));
   }
   while (!dirty_.empty()) {
     const std::uint32_t slot = dirty_.back();

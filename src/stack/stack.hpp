@@ -8,10 +8,11 @@
 // User side: a BSD-shaped, non-blocking socket API (sockets.cc), errno values
 // as std::errc. Readiness is polled (poll()) or pushed (set_callback()).
 //
-// Tables: established/half-open connections in a flat hash table keyed by the
-// 4-tuple (slots in a vector, ids reused), listeners by local endpoint,
-// TIME-WAIT connections as compact entries (tcp::TimeWaitEntry), and one
-// hierarchical timer wheel for every deadline.
+// Tables: the TCP demultiplexer (tcp::Demux) matches every segment to a
+// connection, a listener, a compact TIME-WAIT entry or a closed port; the
+// stack keeps the TCBs (slots in a vector, ids reused, the demux index names
+// them by slot), their sockets, and a hierarchical timer wheel for their
+// deadlines. See docs/architecture.md.
 #pragma once
 
 #include <cstdint>
@@ -25,15 +26,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "base/flat_map.hpp"
 #include "base/time.hpp"
+#include "base/timer_wheel.hpp"
 #include "stack/config.hpp"
 #include "stack/counters.hpp"
 #include "stack/ip_reassembly.hpp"
 #include "stack/port_allocator.hpp"
 #include "stack/socket_types.hpp"
-#include "stack/timer_wheel.hpp"
 #include "tcp/connection.hpp"
+#include "tcp/demux.hpp"
 #include "tcp/listener.hpp"
 #include "tcp/time_wait.hpp"
 #include "tcp/trace.hpp"
@@ -43,13 +44,7 @@
 
 namespace synack {
 
-/// Keyed hash for the demux tables: a peer cannot aim collisions at one bucket
-/// without the secret.
-struct TupleHash {
-  std::uint64_t k0 = 0, k1 = 0;
-  [[nodiscard]] std::size_t operator()(const tcp::FourTuple& t) const;
-  [[nodiscard]] std::size_t operator()(const tcp::Endpoint& e) const;
-};
+using TupleHash = tcp::TupleHash;  ///< the demux tables' keyed hash (tcp/demux.hpp)
 
 class Stack {
  public:
@@ -148,25 +143,19 @@ class Stack {
   /// Aborts every TIME-WAIT connection (FreeBSD `tcpdrop -s TIME_WAIT`); returns how many.
   std::size_t drop_time_wait(Instant now);
   /// Number of TCB slots in use (excluding TIME-WAIT entries and listeners).
-  [[nodiscard]] std::size_t tcb_count() const { return conn_index_.size(); }
-  [[nodiscard]] std::size_t time_wait_count() const { return time_wait_.size(); }
+  [[nodiscard]] std::size_t tcb_count() const { return demux_.connection_count(); }
+  [[nodiscard]] std::size_t time_wait_count() const { return demux_.time_wait_count(); }
 
  private:
   struct ConnSlot;
-  struct ListenSlot;
   struct SocketEntry;
-  struct TimeWaitSlot;
 
   // ip_input.cc
   void receive_datagram(const Ipv4View& ip, Instant now);
   void receive_icmp(const Ipv4View& ip, Instant now);
   void receive_tcp(const Ipv4View& ip, Instant now);
-  void tcp_to_connection(std::uint32_t slot, const TcpSegment& seg, Instant now);
-  bool tcp_to_time_wait(const tcp::FourTuple& t, const TcpSegment& seg, Instant now);
-  void trace_time_wait(const tcp::FourTuple& t, const tcp::TimeWaitResult& r, Instant now);
-  bool tcp_to_listener(const tcp::FourTuple& t, const TcpSegment& seg, Instant now,
-                       std::optional<SeqNum> iss = std::nullopt);
-  void tcp_closed_port(const Ipv4View& ip, const TcpSegment& seg, Instant now);
+  void tcp_delivered(const Ipv4View& ip, const tcp::FourTuple& t, tcp::Delivery d,
+                     const TcpSegment& seg, Instant now);
   // stack.cc: output and timers
   void queue_control(const tcp::FourTuple& t, const TcpSegment& seg);
   void queue_icmp(Ipv4Addr to, std::uint8_t type, std::uint8_t code, std::uint32_t rest,
@@ -175,8 +164,6 @@ class Stack {
   std::optional<Bytes> next_packet(Instant now);
   void on_timer(std::uint32_t slot, Instant now);
   void schedule_timer(std::uint32_t slot);
-  void expire_time_wait(std::uint32_t index, Instant now);
-  void free_time_wait(std::uint32_t index);
   // connections.cc
   std::uint32_t add_connection(std::unique_ptr<tcp::Connection> c, Fd fd);
   void free_connection(std::uint32_t slot);
@@ -188,7 +175,6 @@ class Stack {
   void deliver_icmp_error(const IcmpView& icmp, Instant now);
   void notify(Fd fd);
   void flush_notifications();
-  ListenSlot* find_listener(const tcp::Endpoint& local);
   std::uint64_t next_conn_id() { return next_conn_id_++; }
   // sockets.cc
   SocketEntry* entry(Fd fd);
@@ -205,24 +191,17 @@ class Stack {
   StackCounters counters_;
   IpReassembler reassembler_;
   PortAllocator ports_;
-  TimerWheel wheel_;     // connection timers, id = connection slot
-  TimerWheel tw_wheel_;  // TIME-WAIT expiry, id = TIME-WAIT slot
+  TimerWheel wheel_;  // connection timers, id = connection slot
   std::uint64_t next_conn_id_ = 1;
   Instant clock_{};  // the latest `now` the stack was given (for calls without one)
 
-  // Connections: slots (stable ids) + demux index.
+  // The TCP demultiplexer: connection index (by slot), listeners, TIME-WAIT.
+  tcp::Demux demux_;
+  // Connections: slots (stable ids, the demux index names them).
   std::vector<std::unique_ptr<ConnSlot>> conns_;
   std::vector<std::uint32_t> free_conns_;
-  FlatMap<tcp::FourTuple, std::uint32_t, TupleHash> conn_index_;
   std::vector<std::uint32_t> dirty_;  // slots with possible output
-
-  // Listeners by local endpoint (address 0.0.0.0 = any).
-  std::vector<std::unique_ptr<ListenSlot>> listeners_;
-
-  // TIME-WAIT entries.
-  std::vector<TimeWaitSlot> tw_slots_;
-  std::vector<std::uint32_t> free_tw_;
-  FlatMap<tcp::FourTuple, std::uint32_t, TupleHash> time_wait_;
+  std::vector<Fd> listen_fds_;        // by demux listener id: the listening socket
 
   // Descriptors: the lowest free one is reused first (a min-heap of freed fds).
   std::vector<std::unique_ptr<SocketEntry>> sockets_;

@@ -17,24 +17,12 @@ struct Stack::ConnSlot {
   tcp::State last_state = tcp::State::kClosed;
 };
 
-/// A listening socket.
-struct Stack::ListenSlot {
-  tcp::Listener listener;
-  Fd fd = -1;
-};
-
-/// A compact TIME-WAIT record and its timer.
-struct Stack::TimeWaitSlot {
-  tcp::TimeWaitEntry entry;
-  bool used = false;
-};
-
 /// What a descriptor refers to.
 struct Stack::SocketEntry {
   enum class Kind : std::uint8_t { kFresh, kListener, kConnection, kDead };
   Kind kind = Kind::kFresh;
   std::optional<tcp::Endpoint> local;  ///< after bind()
-  std::uint32_t index = 0;             ///< conns_ slot or listeners_ index
+  std::uint32_t index = 0;             ///< conns_ slot or demux listener id
   tcp::Config
       cfg;  ///< per-socket copy (SO_RCVBUF, SO_KEEPALIVE, TCP_KEEPIDLE, TCP_USER_TIMEOUT ...)
   bool reuse_addr = false;

@@ -40,7 +40,8 @@ ListenerResult Listener::reply(const FourTuple& tuple, TcpSegment seg, std::stri
   return {ListenerResult::Kind::kReply, std::move(seg), DropReason::kNone};
 }
 
-ListenerResult Listener::on_segment(const FourTuple& tuple, const TcpSegment& seg, Instant now) {
+ListenerResult Listener::on_segment(const FourTuple& tuple, const TcpSegment& seg, Instant now,
+                                    std::optional<SeqNum> iss) {
   if (state_ != State::kListen) {
     if (auto rst = reset_for(seg))
       return reply(tuple, *rst, "listener closed", "RFC 9293 §3.10.7.1", now);
@@ -80,21 +81,22 @@ ListenerResult Listener::on_segment(const FourTuple& tuple, const TcpSegment& se
       return dropped(tuple, DropReason::kSynFin, "rcv SYN+FIN", "FreeBSD net.inet.tcp.drop_synfin",
                      now);
     }
-    return on_syn(tuple, seg, now);
+    return on_syn(tuple, seg, now, iss);
   }
   return dropped(tuple, DropReason::kNoSynNoRst, "no SYN in LISTEN", "RFC 9293 §3.10.7.2 fourth",
                  now);
 }
 
-ListenerResult Listener::on_syn(const FourTuple& tuple, const TcpSegment& seg, Instant now) {
+ListenerResult Listener::on_syn(const FourTuple& tuple, const TcpSegment& seg, Instant now,
+                                std::optional<SeqNum> iss) {
   if (accept_queue_.size() >= backlog_) {
     // Linux drops SYNs while the accept queue is full (the peer retries).
     return dropped(tuple, DropReason::kAcceptQueueFull, "accept queue full",
                    "Linux tcp_v4_conn_request", now);
   }
   const bool full = syn_queue_.size() >= backlog_;
-  if (cfg_.syn_cookies == SynCookies::kAlways ||
-      (full && cfg_.syn_cookies == SynCookies::kWhenFull)) {
+  if (!iss && (cfg_.syn_cookies == SynCookies::kAlways ||
+               (full && cfg_.syn_cookies == SynCookies::kWhenFull))) {
     // RFC 4987 §3.6: answer without keeping state; the ISS is the cookie.
     const std::uint16_t peer_mss = seg.options.summarize().mss.value_or(536);
     const SeqNum cookie = make_syn_cookie(cfg_.isn_secret, tuple, seg.seq, peer_mss, now);
@@ -117,8 +119,8 @@ ListenerResult Listener::on_syn(const FourTuple& tuple, const TcpSegment& seg, I
     }
     return dropped(tuple, DropReason::kSynQueueFull, "SYN queue full", "RFC 4987 §2.1", now);
   }
-  auto c = std::make_unique<Connection>(
-      Connection::accept_syn(cfg_, sink_, next_id_++, tuple, seg, isn_.next(tuple, now), now));
+  auto c = std::make_unique<Connection>(Connection::accept_syn(
+      cfg_, sink_, next_id_++, tuple, seg, iss ? *iss : isn_.next(tuple, now), now));
   syn_queue_.emplace(tuple, std::move(c));
   return {ListenerResult::Kind::kNewHalfOpen, std::nullopt, DropReason::kNone};
 }

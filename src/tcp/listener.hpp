@@ -42,7 +42,11 @@ class Listener {
            std::uint64_t first_conn_id = 1);
 
   /// A segment for `tuple` (local side = this listener) with no established TCB.
-  ListenerResult on_segment(const FourTuple& tuple, const TcpSegment& seg, Instant now);
+  /// `iss`: the ISS a SYN that re-opened a TIME-WAIT 4-tuple must use (beyond
+  /// the old incarnation's sequence space: RFC 9293 §3.6.1 / MAY-2); such a
+  /// SYN is never answered with a cookie (as Linux's tcp_conn_request).
+  ListenerResult on_segment(const FourTuple& tuple, const TcpSegment& seg, Instant now,
+                            std::optional<SeqNum> iss = std::nullopt);
   /// Output of the queued connections (SYN-ACKs, retransmissions, RSTs, ACKs).
   std::optional<std::pair<FourTuple, TcpSegment>> poll_transmit(Instant now);
   [[nodiscard]] Instant next_deadline() const;
@@ -65,7 +69,8 @@ class Listener {
   [[nodiscard]] std::uint64_t cookies_sent() const { return cookies_sent_; }
 
  private:
-  ListenerResult on_syn(const FourTuple& tuple, const TcpSegment& seg, Instant now);
+  ListenerResult on_syn(const FourTuple& tuple, const TcpSegment& seg, Instant now,
+                        std::optional<SeqNum> iss);
   ListenerResult on_cookie_ack(const FourTuple& tuple, const TcpSegment& seg, Instant now);
   ListenerResult to_half_open(Connection& c, const FourTuple& tuple, const TcpSegment& seg,
                               Instant now);

@@ -1,4 +1,4 @@
-#include "stack/timer_wheel.hpp"
+#include "base/timer_wheel.hpp"
 
 #include <algorithm>
 #include <bit>

@@ -1,0 +1,263 @@
+// The TCP demultiplexer (demux.hpp): connection index, listeners, compact
+// TIME-WAIT entries, closed ports.
+#include "tcp/demux.hpp"
+
+#include <algorithm>
+
+#include "tcp/rst.hpp"
+
+namespace synack::tcp {
+namespace {
+
+// A keyed 64-bit mix (the SplitMix64 finaliser over key-whitened input).
+std::size_t mix(std::uint64_t x, std::uint64_t k0, std::uint64_t k1) {
+  x ^= k0;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return static_cast<std::size_t>(x + k1);
+}
+
+}  // namespace
+
+std::size_t TupleHash::operator()(const FourTuple& t) const {
+  const std::uint64_t a = (std::uint64_t{t.local.addr.value} << 16) | t.local.port;
+  const std::uint64_t b = (std::uint64_t{t.remote.addr.value} << 16) | t.remote.port;
+  return mix(a ^ mix(b, k1, k0), k0, k1);
+}
+
+std::size_t TupleHash::operator()(const Endpoint& e) const {
+  return mix((std::uint64_t{e.addr.value} << 16) | e.port, k0, k1);
+}
+
+Demux::Demux(const Config& cfg, TraceSink* sink, TupleHash hash, DemuxLimits limits)
+    : cfg_(cfg),
+      sink_(sink),
+      limits_(limits),
+      conn_index_(64, hash),
+      tw_index_(64, TupleHash{hash.k1, hash.k0}) {}
+
+// Connection, then TIME-WAIT entry, then listener, then "no such connection".
+Delivery Demux::on_segment(const FourTuple& tuple, const TcpSegment& seg, Instant now) {
+  if (const std::uint32_t* id = conn_index_.find(tuple)) {
+    return {.to = Delivery::To::kConnection, .id = *id};
+  }
+  if (const std::uint32_t* index = tw_index_.find(tuple)) {
+    return to_time_wait(*index, tuple, seg, now);
+  }
+  return to_listener(tuple, seg, now);
+}
+
+// RFC 9293 §3.10.7.4 for a connection held as a compact TIME-WAIT entry.
+Delivery Demux::to_time_wait(std::uint32_t index, const FourTuple& t, const TcpSegment& seg,
+                             Instant now) {
+  TimeWaitEntry& tw = tw_slots_[index].entry;
+  TimeWaitResult r = time_wait_on_segment(tw, seg, now, cfg_);
+  if (r.drop != DropReason::kNone) drops_.add(r.drop);
+  if (sink_ != nullptr) trace_time_wait(t, r, now);
+  Delivery d{.to = Delivery::To::kTimeWait, .reply = std::move(r.reply)};
+  switch (r.verdict) {
+    case TimeWaitVerdict::kDrop:
+    case TimeWaitVerdict::kAck:
+      break;
+    case TimeWaitVerdict::kAckRestart:
+      tw_wheel_.schedule(index, tw.expiry);
+      break;
+    case TimeWaitVerdict::kClose:
+      free_time_wait(index);
+      break;
+    case TimeWaitVerdict::kReopen:
+      // The old incarnation is gone; the SYN opens a new one, with an ISS
+      // beyond the old sequence space, if someone listens.
+      free_time_wait(index);
+      return to_listener(t, seg, now, r.reopen_iss);
+  }
+  return d;
+}
+
+// The trace of a TIME-WAIT decision, the same events a full TCB in TIME-WAIT
+// reports (Connection::on_segment_time_wait): a restarted 2MSL timer, a
+// challenge ACK, an ACKed-and-discarded segment, a drop, or the end.
+void Demux::trace_time_wait(const FourTuple& t, const TimeWaitResult& r, Instant now) {
+  TraceEvent e{.at = now,
+               .tuple = t,
+               .kind = TraceKind::kDrop,
+               .from = State::kTimeWait,
+               .to = State::kTimeWait,
+               .cause = r.cause,
+               .rfc = r.rfc,
+               .drop = r.drop};
+  switch (r.verdict) {
+    case TimeWaitVerdict::kDrop:
+      break;
+    case TimeWaitVerdict::kAck:
+      if (r.drop == DropReason::kNone) return;  // a plain ACK: nothing to explain
+      if (r.drop == DropReason::kSynInWindow || r.drop == DropReason::kRstInWindow) {
+        e.kind = TraceKind::kChallengeAck;
+      }
+      break;
+    case TimeWaitVerdict::kAckRestart:
+      e.kind = TraceKind::kTimerFired;
+      e.cause = "2MSL restarted";
+      break;
+    case TimeWaitVerdict::kClose:
+    case TimeWaitVerdict::kReopen:
+      e.kind = TraceKind::kStateChange;
+      e.to = State::kClosed;
+      break;
+  }
+  sink_->on_event(e);
+}
+
+Delivery Demux::to_listener(const FourTuple& t, const TcpSegment& seg, Instant now,
+                            std::optional<SeqNum> iss) {
+  const auto id = listener_id(t.local);
+  if (!id) return no_connection(t, seg, now);
+  if (seg.flags.syn() && !seg.flags.ack() && conn_index_.size() >= limits_.max_connections) {
+    return {.to = Delivery::To::kOverLimit, .id = *id};
+  }
+  ListenerResult r = listeners_[*id]->on_segment(t, seg, now, iss);
+  return {.to = Delivery::To::kListener,
+          .id = *id,
+          .completed = r.kind == ListenerResult::Kind::kCompleted ||
+                       r.kind == ListenerResult::Kind::kCompletedCookie,
+          .reply = std::move(r.reply)};
+}
+
+// RFC 9293 §3.10.7.1: a segment for no connection gets a RST (never a RST for a RST).
+Delivery Demux::no_connection(const FourTuple& t, const TcpSegment& seg, Instant now) {
+  Delivery d{.to = Delivery::To::kNoConnection};
+  if (!limits_.rst_closed_ports) return d;
+  d.reply = reset_for(seg);
+  if (d.reply && sink_ != nullptr) {
+    sink_->on_event({.at = now,
+                     .tuple = t,
+                     .kind = TraceKind::kRstSent,
+                     .cause = "segment for no connection",
+                     .rfc = "RFC 9293 §3.10.7.1"});
+  }
+  return d;
+}
+
+// ---- connections ----------------------------------------------------------------
+
+void Demux::add_connection(const FourTuple& tuple, std::uint32_t id) {
+  conn_index_.insert(tuple, id);
+}
+
+void Demux::remove_connection(const FourTuple& tuple) {
+  conn_index_.erase(tuple);
+}
+
+const std::uint32_t* Demux::find_connection(const FourTuple& tuple) const {
+  return conn_index_.find(tuple);
+}
+
+// ---- listeners --------------------------------------------------------------------
+
+std::uint32_t Demux::add_listener(std::unique_ptr<Listener> l) {
+  std::size_t id = 0;
+  while (id < listeners_.size() && listeners_[id]) ++id;
+  if (id == listeners_.size()) listeners_.emplace_back();
+  listeners_[id] = std::move(l);
+  return static_cast<std::uint32_t>(id);
+}
+
+std::optional<std::uint32_t> Demux::listener_id(const Endpoint& local) const {
+  std::optional<std::uint32_t> wildcard;
+  for (std::uint32_t id = 0; id < listeners_.size(); ++id) {
+    const auto& l = listeners_[id];
+    if (!l || l->local().port != local.port) continue;
+    if (l->local().addr == local.addr) return id;
+    if (l->local().addr == Ipv4Addr{}) wildcard = id;
+  }
+  return wildcard;
+}
+
+const Listener* Demux::find_listener(const Endpoint& local) const {
+  const auto id = listener_id(local);
+  return id ? listeners_[*id].get() : nullptr;
+}
+
+// ---- TIME-WAIT ----------------------------------------------------------------------
+
+bool Demux::add_time_wait(const TimeWaitEntry& entry) {
+  if (tw_index_.size() >= limits_.max_time_wait) return false;
+  std::uint32_t index;
+  if (!free_tw_.empty()) {
+    index = free_tw_.back();
+    free_tw_.pop_back();
+  } else {
+    index = static_cast<std::uint32_t>(tw_slots_.size());
+    tw_slots_.emplace_back();
+  }
+  tw_slots_[index] = TimeWaitSlot{entry, true};
+  tw_index_.insert(entry.tuple, index);
+  tw_wheel_.schedule(index, entry.expiry);
+  return true;
+}
+
+std::size_t Demux::drop_time_wait() {
+  std::size_t n = 0;
+  for (std::uint32_t i = 0; i < tw_slots_.size(); ++i) {
+    if (tw_slots_[i].used) {
+      free_time_wait(i);
+      ++n;
+    }
+  }
+  return n;
+}
+
+void Demux::expire_time_wait(std::uint32_t index, Instant now) {
+  TimeWaitSlot& slot = tw_slots_[index];
+  if (!slot.used) return;
+  if (!time_wait_expired(slot.entry, now)) {  // restarted by a retransmitted FIN
+    tw_wheel_.schedule(index, slot.entry.expiry);
+    return;
+  }
+  if (sink_ != nullptr) {
+    sink_->on_event({.at = now,
+                     .tuple = slot.entry.tuple,
+                     .kind = TraceKind::kStateChange,
+                     .from = State::kTimeWait,
+                     .to = State::kClosed,
+                     .cause = "TIME-WAIT timeout (2MSL)",
+                     .rfc = "RFC 9293 §3.10.8 TIME-WAIT TIMEOUT"});
+  }
+  free_time_wait(index);
+}
+
+void Demux::free_time_wait(std::uint32_t index) {
+  TimeWaitSlot& slot = tw_slots_[index];
+  tw_index_.erase(slot.entry.tuple);
+  tw_wheel_.cancel(index);
+  slot.used = false;
+  free_tw_.push_back(index);
+}
+
+// ---- output and timers --------------------------------------------------------------
+
+std::optional<std::pair<FourTuple, TcpSegment>> Demux::poll_transmit(Instant now) {
+  for (auto& l : listeners_) {
+    if (!l) continue;
+    if (auto out = l->poll_transmit(now)) return out;
+  }
+  return std::nullopt;
+}
+
+Instant Demux::next_deadline() const {
+  Instant next = tw_wheel_.next_expiry();
+  for (const auto& l : listeners_) {
+    if (l) next = std::min(next, l->next_deadline());
+  }
+  return next;
+}
+
+void Demux::on_timeout(Instant now) {
+  tw_wheel_.advance(now, [&](TimerWheel::Id id) { expire_time_wait(id, now); });
+  for (auto& l : listeners_) {
+    if (l && l->next_deadline() <= now) l->on_timeout(now);
+  }
+}
+
+}  // namespace synack::tcp
