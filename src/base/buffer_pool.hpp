@@ -1,7 +1,7 @@
 // A per-thread cache of released byte-ring storage blocks, so that a
 // connection's buffers can be given back whenever they are empty (an idle
-// connection holds no buffer: DESIGN.md §3, issue 8 "buffers allocated only
-// while they hold data") without paying malloc, page faults and cold cache
+// connection holds no buffer: docs/architecture.md, "buffers allocated
+// only while they hold data") without paying malloc, page faults and cold cache
 // lines each time data arrives again: a block released by one connection is
 // the warm block the next one takes. Like Linux's per-CPU page lists.
 //

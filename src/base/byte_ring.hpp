@@ -5,8 +5,8 @@
 // bytes is forever); positions inside the storage are `offset & (capacity-1)`.
 // Capacity is fixed at construction (rounded up to a power of two). Storage is
 // taken when the ring first stores a byte and given back with release() when
-// the ring is empty, so an idle connection holds no buffer (DESIGN.md §3
-// "memory is bounded and steady"); storage comes from and returns to the
+// the ring is empty, so an idle connection holds no buffer (docs/architecture.md
+// "Memory is bounded"); storage comes from and returns to the
 // thread's base/buffer_pool.hpp cache, so there is no allocation per segment.
 //
 // A ring built with `linear_slack` > 0 can also hand out any range of up to

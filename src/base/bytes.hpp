@@ -1,6 +1,6 @@
 // Big-endian (network order) loads and stores over byte spans.
 //
-// Wire code never casts packed structs over packet memory (DESIGN.md §3); it
+// Wire code never casts packed structs over packet memory (docs/architecture.md); it
 // reads fields through these helpers at offsets the caller has already checked.
 #pragma once
 

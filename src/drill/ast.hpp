@@ -1,6 +1,6 @@
 // The packetdrill script as values: what the parser produces and the executor
-// runs. Covers the language subset of ../shared/conformance/README.md
-// ("The language, as far as this corpus needs it"); see docs/conformance.md.
+// runs. Covers the language subset the corpus needs
+// (docs/conformance.md "Language subset").
 #pragma once
 
 #include <cstdint>

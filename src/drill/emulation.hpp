@@ -1,5 +1,5 @@
-// What the runner emulates around the stack (../shared/conformance/README.md
-// "What a runner must emulate"): the sysctl table, the shell commands the
+// What the runner emulates around the stack (docs/conformance.md
+// "Emulation table"): the sysctl table, the shell commands the
 // corpus runs in backticks, and the symbolic constants of system calls.
 #pragma once
 

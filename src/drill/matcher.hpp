@@ -1,5 +1,5 @@
 // Packet matching and building for one connection under test, following
-// ../shared/conformance/README.md "How an outbound (>) line is matched":
+// docs/conformance.md "Matching an outbound (>) line":
 //
 // - The stack's sequence numbers are relative to its own first SYN/SYN-ACK
 //   (script seq 0 = its ISN); the script's (remote) numbers are used as written.

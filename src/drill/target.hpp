@@ -30,8 +30,8 @@
 
 namespace synack::drill {
 
-/// Which operating system's behaviour the scripts expect (DESIGN.md §3
-/// "Personalities"). The target maps it onto its own configuration preset.
+/// Which operating system's behaviour the scripts expect (docs/conformance.md,
+/// docs/engine.md "Configuration defaults"). The target maps it onto its own configuration preset.
 enum class Personality : std::uint8_t { kFreeBsd, kLinux };
 
 [[nodiscard]] std::string_view to_string(Personality p);

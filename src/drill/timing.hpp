@@ -1,4 +1,4 @@
-// When an event may happen (../shared/conformance/README.md "Time"):
+// When an event may happen (docs/conformance.md "Timing"):
 //   |actual − expected| ≤ max(tolerance_usecs, 5% of the gap since the previous event)
 // A range T1~T2 accepts [T1 − tol, T2 + tol]; "*" accepts any time.
 // All values are µs of script time (0 = the script's start).

@@ -1,5 +1,5 @@
-// Stack configuration: one struct for the layer (DESIGN.md §3 "Configuration is
-// data"), holding the engine's tcp::Config and the IP-level knobs.
+// Stack configuration: one struct for the layer (docs/architecture.md, "Configuration
+// is data"), holding the engine's tcp::Config and the IP-level knobs.
 #pragma once
 
 #include <cstdint>

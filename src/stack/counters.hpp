@@ -1,4 +1,4 @@
-// What the stack saw and did, counted. Every drop has a reason (DESIGN.md §3).
+// What the stack saw and did, counted. Every drop has a reason (docs/architecture.md).
 #pragma once
 
 #include <array>

@@ -3,7 +3,7 @@
 //
 // `Config{}` is the engine's default (RFC-recommended behaviour with Linux's
 // numbers); `linux_defaults()` and `freebsd_defaults()` are the personalities
-// used by the conformance runner (see ../shared/conformance/README.md).
+// used by the conformance runner (see docs/conformance.md).
 #pragma once
 
 #include <cstdint>

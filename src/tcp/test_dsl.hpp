@@ -1,4 +1,4 @@
-// Segment-level test DSL for the engine (DESIGN.md §4 tier 2): one Connection,
+// Segment-level test DSL for the engine (docs/architecture.md, tier 2): one Connection,
 // virtual time, segments as designated initializers, a fixture ladder for every
 // state, and the full step log printed when a test fails.
 //

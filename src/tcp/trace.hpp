@@ -1,6 +1,6 @@
 // Explainability: every state transition, drop, RST sent, challenge ACK,
 // retransmission, timer and user call is reported as a TraceEvent carrying the
-// cause and the RFC rule (DESIGN.md §3 "Every decision is explainable").
+// cause and the RFC rule (docs/architecture.md, "Every decision is explainable").
 #pragma once
 
 #include <array>

@@ -1,6 +1,6 @@
 // The real clock behind the TUN loop: CLOCK_MONOTONIC as a synack::Instant.
 //
-// The engine never reads a clock (DESIGN.md §2); the tun layer does, once per
+// The engine never reads a clock (docs/architecture.md, "Sans-IO"); the tun layer does, once per
 // wake-up, and passes the value down. Instant's epoch is CLOCK_MONOTONIC's
 // (boot), so an Instant converts to a timerfd TFD_TIMER_ABSTIME value 1:1.
 #pragma once

@@ -2,7 +2,7 @@
 //
 // The TUN device queues outgoing packets here when the kernel's queue is full
 // (write returns EAGAIN); the impairment stage keeps its held packets in a
-// PacketPool. Neither allocates per packet in steady state (DESIGN.md §3).
+// PacketPool. Neither allocates per packet in steady state (docs/architecture.md).
 #pragma once
 
 #include <cstddef>

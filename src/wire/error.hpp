@@ -1,5 +1,5 @@
 // Why the wire layer rejected a packet. Each malformed-input class has its own
-// value so the stack can count drops by reason (DESIGN.md §3 "Drops are counted").
+// value so the stack can count drops by reason (docs/architecture.md).
 #pragma once
 
 #include <cstdint>
