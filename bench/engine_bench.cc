@@ -21,9 +21,9 @@
 #include <benchmark/benchmark.h>
 
 #include "base/flat_map.hpp"
+#include "base/timer_wheel.hpp"
 #include "bench/bench_common.hpp"
 #include "stack/stack.hpp"
-#include "base/timer_wheel.hpp"
 #include "tcp/connection.hpp"
 
 namespace synack {
