@@ -23,7 +23,8 @@
 // void(error_code, std::size_t), accept void(error_code, Socket). Errors are
 // std::error_code in the generic category with the errno value the synack
 // call returned (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EPIPE ...); end of
-// stream is asio::error::eof and cancelled operations asio::error::operation_aborted.
+// stream is asio::error::eof and cancelled operations asio::error::operation_aborted
+// (close(), Service::stop(), or a cancellation slot bound to the handler).
 // Handlers never run inside the initiating call (they are posted).
 //
 // Naming: inside namespace synack, `asio::` means synack::asio; write
@@ -38,6 +39,7 @@
 #include <unistd.h>
 
 #include <asio/any_io_executor.hpp>
+#include <asio/associated_cancellation_slot.hpp>
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/buffer.hpp>
@@ -107,16 +109,28 @@ class ServiceCore {
 
   /// Calls resume(false) (posted) once `fd`'s readiness intersects `events`
   /// (or reports an error/hang-up), resume(true) if cancelled first.
-  void wait(api::Fd fd, std::uint32_t events, std::function<void(bool)> resume) {
+  /// Returns an id for remove().
+  std::uint64_t wait(api::Fd fd, std::uint32_t events, std::function<void(bool)> resume) {
+    const std::uint64_t id = ++last_id_;
     if (stopped_) {
       ::asio::post(ex_, [r = std::move(resume)] { r(true); });
-      return;
+      return id;
     }
-    waiters_[fd].push_back({events, std::move(resume)});
+    waiters_[fd].push_back({id, events, std::move(resume)});
     // The readiness may already be there (e.g. data that came before the
     // operation started): check now rather than wait for a change.
     const std::uint32_t mask = stack().poll(fd);
     if ((mask & (events | api::kPollErr | api::kPollHup)) != 0) ready(fd, mask);
+    return id;
+  }
+  /// Forgets waiter `id` of `fd` without resuming it; false if it is not
+  /// waiting any more (already resumed or cancelled).
+  bool remove(api::Fd fd, std::uint64_t id) {
+    auto it = waiters_.find(fd);
+    if (it == waiters_.end()) return false;
+    const auto n = std::erase_if(it->second, [id](const Waiter& w) { return w.id == id; });
+    if (it->second.empty()) waiters_.erase(it);
+    return n != 0;
   }
   /// Completes every operation waiting on `fd` with operation_aborted.
   void cancel(api::Fd fd) {
@@ -138,6 +152,7 @@ class ServiceCore {
 
  private:
   struct Waiter {
+    std::uint64_t id = 0;
     std::uint32_t events = 0;
     std::function<void(bool)> resume;
   };
@@ -183,6 +198,7 @@ class ServiceCore {
   api::TunStack& tun_;
   ::asio::posix::stream_descriptor watch_;  // a dup of tun.fd()
   std::unordered_map<api::Fd, std::vector<Waiter>> waiters_;
+  std::uint64_t last_id_ = 0;
   bool flush_posted_ = false;
   bool stopped_ = false;
 };
@@ -245,9 +261,13 @@ class Op : public std::enable_shared_from_this<Op<Handler, Attempt>> {
     auto result = attempt_(aborted);
     core_->flush_soon(core_);  // the attempt may have queued packets (SYN, data, window update)
     if (!result) {
-      core_->wait(fd_, events_, [self = this->shared_from_this()](bool ab) { self->run(ab); });
+      waiter_ =
+          core_->wait(fd_, events_, [self = this->shared_from_this()](bool ab) { self->run(ab); });
+      connect_cancellation();
       return;
     }
+    auto slot = ::asio::get_associated_cancellation_slot(handler_);
+    if (slot.is_connected()) slot.clear();
     auto ex = ::asio::get_associated_executor(handler_, core_->executor());
     ::asio::post(ex, [h = std::move(handler_), r = std::move(*result)]() mutable {
       std::apply(std::move(h), std::move(r));
@@ -256,12 +276,26 @@ class Op : public std::enable_shared_from_this<Op<Handler, Attempt>> {
   }
 
  private:
+  /// Per-operation cancellation (asio::cancellation_slot bound to the
+  /// handler, e.g. by awaitable operators or bind_cancellation_slot): any
+  /// cancellation type completes the waiting operation with operation_aborted.
+  /// Nothing has been transferred while it waits, so this is also "total".
+  void connect_cancellation() {
+    auto slot = ::asio::get_associated_cancellation_slot(handler_);
+    if (!slot.is_connected() || slot.has_handler()) return;
+    std::weak_ptr<Op> weak = this->shared_from_this();
+    slot.assign([weak](::asio::cancellation_type) {
+      if (auto op = weak.lock(); op && op->core_->remove(op->fd_, op->waiter_)) op->run(true);
+    });
+  }
+
   CorePtr core_;
   api::Fd fd_;
   std::uint32_t events_;
   Handler handler_;
   Attempt attempt_;
   ::asio::executor_work_guard<::asio::associated_executor_t<Handler, Service::executor_type>> work_;
+  std::uint64_t waiter_ = 0;
 };
 
 template <typename Signature, typename Token, typename Attempt>

@@ -99,8 +99,9 @@ class TunStack {
   [[nodiscard]] Instant next_deadline() const;
   /// One non-blocking wake-up: reads the waiting packets into the stack, fires
   /// due timers, runs readiness callbacks, writes the stack's output and
-  /// re-arms the timer. Never call it from inside a readiness callback.
-  /// Errors: the errno of a failed epoll_wait.
+  /// re-arms the timer. Errors: the errno of a failed epoll_wait;
+  /// resource_deadlock_would_occur (EDEADLK) when called from inside a
+  /// readiness callback (that wake-up flushes at its end anyway).
   std::expected<void, std::errc> process();
   /// Like process(), but first waits up to `max_wait` for work.
   std::expected<void, std::errc> wait_and_process(Duration max_wait);

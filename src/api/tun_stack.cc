@@ -16,7 +16,8 @@ namespace detail {
 
 struct TunStackImpl {
   std::unique_ptr<synack::TunStack> tun;
-  api::Stack stack;  // borrows tun->stack()
+  api::Stack stack;         // borrows tun->stack()
+  bool processing = false;  // inside wait_and_process (callbacks run there)
 };
 
 }  // namespace detail
@@ -76,8 +77,12 @@ std::expected<void, std::errc> TunStack::process() {
   return wait_and_process(Duration::zero());
 }
 std::expected<void, std::errc> TunStack::wait_and_process(Duration max_wait) {
+  // From inside a readiness callback the wake-up in progress flushes at its end.
+  if (impl_->processing) return std::unexpected(std::errc::resource_deadlock_would_occur);
+  impl_->processing = true;
   synack::EventLoop& loop = impl_->tun->loop();
   const bool ok = loop.run_once(synack::nanoseconds(max_wait.count()));
+  impl_->processing = false;
   return loop_result(ok, loop);
 }
 Instant TunStack::now() const {

@@ -5,6 +5,8 @@
 // makes its own namespace with a TUN device (root; skipped otherwise).
 #include <gtest/gtest.h>
 
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
@@ -115,6 +117,20 @@ TEST_F(AsioInterop, CloseAbortsPendingOperations) {
   ASSERT_TRUE(accepted.has_value());
   EXPECT_EQ(*accepted, ::asio::error::operation_aborted);
   EXPECT_FALSE(acceptor.is_open());
+}
+
+TEST_F(AsioInterop, CancellationSlotAbortsAPendingOperation) {
+  // As awaitable operators and timeouts do: a signal bound to the handler.
+  synack::asio::Acceptor acceptor(*net_, {kUs, 8081});
+  ::asio::cancellation_signal signal;
+  std::optional<std::error_code> accepted;
+  acceptor.async_accept(::asio::bind_cancellation_slot(
+      signal.slot(), [&](std::error_code ec, synack::asio::Socket) { accepted = ec; }));
+  ::asio::post(io_, [&] { signal.emit(::asio::cancellation_type::terminal); });
+  io_.run_for(std::chrono::seconds(2));
+  ASSERT_TRUE(accepted.has_value());
+  EXPECT_EQ(*accepted, ::asio::error::operation_aborted);
+  EXPECT_TRUE(acceptor.is_open());  // only the operation ended, not the acceptor
 }
 
 }  // namespace
