@@ -20,6 +20,11 @@
 // independent). The callback runs inside the call that changed readiness; it
 // may call back into the stack's socket functions.
 //
+// Lifetime: destroying a Stack frees every connection at once and sends
+// nothing; for a polite exit close the sockets and keep driving the stack
+// until next_deadline() is kNever. A moved-from Stack may only be destroyed
+// or assigned to.
+//
 // Errors are errno values as std::errc (see types.hpp); each function lists
 // the ones it returns. Protocol behaviour follows RFC 9293 (docs/engine.md).
 #pragma once
