@@ -100,6 +100,7 @@ class ServiceCore {
     tun_.stack().set_callback({});
     error_code ignored;
     watch_.cancel(ignored);
+    watch_.close(ignored);  // nothing left for Asio to release if the core outlives the io_context
     auto all = std::move(waiters_);
     waiters_.clear();
     for (auto& [fd, list] : all) {
