@@ -85,7 +85,7 @@ void Connection::enter_time_wait(Instant now) {
 
 bool Connection::can_be_freed() const {
   if (!control_.empty()) return false;
-  return state_ == State::kClosed || (state_ == State::kListen && passive_ && !listen_tcb_);
+  return state_ == State::kClosed || (state_ == State::kListen && passive_);
 }
 
 TimeWaitEntry Connection::to_time_wait() const {
@@ -167,31 +167,12 @@ std::expected<void, std::errc> Connection::open_active(const FourTuple& tuple, S
   return {};
 }
 
-std::expected<void, std::errc> Connection::open_passive(const Endpoint& local,
-                                                        std::optional<Endpoint> remote,
-                                                        Instant now) {
-  if (state_ != State::kClosed) {
-    return std::unexpected(is_synchronized(state_) ? std::errc::already_connected
-                                                   : std::errc::connection_already_in_progress);
-  }
-  *this = Connection(cfg_, sink_, id_);
-  listen_tcb_ = true;
-  passive_ = true;
-  listen_local_ = local;
-  listen_remote_ = remote;
-  tuple_ = FourTuple{local, remote.value_or(Endpoint{})};
-  trace(TraceKind::kUserCall, "user OPEN (passive)", "RFC 9293 §3.10.1", now);
-  set_state(State::kListen, "user OPEN (passive)", "RFC 9293 §3.10.1", now);
-  return {};
-}
-
 Connection Connection::accept_syn(const Config& cfg, TraceSink* sink, std::uint64_t id,
                                   const FourTuple& tuple, const TcpSegment& syn, SeqNum iss,
                                   Instant now, bool synack_already_sent) {
   Connection c(cfg, sink, id);
   c.tuple_ = tuple;
   c.passive_ = true;
-  c.listen_local_ = tuple.local;
   c.state_ = State::kListen;
   c.init_from_syn(syn, iss, now);
   if (synack_already_sent) c.syn_pending_ = false;
@@ -237,46 +218,22 @@ void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
   // DEVIATION(linux): data (and FIN) on a SYN is not queued; the peer retransmits it.
 }
 
+// A listener's queued connection sent back to LISTEN (RFC 9293 §3.10.7.4
+// second / fourth, passive open): its listener frees it (can_be_freed()).
 void Connection::return_to_listen(std::string_view cause, std::string_view rfc, Instant now) {
   release_buffers();
   control_.clear();
   set_state(State::kListen, cause, rfc, now);
-  if (!listen_tcb_) return;  // a listener child: the listener frees it
-  // The one-TCB model keeps listening with fresh variables.
-  const Config cfg = cfg_;
-  TraceSink* sink = sink_;
-  const auto id = id_;
-  const Endpoint local = listen_local_;
-  const auto remote = listen_remote_;
-  *this = Connection(cfg, sink, id);
-  listen_tcb_ = passive_ = true;
-  listen_local_ = local;
-  listen_remote_ = remote;
-  tuple_ = FourTuple{local, remote.value_or(Endpoint{})};
-  state_ = State::kListen;
 }
 
 // ---- SEND, RECEIVE (§3.10.2, §3.10.3) ---------------------------------------------------
 
-std::expected<std::size_t, std::errc> Connection::send(Bytes data, Instant now) {
+std::expected<std::size_t, std::errc> Connection::send(Bytes data, Instant /*now*/) {
   switch (state_) {
     case State::kClosed:
       return std::unexpected(error_.value_or(std::errc::not_connected));
     case State::kListen:
-      if (!listen_remote_) return std::unexpected(std::errc::not_connected);
-      {
-        // §3.10.2: "If the foreign socket is specified, then change the connection
-        // from passive to active, select an ISS. Send a SYN segment".
-        snd.iss = isn_.next(tuple_, now);
-        snd.una = snd.iss;
-        snd.nxt = snd.iss + 1;
-        listen_tcb_ = passive_ = false;
-        rcv_wscale_ = cfg_.window_scaling ? std::min<std::uint8_t>(cfg_.window_scale, 14) : 0;
-        syn_pending_ = true;
-        set_state(State::kSynSent, "user SEND in LISTEN", "RFC 9293 §3.10.2", now);
-        arm_retransmit(now);
-      }
-      break;
+      return std::unexpected(std::errc::not_connected);
     case State::kSynSent:
     case State::kSynReceived:
     case State::kEstablished:
@@ -328,7 +285,6 @@ std::expected<void, std::errc> Connection::close(Instant now) {
     case State::kSynSent:
       release_buffers();
       control_.clear();
-      listen_tcb_ = false;
       set_state(State::kClosed, "user CLOSE", "RFC 9293 §3.10.4", now);
       return {};
     case State::kSynReceived:
@@ -376,7 +332,6 @@ std::expected<void, std::errc> Connection::abort(Instant now) {
       control_.clear();
       break;
   }
-  listen_tcb_ = false;
   set_state(State::kClosed, "user ABORT", "RFC 9293 §3.10.5", now);
   return {};
 }

@@ -93,10 +93,6 @@ class Connection {
   std::expected<void, std::errc> open_active(const FourTuple& tuple, SeqNum iss, Instant now);
   /// Active OPEN with an RFC 6528 ISN from Config::isn_secret.
   std::expected<void, std::errc> open_active(const FourTuple& tuple, Instant now);
-  /// Passive OPEN: CLOSED → LISTEN on `local`, optionally only for `remote`
-  /// (the RFC's one-TCB model; a socket-style listener is `Listener`).
-  std::expected<void, std::errc> open_passive(const Endpoint& local, std::optional<Endpoint> remote,
-                                              Instant now);
   /// A connection created by a listener from a SYN: LISTEN → SYN-RECEIVED with
   /// ISS `iss`, SYN-ACK queued (RFC 9293 §3.10.7.2 third). A RST later returns
   /// it to LISTEN (state() == kListen, can_be_freed()), and the listener drops it.
@@ -106,8 +102,7 @@ class Connection {
 
   // ---- user calls (RFC 9293 §3.10.2–§3.10.6) -------------------------------------
   /// SEND: queues up to the free send-buffer space; returns bytes taken.
-  /// In LISTEN with a known remote: → SYN-SENT. Errors: not_connected (CLOSED,
-  /// LISTEN without remote), broken_pipe (after CLOSE: FIN-WAIT-*, CLOSING,
+  /// Errors: not_connected (CLOSED, LISTEN), broken_pipe (after CLOSE: FIN-WAIT-*, CLOSING,
   /// LAST-ACK, TIME-WAIT), connection_reset / timed_out / connection_refused
   /// (after that error), operation_would_block (buffer full).
   std::expected<std::size_t, std::errc> send(Bytes data, Instant now);
@@ -164,10 +159,10 @@ class Connection {
   [[nodiscard]] Info info(Instant now) const;
 
   // ---- events --------------------------------------------------------------------
-  /// SEGMENT ARRIVES (RFC 9293 §3.10.7), already demuxed to this connection.
+  /// SEGMENT ARRIVES (RFC 9293 §3.10.7), already demuxed to this connection
+  /// (tcp::Demux, or a Listener for its queued connections). Passive OPEN
+  /// (LISTEN) is tcp::Listener's.
   void on_segment(const TcpSegment& seg, Instant now);
-  /// Same, naming the 4-tuple (needed in LISTEN to learn the remote address).
-  void on_segment(const FourTuple& tuple, const TcpSegment& seg, Instant now);
   /// The next segment to send, or nullopt. Call until nullopt. The payload
   /// points into the send buffer and stays valid until the next non-const call.
   std::optional<TcpSegment> poll_transmit(Instant now);
@@ -197,7 +192,6 @@ class Connection {
  private:
   // segment_arrival.cc — RFC 9293 §3.10.7, one function per step.
   void on_segment_closed(const TcpSegment& seg, Instant now);     // §3.10.7.1
-  void on_segment_listen(const TcpSegment& seg, Instant now);     // §3.10.7.2
   void on_segment_syn_sent(const TcpSegment& seg, Instant now);   // §3.10.7.3
   void on_segment_time_wait(const TcpSegment& seg, Instant now);  // §3.10.7.4 TIME-WAIT
   void on_segment_synchronized(TcpSegment seg, Instant now);      // §3.10.7.4
@@ -324,10 +318,7 @@ class Connection {
   Instant ts_recent_age_{};      // when TS.Recent was last set (RFC 7323 §5.5 24-day rule)
   SeqNum last_ack_sent_;         // Last.ACK.sent: SEG.ACK of our latest ACK (RFC 7323 §4.3)
   // how we got here
-  bool passive_ = false;     // came from LISTEN
-  bool listen_tcb_ = false;  // the RFC one-TCB LISTEN model: return to LISTEN, keep listening
-  Endpoint listen_local_{};
-  std::optional<Endpoint> listen_remote_;
+  bool passive_ = false;  // came from LISTEN (a Listener's SYN queue)
   // buffers and close state
   SendBuffer sndbuf_;
   ReceiveBuffer rcvbuf_;

@@ -73,7 +73,6 @@ void Connection::give_up(std::errc err, std::string_view cause, std::string_view
   error_ = handshake && soft_error_ ? *soft_error_ : err;
   release_buffers();
   trace(TraceKind::kTimerFired, cause, rfc, now);
-  listen_tcb_ = false;
   set_state(State::kClosed, cause, rfc, now);
 }
 

@@ -95,7 +95,7 @@ TEST(Info, SackBlocksAndReassembly) {
   const std::array<SackBlock, 2> blocks{SackBlock{SeqNum(1561), SeqNum(2000)},
                                         SackBlock{SeqNum(2500), SeqNum(3000)}};
   ack.options.nop().nop().sack(blocks);
-  h.conn.on_segment(h.tuple, ack, h.now);
+  h.conn.on_segment(ack, h.now);
   EXPECT_EQ(h.conn.info(h.now).sack_blocks, 2u);
   // The hole fills: nothing is held any more.
   h.inject({.flags = ACK, .seq = 301, .ack = 101, .data = std::string(100, 'p')});

@@ -225,6 +225,14 @@ void Listener::on_timeout(Instant now) {
   }
 }
 
+const Connection* Listener::find(const FourTuple& tuple) const {
+  if (auto it = syn_queue_.find(tuple); it != syn_queue_.end()) return it->second.get();
+  for (const auto& c : accept_queue_) {
+    if (c->tuple() == tuple) return c.get();
+  }
+  return nullptr;
+}
+
 std::unique_ptr<Connection> Listener::accept() {
   harvest();
   if (accept_queue_.empty()) return nullptr;

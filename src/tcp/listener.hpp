@@ -51,6 +51,8 @@ class Listener {
   std::optional<std::pair<FourTuple, TcpSegment>> poll_transmit(Instant now);
   [[nodiscard]] Instant next_deadline() const;
   void on_timeout(Instant now);
+  /// The queued connection (SYN or accept queue) for `tuple`, or nullptr.
+  [[nodiscard]] const Connection* find(const FourTuple& tuple) const;
   /// The oldest completed connection, or nullptr.
   std::unique_ptr<Connection> accept();
   /// CLOSE of the listener: LISTEN → CLOSED; queued connections are aborted.

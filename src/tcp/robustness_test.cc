@@ -112,7 +112,7 @@ SYNACK_SCENARIO(Robustness, SynFinDropped) {
   h.inject({.flags = SYN | FIN, .seq = kPeerIss});
   h.expect_no_tx();
   h.expect_state(State::kListen);
-  EXPECT_EQ(h.conn.drops()[DropReason::kSynFin], 1u);
+  EXPECT_EQ(h.drops()[DropReason::kSynFin], 1u);
 }
 
 SYNACK_SCENARIO(Robustness, SynFinTreatedAsSynWhenAllowed) {

@@ -74,7 +74,7 @@ void sack_ack(Harness& h, int ack_seg, const std::vector<std::pair<int, int>>& s
   for (auto [first, last] : sacked)
     blocks.push_back({SeqNum(seg_seq(first)), SeqNum(seg_seq(last + 1))});
   a.options.nop().nop().sack(blocks);
-  h.conn.on_segment(h.tuple, a, h.now);
+  h.conn.on_segment(a, h.now);
 }
 
 // The first sequence numbers of what the connection sends now.

@@ -9,18 +9,6 @@
 
 namespace synack::tcp {
 
-void Connection::on_segment(const FourTuple& tuple, const TcpSegment& seg, Instant now) {
-  if (state_ == State::kListen && listen_tcb_) {
-    if (listen_remote_ && !(tuple.remote == *listen_remote_)) {
-      if (auto rst = reset_for(seg))
-        queue_rst(*rst, "segment from another remote", "RFC 9293 §3.10.7.1", now);
-      return;
-    }
-    tuple_ = tuple;
-  }
-  on_segment(seg, now);
-}
-
 void Connection::on_segment(const TcpSegment& in, Instant now) {
   // FreeBSD net.inet.tcp.drop_synfin: SYN+FIN is never legitimate.
   if (in.flags.syn() && in.flags.fin() && cfg_.drop_synfin) {
@@ -36,10 +24,8 @@ void Connection::on_segment(const TcpSegment& in, Instant now) {
   }
   switch (state_) {
     case State::kClosed:
+    case State::kListen:  // a listener's connection sent back to LISTEN: about to be freed
       on_segment_closed(seg, now);
-      return;
-    case State::kListen:
-      on_segment_listen(seg, now);
       return;
     case State::kSynSent:
       on_segment_syn_sent(seg, now);
@@ -60,24 +46,6 @@ void Connection::on_segment_closed(const TcpSegment& seg, Instant now) {
   } else {
     drop(DropReason::kRstNoConnection, "rcv RST in CLOSED", "RFC 9293 §3.10.7.1", now);
   }
-}
-
-// §3.10.7.2 LISTEN.
-void Connection::on_segment_listen(const TcpSegment& seg, Instant now) {
-  if (seg.flags.rst()) {  // first: an incoming RST should be ignored
-    drop(DropReason::kRstNoConnection, "rcv RST in LISTEN", "RFC 9293 §3.10.7.2 first: RST", now);
-    return;
-  }
-  if (seg.flags.ack()) {  // second: any acknowledgment is bad → <SEQ=SEG.ACK><CTL=RST>
-    drops_.add(DropReason::kUnacceptableAck);
-    queue_rst(reset_to_ack(seg), "rcv ACK in LISTEN", "RFC 9293 §3.10.7.2 second: ACK", now);
-    return;
-  }
-  if (seg.flags.syn()) {  // third: SYN → SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
-    init_from_syn(seg, isn_.next(tuple_, now), now);
-    return;
-  }
-  drop(DropReason::kNoSynNoRst, "no SYN in LISTEN", "RFC 9293 §3.10.7.2 fourth", now);
 }
 
 // §3.10.7.3 SYN-SENT.
@@ -185,7 +153,6 @@ void Connection::on_segment_time_wait(const TcpSegment& seg, Instant now) {
       Connection fresh(cfg_, sink_, id_);
       fresh.tuple_ = tuple_;
       fresh.passive_ = true;
-      fresh.listen_local_ = tuple_.local;
       fresh.state_ = State::kTimeWait;
       fresh.init_from_syn(seg, r.reopen_iss, now, r.cause, r.rfc);
       *this = std::move(fresh);
@@ -198,7 +165,6 @@ void Connection::reset_connection(std::errc err, std::string_view cause, std::st
                                   Instant now) {
   error_ = err;
   release_buffers();
-  listen_tcb_ = false;
   set_state(State::kClosed, cause, rfc, now);
 }
 

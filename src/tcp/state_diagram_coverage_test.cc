@@ -19,6 +19,13 @@ std::vector<StateEdge> missing_edges(const EdgeRecorder& r) {
   return missing;
 }
 
+// RFC 9293 §3.10.2 SEND in LISTEN with the foreign socket specified turns a
+// one-TCB passive OPEN active. LISTEN here is a socket-style tcp::Listener (as
+// Linux and FreeBSD), which never sends: the edge is drawn, never taken.
+bool not_implemented(const StateEdge& e) {
+  return e.from == State::kListen && e.to == State::kSynSent;
+}
+
 TEST(StateDiagram, state_diagram_coverage) {
   ASSERT_GT(scenarios().size(), 20u);
   for (const Scenario& s : scenarios()) {
@@ -26,6 +33,7 @@ TEST(StateDiagram, state_diagram_coverage) {
     s.body();
   }
   for (const StateEdge& e : missing_edges(edge_recorder())) {
+    if (not_implemented(e)) continue;
     ADD_FAILURE() << fmt::format("edge never exercised: {} -> {} ({} / {})", to_string(e.from),
                                  to_string(e.to), e.event, e.action);
   }

@@ -81,10 +81,12 @@ std::string describe(const Seg& s) {
   return out;
 }
 
-Harness::Harness(Config c) : cfg(c), conn(cfg, &sink, 1) {
+Harness::Harness(Config c)
+    : cfg(c), conn(cfg, &sink, 1), demux(cfg, &sink, TupleHash{1, 2}, DemuxLimits{}) {
   sink.log = &log;
   tuple = FourTuple{{Ipv4Addr::from_octets(10, 0, 0, 1), 40000},
                     {Ipv4Addr::from_octets(10, 0, 0, 2), 80}};
+  demux.add_connection(tuple, 0);
 }
 
 Harness::~Harness() {
@@ -112,7 +114,45 @@ void Harness::inject(const Seg& s) {
   seg.payload = as_bytes(s.data);
   log.push_back(
       fmt::format("t={:>8.3f} < {}", to_ms(now.time_since_epoch()) / 1000.0, describe(seg)));
-  conn.on_segment(tuple, seg, now);
+  Delivery d = demux.on_segment(tuple, seg, now);
+  if (d.to == Delivery::To::kConnection) conn.on_segment(seg, now);
+  if (d.to == Delivery::To::kListener && d.completed) adopt();
+  if (d.reply) replies_.push_back(*d.reply);
+}
+
+void Harness::adopt() {
+  std::unique_ptr<Connection> c = listener().accept();
+  if (!c) return;
+  conn = std::move(*c);
+  demux.add_connection(tuple, 0);
+  indexed_ = true;
+}
+
+std::optional<TcpSegment> Harness::next_tx() {
+  if (!replies_.empty()) {
+    TcpSegment s = replies_.front();
+    replies_.pop_front();
+    return s;
+  }
+  if (auto out = demux.poll_transmit(now)) return out->second;
+  return conn.poll_transmit(now);
+}
+
+State Harness::state() const {
+  if (indexed_ || !listener_) return conn.state();
+  const Listener& l = demux.listener(*listener_);
+  if (const Connection* c = l.find(tuple)) return c->state();
+  return l.state();
+}
+
+DropCounters Harness::drops() const {
+  DropCounters all = conn.drops();
+  const auto add = [&](const DropCounters& d) {
+    for (std::size_t i = 0; i < all.count.size(); ++i) all.count[i] += d.count[i];
+  };
+  if (listener_) add(demux.listener(*listener_).drops());
+  add(demux.drops());
+  return all;
 }
 
 Harness::Tx Harness::poll_one(TcpSegment s) {
@@ -126,7 +166,7 @@ Harness::Tx Harness::poll_one(TcpSegment s) {
 std::vector<TcpSegment> Harness::drain() {
   std::vector<TcpSegment> out;
   for (int i = 0; i < 64; ++i) {
-    auto s = conn.poll_transmit(now);
+    auto s = next_tx();
     if (!s) break;
     poll_one(*s);
     out.push_back(*s);
@@ -149,7 +189,7 @@ void Harness::expect_tx(std::initializer_list<Seg> expected) {
 void Harness::expect_tx(const std::vector<Seg>& expected) {
   std::vector<Tx> got;
   for (int i = 0; i < 64; ++i) {
-    auto s = conn.poll_transmit(now);
+    auto s = next_tx();
     if (!s) break;
     got.push_back(poll_one(*s));
   }
@@ -186,25 +226,32 @@ void Harness::advance(std::int64_t ms) {
   log.push_back(
       fmt::format("t={:>8.3f}   advance {} ms", to_ms(now.time_since_epoch()) / 1000.0, ms));
   for (int guard = 0; guard < 10000; ++guard) {
-    const Instant d = conn.next_deadline();
+    const Instant d = std::min(conn.next_deadline(), demux.next_deadline());
     if (d > target) break;
     now = d;
     log.push_back(fmt::format("t={:>8.3f}   timer", to_ms(now.time_since_epoch()) / 1000.0));
-    conn.on_timeout(now);
+    if (conn.next_deadline() <= now) conn.on_timeout(now);
+    if (demux.next_deadline() <= now) demux.on_timeout(now);
   }
   now = target;
 }
 
 void Harness::expect_state(State s) {
-  EXPECT_EQ(to_string(conn.state()), to_string(s));
-  log.push_back(fmt::format("          = {}", to_string(conn.state())));
+  EXPECT_EQ(to_string(state()), to_string(s));
+  log.push_back(fmt::format("          = {}", to_string(state())));
 }
 
 // ---- the fixture ladder -----------------------------------------------------------
 
 void Harness::listen() {
-  ASSERT_TRUE(conn.open_passive(tuple.local, std::nullopt, now).has_value());
+  demux.remove_connection(tuple);
+  indexed_ = false;
+  listener_ = demux.add_listener(std::make_unique<Listener>(tuple.local, 8, cfg, &sink, 1));
   expect_state(State::kListen);
+}
+
+void Harness::close_listener() {
+  listener().close(now);
 }
 
 void Harness::syn_sent() {
@@ -253,7 +300,7 @@ void Harness::established_sack(std::uint16_t peer_window) {
   synack.flags.bits = SYN | ACK;
   synack.window = peer_window;
   synack.options.mss(1460).nop().nop().sack_permitted();
-  conn.on_segment(tuple, synack, now);
+  conn.on_segment(synack, now);
   drain();
   ASSERT_TRUE(conn.status().sack_ok);
 }

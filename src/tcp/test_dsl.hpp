@@ -1,6 +1,8 @@
-// Segment-level test DSL for the engine (docs/architecture.md, tier 2): one Connection,
-// virtual time, segments as designated initializers, a fixture ladder for every
-// state, and the full step log printed when a test fails.
+// Segment-level test DSL for the engine (docs/architecture.md, tier 2): one
+// connection behind the real demultiplexer (tcp::Demux: every injected segment
+// is matched there; LISTEN is a real tcp::Listener), virtual time, segments as
+// designated initializers, a fixture ladder for every state, and the full step
+// log printed when a test fails.
 //
 //   Harness h;
 //   h.established();
@@ -12,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -22,6 +25,8 @@
 
 #include "tcp/config.hpp"
 #include "tcp/connection.hpp"
+#include "tcp/demux.hpp"
+#include "tcp/listener.hpp"
 #include "tcp/trace.hpp"
 
 namespace synack::tcp::test {
@@ -120,9 +125,19 @@ class Harness {
   void advance(std::int64_t ms);
   void expect_state(State s);
   void note(const std::string& line);
+  /// The state under test: the connection's, or while listening that of the
+  /// listener's queued connection for `tuple` (SYN-RECEIVED), else the
+  /// listener's own (LISTEN, CLOSED after close_listener()).
+  [[nodiscard]] State state() const;
+  /// Drops by reason: the connection's, the listener's and the demux's.
+  [[nodiscard]] DropCounters drops() const;
+  /// The listener (after listen()).
+  [[nodiscard]] Listener& listener() { return demux.listener(*listener_); }
+  /// CLOSE of the listener: LISTEN → CLOSED.
+  void close_listener();
 
   // ---- fixture ladder (ISS 100, peer ISS 300, window 10000) ------------------------
-  void listen();               ///< passive OPEN (one-TCB model)
+  void listen();               ///< passive OPEN: a tcp::Listener on tuple.local
   void syn_sent();             ///< SYN 100 sent
   void syn_received();         ///< passive: SYN 300 in, SYN-ACK 100/301 out
   void syn_received_active();  ///< simultaneous open: SYN out, SYN in, SYN-ACK out
@@ -141,7 +156,8 @@ class Harness {
 
   Config cfg;
   RecordingSink sink;
-  Connection conn;
+  Connection conn;  ///< once a listener's handshake completes: the accepted connection
+  Demux demux;
   Instant now{};
   FourTuple tuple;
   std::vector<std::string> log;
@@ -153,6 +169,12 @@ class Harness {
     std::string data;
   };
   Tx poll_one(TcpSegment s);
+  std::optional<TcpSegment> next_tx();  // demux replies, listener output, then the connection's
+  void adopt();                         // accept() the listener's completed connection
+
+  std::optional<std::uint32_t> listener_;  // demux listener id after listen()
+  std::deque<TcpSegment> replies_;         // Delivery::reply segments not yet polled
+  bool indexed_ = true;                    // `conn` is in the demux's connection index
 };
 
 }  // namespace synack::tcp::test
