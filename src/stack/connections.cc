@@ -45,10 +45,13 @@ void Stack::mark_dirty(std::uint32_t slot, bool wake_app) {
 }
 
 // After a connection's output is drained: keep it, turn it into a compact
-// TIME-WAIT entry (once the application has let go of it), or free it.
+// TIME-WAIT entry, or free it. A connection in TIME-WAIT becomes a compact
+// entry whether or not the application still holds the socket (as Linux's
+// tcp_time_wait(): the socket then reads end of stream, and writes fail with
+// EPIPE), once every received byte has been read.
 void Stack::settle(std::uint32_t slot, Instant now) {
   ConnSlot& c = *conns_[slot];
-  if (c.conn->state() == tcp::State::kTimeWait && c.fd < 0) {
+  if (c.conn->state() == tcp::State::kTimeWait && (c.fd < 0 || c.conn->at_eof())) {
     to_time_wait(slot, now);
     return;
   }

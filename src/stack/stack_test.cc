@@ -76,6 +76,33 @@ TEST_F(Fixture, ConnectAcceptExchangeAndClose) {
   EXPECT_EQ(b.time_wait_count(), 0u);
 }
 
+// A socket still held when its connection reaches TIME-WAIT: the TCB becomes a
+// compact entry all the same (Linux tcp_time_wait); the socket reads end of
+// stream and its writes fail with EPIPE.
+TEST_F(Fixture, TimeWaitIsCompactWhileTheSocketIsHeld) {
+  const Fd l = listen_on_b(80);
+  const Fd c = connect_from_a(80);
+  ASSERT_TRUE(net.run_until([&] { return (b.poll(l) & kPollIn) != 0; }, seconds(1)));
+  const auto s = b.accept(l);
+  ASSERT_TRUE(s.has_value());
+  ASSERT_EQ(*a.send(c, as_bytes("bye"), net.now()), 3u);
+  ASSERT_TRUE(a.shutdown(c, ShutdownHow::kWrite, net.now()).has_value());
+  net.run_for(milliseconds(50));
+  EXPECT_EQ(read_all(b, *s), "bye");
+  ASSERT_TRUE(b.close(*s, net.now()).has_value());
+  net.run_for(milliseconds(50));
+  EXPECT_EQ(a.tcb_count(), 0u);
+  EXPECT_EQ(a.time_wait_count(), 1u);
+  EXPECT_EQ(a.count_in_state(tcp::State::kTimeWait), 1u);
+  EXPECT_EQ(*a.recv(c, std::span<std::byte>(), 0, net.now()), 0u);  // end of stream
+  EXPECT_EQ(a.send(c, as_bytes("x"), net.now()).error(), std::errc::broken_pipe);
+  EXPECT_EQ(a.tcp_info(c)->state, tcp::State::kClosed);
+  ASSERT_TRUE(a.close(c, net.now()).has_value());
+  EXPECT_EQ(a.time_wait_count(), 1u);
+  net.run_for(seconds(61));
+  EXPECT_EQ(a.time_wait_count(), 0u);
+}
+
 TEST_F(Fixture, ConnectToClosedPortIsRefused) {
   const Fd c = connect_from_a(81);
   net.run_for(milliseconds(50));
