@@ -6,6 +6,7 @@
 
 #include "tcp/rst.hpp"
 #include "tcp/syn_cookie.hpp"
+#include "tcp/syn_fin.hpp"
 
 namespace synack::tcp {
 
@@ -77,9 +78,8 @@ ListenerResult Listener::on_segment(const FourTuple& tuple, const TcpSegment& se
                  now);
   }
   if (seg.flags.syn()) {
-    if (seg.flags.fin() && cfg_.drop_synfin) {
-      return dropped(tuple, DropReason::kSynFin, "rcv SYN+FIN", "FreeBSD net.inet.tcp.drop_synfin",
-                     now);
+    if (drops_syn_fin(seg, cfg_)) {
+      return dropped(tuple, DropReason::kSynFin, kSynFinCause, kSynFinRule, now);
     }
     return on_syn(tuple, seg, now, iss);
   }

@@ -6,13 +6,14 @@
 #include "tcp/acceptability.hpp"
 #include "tcp/connection.hpp"
 #include "tcp/rst.hpp"
+#include "tcp/syn_fin.hpp"
 
 namespace synack::tcp {
 
 void Connection::on_segment(const TcpSegment& in, Instant now) {
-  // FreeBSD net.inet.tcp.drop_synfin: SYN+FIN is never legitimate.
-  if (in.flags.syn() && in.flags.fin() && cfg_.drop_synfin) {
-    drop(DropReason::kSynFin, "rcv SYN+FIN", "FreeBSD net.inet.tcp.drop_synfin", now);
+  // FreeBSD net.inet.tcp.drop_synfin: SYN+FIN is never legitimate (syn_fin.hpp).
+  if (drops_syn_fin(in, cfg_)) {
+    drop(DropReason::kSynFin, kSynFinCause, kSynFinRule, now);
     return;
   }
   ++stats_.segs_in;  // TCP_INFO tcpi_segs_in

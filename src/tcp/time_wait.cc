@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tcp/acceptability.hpp"
+#include "tcp/syn_fin.hpp"
 
 namespace synack::tcp {
 namespace {
@@ -110,9 +111,7 @@ TcpSegment time_wait_ack(const TimeWaitEntry& tw, Instant now) {
 
 TimeWaitResult time_wait_on_segment(TimeWaitEntry& tw, const TcpSegment& seg, Instant now,
                                     const Config& cfg) {
-  if (seg.flags.syn() && seg.flags.fin() && cfg.drop_synfin) {
-    return drop(DropReason::kSynFin, "rcv SYN+FIN", "FreeBSD net.inet.tcp.drop_synfin");
-  }
+  if (drops_syn_fin(seg, cfg)) return drop(DropReason::kSynFin, kSynFinCause, kSynFinRule);
   if (seg.flags.rst()) return on_rst(tw, seg, cfg, now);
   if (cfg.time_wait_twcheck) {
     return syn_reopens(tw, seg) ? on_syn(tw, seg, cfg, now) : twcheck(tw, seg, cfg, now);
