@@ -62,14 +62,6 @@ inline std::size_t rss_bytes() {
   return resident * 4096;
 }
 
-/// True when argv holds `--quick`.
-inline bool quick_mode(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--quick") return true;
-  }
-  return false;
-}
-
 /// Percentile `p` (0..1) of `v` (sorted in place).
 inline double percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "bench/bench_cli.hpp"
 #include "bench/bench_common.hpp"
 
 namespace synack::bench {
@@ -57,20 +58,19 @@ void run(std::uint16_t mtu, std::uint64_t total, double time_limit_s) {
 
 int main(int argc, char** argv) {
   using namespace synack::bench;
-  const bool quick = quick_mode(argc, argv);
-  std::uint64_t total = quick ? (32ull << 20) : (1ull << 30);
+  CLI::App app{"bulk one way between two synack stacks in one thread; one JSON row per MTU",
+               "bulk_bench"};
+  bool quick = false;
+  std::uint64_t total = 0;
+  std::uint16_t mtu = 0;
+  add_quick_flag(app, quick);
+  add_bytes_option(app, "--bytes", total, "bytes per run (default 1GiB, --quick 32MiB)");
+  app.add_option("--mtu", mtu, "one MTU instead of 1500, 9000 and 65535")
+      ->check(CLI::Range(576, 65535));
+  parse_or_exit(app, argc, argv);
+  if (total == 0) total = quick ? (32ull << 20) : (1ull << 30);
   const double limit = quick ? 5 : 60;
-  std::vector<std::uint16_t> mtus{1500, 9000, 65535};
-  for (int i = 1; i + 1 < argc; ++i) {
-    const std::string_view a = argv[i];
-    if (a == "--mtu") mtus = {static_cast<std::uint16_t>(std::strtoul(argv[i + 1], nullptr, 10))};
-    if (a == "--bytes") total = std::strtoull(argv[i + 1], nullptr, 10);
-  }
-  for (std::uint16_t mtu : mtus) {
-    if (mtu < 576) {
-      std::fprintf(stderr, "bulk_bench: --mtu must be in 576..65535\n");
-      return 2;
-    }
-    run(mtu, total, limit);
-  }
+  const std::vector<std::uint16_t> mtus =
+      mtu != 0 ? std::vector<std::uint16_t>{mtu} : std::vector<std::uint16_t>{1500, 9000, 65535};
+  for (std::uint16_t m : mtus) run(m, total, limit);
 }

@@ -2,6 +2,7 @@
 // (bench::Link, zero-delay link). One round trip = send on a, deliver, recv
 // on b, send on b, deliver, recv on a (ACKs included). Prints p50 and p99 of
 // the wall time per round trip in ns. Usage: latency_bench [--quick]
+#include "bench/bench_cli.hpp"
 #include "bench/bench_common.hpp"
 
 namespace synack::bench {
@@ -39,5 +40,9 @@ void run(std::size_t rounds) {
 
 int main(int argc, char** argv) {
   using namespace synack::bench;
-  run(quick_mode(argc, argv) ? 20000 : 500000);
+  CLI::App app{"1-byte ping-pong latency (p50, p99) between two synack stacks", "latency_bench"};
+  bool quick = false;
+  add_quick_flag(app, quick);
+  parse_or_exit(app, argc, argv);
+  run(quick ? 20000 : 500000);
 }

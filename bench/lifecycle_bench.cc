@@ -9,6 +9,7 @@
 // Usage: lifecycle_bench [--quick] [--count N]
 #include <cstdlib>
 
+#include "bench/bench_cli.hpp"
 #include "bench/bench_common.hpp"
 
 namespace synack::bench {
@@ -65,10 +66,14 @@ void run(std::uint64_t count, double time_limit_s) {
 
 int main(int argc, char** argv) {
   using namespace synack::bench;
-  const bool quick = quick_mode(argc, argv);
-  std::uint64_t count = quick ? 5000 : 2000000;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string_view(argv[i]) == "--count") count = std::strtoull(argv[i + 1], nullptr, 10);
-  }
+  CLI::App app{"connect + request + response + close rate of one synack stack pair",
+               "lifecycle_bench"};
+  bool quick = false;
+  std::uint64_t count = 0;
+  add_quick_flag(app, quick);
+  app.add_option("--count", count, "connections (default 2000000, --quick 5000)")
+      ->check(CLI::PositiveNumber);
+  parse_or_exit(app, argc, argv);
+  if (count == 0) count = quick ? 5000 : 2000000;
   run(count, quick ? 3 : 20);
 }

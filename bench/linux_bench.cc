@@ -19,9 +19,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 
+#include "bench/bench_cli.hpp"
 #include "bench/bench_common.hpp"
 
 namespace synack::bench {
@@ -208,16 +210,39 @@ int send_bytes(const char* ip, std::uint16_t port, std::uint64_t total, const ch
 
 int main(int argc, char** argv) {
   using namespace synack::bench;
-  if (argc >= 2 && std::string_view(argv[1]) == "--serve") {
-    if (argc < 3) return 2;
-    return serve(static_cast<std::uint16_t>(std::atoi(argv[2])), argc > 3 ? argv[3] : "0.0.0.0");
+  CLI::App app{"the Linux counterparts of bulk, lifecycle and ping-pong (loopback, veth)",
+               "linux_bench"};
+  bool quick = false;
+  std::vector<std::string> serve_args;
+  std::vector<std::string> send_args;
+  add_quick_flag(app, quick);
+  auto* serve_opt = app.add_option("--serve", serve_args,
+                                   "PORT [ADDR]: discard server for --send (default 0.0.0.0)")
+                        ->expected(1, 2);
+  app.add_option("--send", send_args, "HOST PORT SIZE ADDR: send SIZE bytes (1GiB) from ADDR")
+      ->expected(4)
+      ->excludes(serve_opt);
+  parse_or_exit(app, argc, argv);
+  const auto port = [](const std::string& text) {
+    unsigned p = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), p);
+    if (ec != std::errc{} || end != text.data() + text.size() || p == 0 || p > 65535) {
+      fmt::print(stderr, "linux_bench: port \"{}\": expected 1..65535\n", text);
+      std::exit(2);
+    }
+    return static_cast<std::uint16_t>(p);
+  };
+  if (!serve_args.empty()) {
+    return serve(port(serve_args[0]), serve_args.size() > 1 ? serve_args[1].c_str() : "0.0.0.0");
   }
-  if (argc >= 2 && std::string_view(argv[1]) == "--send") {
-    if (argc < 6) return 2;
-    return send_bytes(argv[2], static_cast<std::uint16_t>(std::atoi(argv[3])),
-                      std::strtoull(argv[4], nullptr, 10), argv[5]);
+  if (!send_args.empty()) {
+    const auto bytes = synack::units::parse_bytes(send_args[2]);
+    if (!bytes) {
+      fmt::print(stderr, "linux_bench: --send SIZE \"{}\": {}\n", send_args[2], bytes.error());
+      return 2;
+    }
+    return send_bytes(send_args[0].c_str(), port(send_args[1]), *bytes, send_args[3].c_str());
   }
-  const bool quick = quick_mode(argc, argv);
   bulk(quick ? (256ull << 20) : (1ull << 30), quick ? 5 : 60);
   lifecycle(quick ? 5000 : 2000000, quick ? 3 : 20);
   pingpong(quick ? 20000 : 500000);

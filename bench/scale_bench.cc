@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "bench/bench_cli.hpp"
 #include "bench/bench_common.hpp"
 
 namespace synack::bench {
@@ -80,29 +81,22 @@ void run(std::size_t n, bool time_wait, double open_limit_s) {
 
 int main(int argc, char** argv) {
   using namespace synack::bench;
+  CLI::App app{"bytes per idle ESTABLISHED / TIME-WAIT connection and per-segment cost at N",
+               "scale_bench"};
   std::size_t n = 10000;
   bool tw = false;
-  double open_limit = 1e9;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view a = argv[i];
-    if (a == "--n" && i + 1 < argc) {
-      n = std::strtoull(argv[++i], nullptr, 10);
-    } else if (a == "--open-seconds" && i + 1 < argc) {
-      open_limit = std::strtod(argv[++i], nullptr);
-    } else if (a == "--time-wait") {
-      tw = true;
-    } else if (a == "--sizes") {
-      row("sizeof.tcp_connection", sizeof(synack::tcp::Connection), "B");
-      row("sizeof.time_wait_entry", sizeof(synack::tcp::TimeWaitEntry), "B");
-      return 0;
-    } else {
-      std::fprintf(stderr, "scale_bench: unknown argument '%s'\n", argv[i]);
-      return 2;
-    }
+  bool sizes = false;
+  synack::Duration open_limit = std::chrono::hours(24 * 365);
+  app.add_option("--n", n, "connections (default 10000)")->check(CLI::Range(1, 1 << 21));
+  add_seconds_option(app, "--open-seconds", open_limit,
+                     "stop opening connections after this long: 90 or 90s (default: no limit)");
+  app.add_flag("--time-wait", tw, "also measure N connections in TIME-WAIT");
+  app.add_flag("--sizes", sizes, "print sizeof(tcp::Connection) and of a TIME-WAIT entry only");
+  parse_or_exit(app, argc, argv);
+  if (sizes) {
+    row("sizeof.tcp_connection", sizeof(synack::tcp::Connection), "B");
+    row("sizeof.time_wait_entry", sizeof(synack::tcp::TimeWaitEntry), "B");
+    return 0;
   }
-  if (n == 0 || n > (1u << 21)) {
-    std::fprintf(stderr, "scale_bench: --n must be in 1..2097152\n");
-    return 2;
-  }
-  run(n, tw, open_limit);
+  run(n, tw, to_seconds(open_limit));
 }

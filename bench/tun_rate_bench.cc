@@ -32,6 +32,7 @@
 #include <thread>
 
 #include "base/checksum.hpp"
+#include "bench/bench_cli.hpp"
 #include "bench/bench_common.hpp"
 #include "tun/device.hpp"
 
@@ -199,27 +200,22 @@ int run(const Options& o) {
 }  // namespace synack::bench
 
 int main(int argc, char** argv) {
-  synack::bench::Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view a = argv[i];
-    const bool has_value = i + 1 < argc;
-    if (a == "--packets" && has_value) {
-      o.packets = std::strtoull(argv[++i], nullptr, 10);
-    } else if (a == "--size" && has_value) {
-      o.size = std::strtoull(argv[++i], nullptr, 10);
-    } else if (a == "--seconds" && has_value) {
-      o.seconds = std::strtod(argv[++i], nullptr);
-    } else {
-      std::fprintf(stderr,
-                   "tun_rate_bench: unknown argument '%s' (--packets N --size B --seconds S)\n",
-                   argv[i]);
-      return 2;
-    }
-  }
-  if (o.size < 28 || o.size > 1500 || o.packets == 0 || !(o.seconds > 0)) {
-    std::fprintf(stderr,
-                 "tun_rate_bench: need 28 <= --size <= 1500, --packets > 0, --seconds > 0\n");
+  using namespace synack::bench;
+  CLI::App app{"the raw packet rate of a TUN device (kernel to user space), no TCP",
+               "tun_rate_bench"};
+  Options o;
+  synack::Duration seconds = std::chrono::seconds(20);
+  std::uint64_t size = o.size;
+  app.add_option("--packets", o.packets, "packets to send (default 2000000)")
+      ->check(CLI::PositiveNumber);
+  add_bytes_option(app, "--size", size, "IPv4 packet size, 28..1500 (default 1500)");
+  add_seconds_option(app, "--seconds", seconds, "time bound: 20 or 20s (default 20s)");
+  parse_or_exit(app, argc, argv);
+  o.size = static_cast<std::size_t>(size);
+  o.seconds = to_seconds(seconds);
+  if (o.size < 28 || o.size > 1500 || !(o.seconds > 0)) {
+    fmt::print(stderr, "tun_rate_bench: need 28 <= --size <= 1500 and --seconds > 0\n");
     return 2;
   }
-  return synack::bench::run(o);
+  return run(o);
 }

@@ -26,7 +26,7 @@ struct ConnectOptions {
 int run_connect(ConnectOptions& o) {
   const auto remote = parse_endpoint(o.target);
   if (!remote) {
-    fmt::print(stderr, "synack connect: bad address '{}': expected a.b.c.d:port\n", o.target);
+    fmt::print(stderr, "synack connect: bad address \"{}\": expected a.b.c.d:port\n", o.target);
     return 2;
   }
   auto session = open_tun_session(o.tun);
@@ -104,9 +104,7 @@ int run_connect(ConnectOptions& o) {
     fmt::print(stderr, "synack connect: {}\n", std::make_error_code(r.error()).message());
     return 1;
   }
-  const Duration limit = o.tun.max_seconds > 0
-                             ? nanoseconds(static_cast<std::int64_t>(o.tun.max_seconds * 1e9))
-                             : std::chrono::hours(24 * 365);
+  const Duration limit = o.tun.limit_or(std::chrono::hours(24 * 365));
   ts.run_until([&] { return error.has_value() || (peer_eof && shut); }, limit);
   (void)s.close(fd, EventLoop::now());
   ts.run_until([&] { return s.tcb_count() == 0; }, seconds(2));
@@ -115,7 +113,7 @@ int run_connect(ConnectOptions& o) {
                std::make_error_code(*error).message());
     return 1;
   }
-  return 0;
+  return finish_tun_session(*session, o.tun) ? 0 : 1;
 }
 
 }  // namespace
@@ -126,7 +124,9 @@ void add_connect_command(CLI::App& app) {
       app.add_subcommand("connect", "TCP client over a TUN device, like nc (needs CAP_NET_ADMIN)");
   add_tun_options(*cmd, o->tun);
   cmd->add_option("target", o->target, "a.b.c.d:port")->required();
-  cmd->callback([o] { std::exit(run_connect(*o)); });
+  cmd->callback([o] {
+    if (const int rc = run_connect(*o); rc != 0) throw CLI::RuntimeError(rc);
+  });
 }
 
 }  // namespace synack::cli

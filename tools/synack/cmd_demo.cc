@@ -4,17 +4,18 @@
 // state diagram; optionally a pcap / pcapng (packet comments carry the state
 // transitions). `synack demo list` describes every scenario in one line.
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <fmt/core.h>
 
+#include "atomic_file.hpp"
 #include "commands.hpp"
+#include "conventions.hpp"
 #include "drawing_options.hpp"
 #include "scenarios/capture.hpp"
 #include "scenarios/scenario.hpp"
@@ -30,9 +31,8 @@ struct DemoArgs {
   std::uint64_t seed = 1;
 };
 
-[[noreturn]] void fail(const std::string& message) {
-  fmt::print(stderr, "synack demo: {}\n", message);
-  throw CLI::RuntimeError(1);
+[[noreturn]] void fail(const std::string& message, int code = kExitFailure) {
+  cli::fail("demo", message, code);
 }
 
 void list() {
@@ -43,19 +43,24 @@ void list() {
 
 void write_file(const std::string& path, const std::string& what,
                 const std::function<bool(std::ostream&)>& write) {
-  std::ofstream f(path, std::ios::binary);
-  if (!f) fail(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  if (!write(f) || !f.flush()) fail(fmt::format("{}: write error ({})", path, what));
+  std::ostringstream text;
+  if (!write(text)) fail(fmt::format("{}: cannot encode the {}", path, what));
+  if (auto w = write_file_atomically(path, text.view()); !w) fail(w.error());
 }
 
 void demo(const DemoArgs& a) {
   if (a.name == "list") return list();
   const scenarios::Scenario* s = scenarios::find(a.name);
   if (s == nullptr) {
-    fail(fmt::format("unknown scenario \"{}\" (synack demo list shows them all)", a.name));
+    std::vector<std::string> names;
+    for (const auto& sc : scenarios::all()) names.emplace_back(sc.name);
+    const std::string best = closest_match(a.name, names);
+    fail(fmt::format("unknown scenario \"{}\" ({}synack demo list shows them all)", a.name,
+                     best.empty() ? "" : fmt::format("did you mean \"{}\"? ", best)),
+         kExitUsage);
   }
   const auto d = resolve_drawing(a.drawing);
-  if (!d) fail(d.error());
+  if (!d) fail(d.error(), kExitUsage);
   const scenarios::Result r = s->run({.seed = a.seed});
   std::string out = viz::render(d->format, r.run, d->render);
   if (d->format == viz::Format::kText) {
@@ -76,7 +81,7 @@ void demo(const DemoArgs& a) {
   if (!r.passed()) {
     fmt::print(stderr, "synack demo: {}: the run did not tell its story:\n{}", a.name,
                r.failures());
-    throw CLI::RuntimeError(2);
+    throw CLI::RuntimeError(kExitFailure);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "commands.hpp"
+#include "conventions.hpp"
 #include "drawing_options.hpp"
 #include "viz/load.hpp"
 
@@ -17,14 +18,13 @@ struct DrawArgs {
   DrawingArgs drawing;
 };
 
-[[noreturn]] void fail(const std::string& message) {
-  fmt::print(stderr, "synack draw: {}\n", message);
-  throw CLI::RuntimeError(1);
+[[noreturn]] void fail(const std::string& message, int code = kExitFailure) {
+  cli::fail("draw", message, code);
 }
 
 void draw(const DrawArgs& a) {
   const auto d = resolve_drawing(a.drawing);
-  if (!d) fail(d.error());
+  if (!d) fail(d.error(), kExitUsage);
   const auto out = viz::draw_file(a.file, d->format, d->render);
   if (!out) fail(out.error());
   if (const auto w = write_output(a.drawing.output, *out); !w) fail(w.error());

@@ -1,7 +1,8 @@
 // `synack drill`: run packetdrill scripts against the synack stack in virtual
 // time (docs/conformance.md). One line per script, then exactly
-// "N passed, N failed, N skipped"; exit 1 on any FAIL. Without a stack target
-// it says so and exits 2: nothing is ever reported as passing unless it ran.
+// "N passed, N failed, N skipped"; exit 1 on any FAIL, and when no script was
+// found. Without a stack target it says so and exits 1: nothing is ever
+// reported as passing unless it ran.
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -11,11 +12,13 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "conventions.hpp"
 #include "drill/executor.hpp"
 #include "drill/expected_failures.hpp"
 #include "drill/parser.hpp"
 #include "drill/so_target.hpp"
 #include "drill/stack_target.hpp"
+#include "progress.hpp"
 
 namespace synack::cli {
 namespace {
@@ -31,6 +34,7 @@ struct DrillArgs {
   std::vector<std::string> defines;
   std::string expected_failures;  ///< --expected-failures FILE (CI mode)
   std::string so;                 ///< --so FILE: replay through a packetdrill shared object
+  bool quiet = false;             ///< no progress line
 };
 
 // The --expected-failures list, or a CLI::ValidationError naming the problem.
@@ -133,7 +137,7 @@ int run_scripts(const DrillArgs& args, const std::vector<fs::path>& scripts,
     fmt::print(stderr,
                "synack drill: no stack target is available yet (the synack stack's socket API "
                "has not landed); no script was run\n");
-    return 2;
+    return kExitFailure;
   }
   drill::RunOptions options;
   options.personality =
@@ -144,8 +148,15 @@ int run_scripts(const DrillArgs& args, const std::vector<fs::path>& scripts,
   int counts[3] = {0, 0, 0};
   nlohmann::json results = nlohmann::json::array();
   std::vector<drill::Outcome> outcomes;
-  for (const auto& path : scripts) {
+  Progress progress(args.quiet || args.verbose);
+  for (std::size_t i = 0; i < scripts.size(); ++i) {
+    const fs::path& path = scripts[i];
+    if (progress.due()) {
+      progress.show(fmt::format("synack drill: {} of {} scripts, {} failed so far: {}", i,
+                                scripts.size(), counts[1], path.filename().string()));
+    }
     const auto r = drill::run_file(path, *target, options, parse);
+    progress.clear();
     ++counts[static_cast<int>(r.outcome)];
     outcomes.push_back(r.outcome);
     if (args.json) {
@@ -189,6 +200,7 @@ void add_drill_command(CLI::App& app) {
   cmd->add_option("PATH", args->paths, "script files (.pkt) or directories of them")->required();
   cmd->add_flag("--json", args->json, "print the results as JSON");
   cmd->add_flag("--verbose", args->verbose, "print every event as it runs");
+  cmd->add_flag("-q,--quiet", args->quiet, "no progress line (it shows only on a terminal)");
   cmd->add_flag("--check", args->check, "only parse the scripts (and say which would be skipped)");
   cmd->add_option("--personality", args->personality, "the stack preset the scripts expect")
       ->check(CLI::IsMember({"freebsd", "linux"}));
@@ -202,6 +214,11 @@ void add_drill_command(CLI::App& app) {
                   "via its C interface instead of in-process");
   cmd->callback([args] {
     const auto scripts = collect_scripts(args->paths);
+    if (scripts.empty()) {
+      std::string where;
+      for (const auto& p : args->paths) where += (where.empty() ? "" : ", ") + p;
+      fail("drill", fmt::format("no .pkt scripts found in {}; nothing was run", where));
+    }
     drill::ParseOptions parse;
     parse.defines =
         args->defines.empty()

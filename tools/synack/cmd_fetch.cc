@@ -1,12 +1,13 @@
 // `synack fetch URL`: an HTTP/1.1 GET from synack's stack over a TUN device,
 // against a server in the Linux kernel's network (e.g. python3 -m http.server).
 #include <cstdio>
-#include <fstream>
 
 #include <fmt/core.h>
 
 #include "apps/http.hpp"
+#include "atomic_file.hpp"
 #include "commands.hpp"
+#include "progress.hpp"
 #include "tun_common.hpp"
 
 namespace synack::cli {
@@ -39,26 +40,26 @@ std::optional<Url> parse_url(const std::string& url) {
 int run_fetch(FetchOptions& o) {
   const auto url = parse_url(o.url);
   if (!url) {
-    fmt::print(stderr, "synack fetch: bad URL '{}': expected http://a.b.c.d[:port]/path\n", o.url);
+    fmt::print(stderr, "synack fetch: bad URL \"{}\": expected http://a.b.c.d[:port]/path\n",
+               o.url);
     return 2;
   }
   auto session = open_tun_session(o.tun);
   if (!session) return 1;
   TunStack& ts = *session->stack;
   std::FILE* out = o.output == "-" ? stdout : nullptr;
-  std::ofstream file;
+  std::optional<AtomicFile> file;  // -o FILE appears only once the body is complete
   if (!o.output.empty() && o.output != "-") {
-    file.open(o.output, std::ios::binary);
-    if (!file) {
-      fmt::print(stderr, "synack fetch: cannot write '{}'\n", o.output);
+    auto f = AtomicFile::create(o.output);
+    if (!f) {
+      fmt::print(stderr, "synack fetch: {}\n", f.error());
       return 1;
     }
+    file.emplace(std::move(*f));
+    out = file->file();
   }
   apps::HttpClient client(ts.stack(), url->server, url->host, url->path, [&](Bytes piece) {
     if (out != nullptr) std::fwrite(piece.data(), 1, piece.size(), out);
-    if (file)
-      file.write(reinterpret_cast<const char*>(piece.data()),
-                 static_cast<std::streamsize>(piece.size()));
   });
   ts.set_ready_handler(
       [&](Fd fd, std::uint32_t mask, Instant now) { client.on_ready(fd, mask, now); });
@@ -67,13 +68,19 @@ int run_fetch(FetchOptions& o) {
     fmt::print(stderr, "synack fetch: connect: {}\n", std::make_error_code(r.error()).message());
     return 1;
   }
-  const Duration limit = o.tun.max_seconds > 0
-                             ? nanoseconds(static_cast<std::int64_t>(o.tun.max_seconds * 1e9))
-                             : seconds(600);
   // Run until the body is complete, then let the close handshake finish.
-  ts.run_until([&] { return client.done(); }, limit);
+  Progress progress(o.tun.quiet);
+  if (progress.active()) {
+    ts.loop().set_tick([&](Instant now) {
+      const auto& p = client.result();
+      progress.show(fmt::format("synack fetch: {} bytes in {:.0f} s", p.body_bytes,
+                                std::chrono::duration<double>(now - start).count()));
+    });
+  }
+  ts.run_until([&] { return client.done(); }, o.tun.limit_or(seconds(600)));
   const Instant end = EventLoop::now();
   ts.run_until([&] { return ts.stack().tcb_count() == 0; }, seconds(2));
+  progress.clear();
   const auto& r = client.result();
   if (r.error) {
     fmt::print(stderr, "synack fetch: {}: {}\n", o.url, std::make_error_code(*r.error).message());
@@ -84,11 +91,23 @@ int run_fetch(FetchOptions& o) {
                std::chrono::duration<double>(end - start).count());
     return 1;
   }
+  if (r.status != 200) {
+    fmt::print(stderr, "synack fetch: {}: HTTP {} ({} bytes of body{})\n", o.url, r.status,
+               r.body_bytes, file ? fmt::format("; {} not written", o.output) : "");
+    return 1;
+  }
+  if (file) {
+    if (auto c = file->commit(); !c) {
+      fmt::print(stderr, "synack fetch: {}\n", c.error());
+      return 1;
+    }
+  }
+  if (!finish_tun_session(*session, o.tun)) return 1;
   const double secs = std::chrono::duration<double>(end - start).count();
   fmt::print(stderr, "synack fetch: HTTP {} — {} bytes in {:.3f} s ({:.1f} Mbit/s), sha256 {}\n",
              r.status, r.body_bytes, secs, secs > 0 ? r.body_bytes * 8 / secs / 1e6 : 0.0,
              r.sha256);
-  return r.status == 200 ? 0 : 1;
+  return 0;
 }
 
 }  // namespace
@@ -100,8 +119,11 @@ void add_fetch_command(CLI::App& app) {
   add_tun_options(*cmd, o->tun);
   cmd->add_option("url", o->url, "http://a.b.c.d[:port]/path")->required();
   cmd->add_option("-o,--output", o->output,
-                  "write the body to FILE ('-' = stdout; default: hash only)");
-  cmd->callback([o] { std::exit(run_fetch(*o)); });
+                  "write the body to FILE ('-' = stdout; default: hash only); FILE appears only "
+                  "when the whole body arrived");
+  cmd->callback([o] {
+    if (const int rc = run_fetch(*o); rc != 0) throw CLI::RuntimeError(rc);
+  });
 }
 
 }  // namespace synack::cli

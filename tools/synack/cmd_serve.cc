@@ -10,7 +10,9 @@
 
 #include "apps/http.hpp"
 #include "commands.hpp"
+#include "progress.hpp"
 #include "tun_common.hpp"
+#include "unit_options.hpp"
 
 namespace synack::cli {
 namespace {
@@ -22,7 +24,7 @@ struct ServeOptions {
   bool discard = false;
   std::string http_dir;
   std::uint64_t http_bytes = 0;
-  bool http_bytes_set = false;
+  bool http_bytes_set = false;  // --http-bytes given (0 is a valid body size)
   bool close_first = false;
   std::uint64_t connections = 0;  // exit after this many connections finished (0 = never)
 };
@@ -120,21 +122,19 @@ int run_serve(ServeOptions& o) {
                       : "discard",
              session->ours.to_string(), port, o.tun.tun, session->kernel.to_string(),
              o.tun.pcap.empty() ? "" : fmt::format(", capture {}", o.tun.pcap));
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
-  if (tty) {
+  Progress status(o.tun.quiet);  // the status line: on a terminal only
+  if (status.active()) {
     ts.loop().set_tick([&](Instant) {
       const auto& c = stack.counters();
-      fmt::print(stderr, "\r\033[Kconns est {} tw {} | rx {} tx {} pkts | rst {}",
-                 stack.count_in_state(tcp::State::kEstablished), stack.time_wait_count(), c.ip_in,
-                 c.ip_out, c.rst_out);
+      status.show(fmt::format("conns est {} tw {} | rx {} tx {} pkts | rst {}",
+                              stack.count_in_state(tcp::State::kEstablished),
+                              stack.time_wait_count(), c.ip_in, c.ip_out, c.rst_out));
     });
   }
-  const Duration limit = o.tun.max_seconds > 0
-                             ? nanoseconds(static_cast<std::int64_t>(o.tun.max_seconds * 1e9))
-                             : std::chrono::hours(24 * 365);
+  const Duration limit = o.tun.limit_or(std::chrono::hours(24 * 365));
   const auto result = ts.run_until(
       [&] { return o.connections > 0 && recorder.finished_count() >= o.connections; }, limit);
-  if (tty) fmt::print(stderr, "\n");
+  status.clear();
   const auto& c = stack.counters();
   fmt::print(stderr,
              "synack serve: {} — {} connections finished, {} packets in, {} out, {} RSTs; "
@@ -142,6 +142,7 @@ int run_serve(ServeOptions& o) {
              result == RunResult::kStopped ? "stopped" : "done", recorder.finished_count(), c.ip_in,
              c.ip_out, c.rst_out, stack.tcb_count(), stack.time_wait_count(),
              o.tun.pcap.empty() ? "" : fmt::format("; capture in {}", o.tun.pcap));
+  if (!finish_tun_session(*session, o.tun)) return 1;
   return result == RunResult::kError ? 1 : 0;
 }
 
@@ -158,12 +159,15 @@ void add_serve_command(CLI::App& app) {
   cmd->add_flag("--discard", o->discard, "read and drop everything");
   cmd->add_option("--http", o->http_dir, "serve files below DIR over HTTP/1.1")
       ->check(CLI::ExistingDirectory);
-  cmd->add_option("--http-bytes", o->http_bytes, "serve N deterministic bytes at any path")
+  add_bytes_option(*cmd, "--http-bytes", o->http_bytes,
+                   "serve SIZE deterministic bytes at any path: 1000, 64K, 1GiB")
       ->each([o](const std::string&) { o->http_bytes_set = true; });
   cmd->add_flag("--close-first", o->close_first,
                 "HTTP: close after each response (synack holds TIME-WAIT)");
   cmd->add_option("--connections", o->connections, "exit after N connections have finished");
-  cmd->callback([o] { std::exit(run_serve(*o)); });
+  cmd->callback([o] {
+    if (const int rc = run_serve(*o); rc != 0) throw CLI::RuntimeError(rc);
+  });
 }
 
 }  // namespace synack::cli

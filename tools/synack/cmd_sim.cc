@@ -3,11 +3,10 @@
 // what arrived (bytes each way, SHA-256 match), goodput, retransmissions,
 // virtual time to complete and the final states. Exit 0 only if every
 // connection finished and every byte matched; the seed is always printed.
-#include <cctype>
-#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -15,104 +14,40 @@
 
 #include <fmt/core.h>
 
+#include "atomic_file.hpp"
 #include "commands.hpp"
+#include "conventions.hpp"
+#include "progress.hpp"
 #include "sim/apps.hpp"
 #include "sim/host.hpp"
 #include "tcp/state.hpp"
+#include "unit_options.hpp"
 #include "wire/pcap.hpp"
 
 namespace synack::cli {
 namespace {
 
+// What the user asked for: values parsed at the command line (docs/units.md),
+// and the text each was typed as, for the header line.
 struct SimArgs {
-  std::string bytes = "1M";
-  std::string rtt = "50ms";
-  std::string bandwidth = "100Mbit";
-  std::string loss = "0%";
-  std::string reorder = "0%";
-  std::string dup = "0%";
-  std::string corrupt = "0%";
-  std::string limit = "3600s";
+  std::uint64_t bytes = 1 << 20;
+  Duration rtt = milliseconds(50);
+  std::uint64_t bandwidth = 100'000'000;  // bit/s; 0 = unlimited
+  double loss = 0, reorder = 0, dup = 0, corrupt = 0;
+  Duration limit = seconds(3600);
+  std::map<std::string, std::string> typed = {{"--rtt", "50ms"}, {"--bandwidth", "100Mbit"},
+                                              {"--loss", "0%"},  {"--reorder", "0%"},
+                                              {"--dup", "0%"},   {"--corrupt", "0%"}};
   std::string cc;
   std::string pcap;
   std::uint64_t seed = 1;
   int conns = 1;
   bool trace = false;
+  bool quiet = false;
 };
 
-[[noreturn]] void fail(const std::string& message) {
-  fmt::print(stderr, "synack sim: {}\n", message);
-  throw CLI::RuntimeError(1);
-}
-
-// "<number><unit>" → (number, unit); the number may have a fraction.
-std::pair<double, std::string> split(const std::string& opt, const std::string& text) {
-  std::size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) {
-    ++i;
-  }
-  double v = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + i, v);
-  if (i == 0 || ec != std::errc{} || p != text.data() + i) {
-    fail(fmt::format("{} \"{}\": expected a number followed by a unit", opt, text));
-  }
-  return {v, text.substr(i)};
-}
-
-// Bytes: 100, 64K, 100M, 1G (binary multiples: K = 1024).
-std::uint64_t parse_bytes(const std::string& text) {
-  const auto [v, unit] = split("--bytes", text);
-  static const std::map<std::string, double> units = {
-      {"", 1},        {"B", 1},        {"K", 1024},       {"KB", 1024},
-      {"M", 1048576}, {"MB", 1048576}, {"G", 1073741824}, {"GB", 1073741824}};
-  const auto it = units.find(unit);
-  if (it == units.end())
-    fail(fmt::format("--bytes \"{}\": unknown unit \"{}\" (use K, M, G)", text, unit));
-  if (v * it->second < 1) fail(fmt::format("--bytes \"{}\": must be at least 1 byte", text));
-  return static_cast<std::uint64_t>(v * it->second);
-}
-
-// Durations: 50ms, 1s, 250us.
-Duration parse_time(const std::string& opt, const std::string& text) {
-  const auto [v, unit] = split(opt, text);
-  double ns = 0;
-  if (unit == "s") {
-    ns = v * 1e9;
-  } else if (unit == "ms") {
-    ns = v * 1e6;
-  } else if (unit == "us") {
-    ns = v * 1e3;
-  } else if (unit == "ns") {
-    ns = v;
-  } else {
-    fail(fmt::format("{} \"{}\": unknown unit \"{}\" (use s, ms, us, ns)", opt, text, unit));
-  }
-  return Duration{static_cast<std::int64_t>(ns)};
-}
-
-// Bandwidth in bit/s: 100Mbit, 10kbit, 1Gbit, 5000bit; 0 = unlimited.
-std::uint64_t parse_bandwidth(const std::string& text) {
-  const auto [v, unit] = split("--bandwidth", text);
-  static const std::map<std::string, double> units = {{"bit", 1},    {"bps", 1},    {"kbit", 1e3},
-                                                      {"Kbit", 1e3}, {"Mbit", 1e6}, {"mbit", 1e6},
-                                                      {"Gbit", 1e9}, {"gbit", 1e9}};
-  if (v == 0 && (unit.empty() || units.contains(unit))) return 0;
-  const auto it = units.find(unit);
-  if (it == units.end()) {
-    fail(fmt::format("--bandwidth \"{}\": unknown unit \"{}\" (use bit, kbit, Mbit, Gbit)", text,
-                     unit));
-  }
-  return static_cast<std::uint64_t>(v * it->second);
-}
-
-// Probabilities: "5%" or a fraction "0.05".
-double parse_fraction(const std::string& opt, const std::string& text) {
-  const auto [v, unit] = split(opt, text);
-  const double p = unit == "%" ? v / 100 : v;
-  if ((unit != "%" && !unit.empty()) || p < 0 || p > 1) {
-    fail(fmt::format("{} \"{}\": expected a percentage (5%) or a fraction in [0, 1]", opt, text));
-  }
-  return p;
+[[noreturn]] void fail(const std::string& message, int code = kExitFailure) {
+  cli::fail("sim", message, code);
 }
 
 // Counts retransmissions of both hosts; prints every trace event with --trace.
@@ -135,6 +70,21 @@ struct TraceCounter : tcp::TraceSink {
   }
 };
 
+// Runs the simulation in slices of events, redrawing a progress line between
+// them (on a terminal only; see Progress). Bounded like run_until_idle: by
+// `limit` in virtual time and by 2e9 events in all.
+sim::RunResult run_with_progress(sim::EventLoop& loop, Instant limit, bool quiet,
+                                 const std::function<std::string()>& line) {
+  Progress progress(quiet);
+  constexpr std::size_t kSlice = 4096;
+  for (std::uint64_t ran = 0; ran < 2'000'000'000; ran += kSlice) {
+    const auto r = loop.run_until_idle(limit, kSlice);
+    if (r != sim::RunResult::kEventLimit) return r;
+    if (progress.due()) progress.show(line());
+  }
+  return sim::RunResult::kEventLimit;
+}
+
 std::string states_of(Stack& s) {
   std::map<std::string, int> count;
   for (const auto& [tuple, state] : s.connections()) ++count[std::string(tcp::to_string(state))];
@@ -146,27 +96,24 @@ std::string states_of(Stack& s) {
 }
 
 int simulate(const SimArgs& a) {
-  const std::uint64_t bytes = parse_bytes(a.bytes);
-  const Duration rtt = parse_time("--rtt", a.rtt);
-  const Duration limit = parse_time("--time-limit", a.limit);
+  const std::uint64_t bytes = a.bytes;
+  if (bytes == 0) fail("--bytes: \"0\": must be at least 1 byte", kExitUsage);
+  const Duration limit = a.limit;
   sim::LinkConfig link;
-  link.delay = rtt / 2;
-  link.bandwidth_bps = parse_bandwidth(a.bandwidth);
+  link.delay = a.rtt / 2;
+  link.bandwidth_bps = a.bandwidth;
   link.queue_limit = 1u << 20;
-  link.impairment.loss = parse_fraction("--loss", a.loss);
-  link.impairment.reorder = parse_fraction("--reorder", a.reorder);
-  link.impairment.duplicate = parse_fraction("--dup", a.dup);
-  link.impairment.corrupt = parse_fraction("--corrupt", a.corrupt);
+  link.impairment.loss = a.loss;
+  link.impairment.reorder = a.reorder;
+  link.impairment.duplicate = a.dup;
+  link.impairment.corrupt = a.corrupt;
   link.impairment.corrupt_skip = 20;  // the IPv4 header survives: TCP's checksum must catch it
-  if (a.conns < 1 || a.conns > 1000) fail(fmt::format("--conns {}: must be in 1..1000", a.conns));
-  if (!a.cc.empty() && a.cc != "newreno" && a.cc != "cubic") {
-    fail(fmt::format("--cc \"{}\": unknown congestion control (newreno, cubic)", a.cc));
-  }
 
   fmt::print(
       "synack sim: seed {}  bytes {} x{} conns  rtt {}  bandwidth {}  loss {}  reorder {}  "
       "dup {}  corrupt {}{}\n",
-      a.seed, bytes, a.conns, a.rtt, a.bandwidth, a.loss, a.reorder, a.dup, a.corrupt,
+      a.seed, bytes, a.conns, a.typed.at("--rtt"), a.typed.at("--bandwidth"), a.typed.at("--loss"),
+      a.typed.at("--reorder"), a.typed.at("--dup"), a.typed.at("--corrupt"),
       a.cc.empty() ? "" : fmt::format("  cc {}", a.cc));
   TraceCounter client_trace("client", a.trace);
   TraceCounter server_trace("server", a.trace);
@@ -186,8 +133,12 @@ int simulate(const SimArgs& a) {
   net.connect(client.id(), server.id(), link);
 
   std::unique_ptr<PcapWriter> pcap;
+  std::optional<AtomicFile> pcap_file;  // the capture appears only when complete
   if (!a.pcap.empty()) {
-    pcap = std::make_unique<PcapWriter>(std::filesystem::path(a.pcap));
+    auto f = AtomicFile::create(a.pcap);
+    if (!f) fail(f.error());
+    pcap_file.emplace(std::move(*f));
+    pcap = std::make_unique<PcapWriter>(pcap_file->temp_path());
     if (!pcap->ok()) fail(fmt::format("{}: cannot write", a.pcap));
     net.add_observer([&](const sim::PacketEvent& e) {
       if (e.kind == sim::PacketEventKind::kSent) pcap->write(e.time, e.bytes);
@@ -208,7 +159,15 @@ int simulate(const SimArgs& a) {
                                    .close_on_eof = true}));
     clients.back()->start();
   }
-  const auto outcome = net.loop().run_until_idle(Instant{} + limit, 2'000'000'000);
+  const auto outcome = run_with_progress(net.loop(), Instant{} + limit, a.quiet, [&] {
+    std::uint64_t echoed = 0;
+    for (const auto& c : clients) echoed += c->report().received.bytes;
+    const double t = std::chrono::duration<double>(net.loop().now().time_since_epoch()).count();
+    return fmt::format(
+        "synack sim: {:.1f} s virtual, {} of {} B echoed back ({:.0f}%)", t, echoed,
+        bytes * clients.size(),
+        100.0 * static_cast<double>(echoed) / static_cast<double>(bytes * clients.size()));
+  });
 
   std::uint64_t up = 0, down = 0;
   int finished = 0, matched = 0;
@@ -244,7 +203,11 @@ int simulate(const SimArgs& a) {
   fmt::print("final states      (end of run, after 2MSL) client: {}; server: {}\n",
              states_of(client.stack()), states_of(server.stack()));
   fmt::print("seed              {}\n", a.seed);
-  if (pcap) pcap->flush();
+  if (pcap) {
+    pcap->flush();
+    pcap.reset();
+    if (auto c = pcap_file->commit(); !c) fail(c.error());
+  }
   if (matched != a.conns) {
     fmt::print(stderr, "synack sim: {} of {} connections failed (seed {})\n", a.conns - matched,
                a.conns, a.seed);
@@ -259,22 +222,39 @@ void add_sim_command(CLI::App& app) {
   auto a = std::make_shared<SimArgs>();
   auto* cmd = app.add_subcommand(
       "sim", "Bulk echo transfer between two synack stacks over an impaired simulated link");
-  cmd->add_option("--bytes", a->bytes,
-                  "Bytes each connection sends (and gets echoed): 64K, 1M (default), 100M");
-  cmd->add_option("--rtt", a->rtt, "Round-trip time (default 50ms)");
-  cmd->add_option("--bandwidth", a->bandwidth,
-                  "Link rate each way: 100Mbit (default), 10Mbit, 0 = unlimited");
-  cmd->add_option("--loss", a->loss, "Random loss per packet: 5% or 0.05 (default 0%)");
-  cmd->add_option("--reorder", a->reorder, "Reordering probability (default 0%)");
-  cmd->add_option("--dup", a->dup, "Duplication probability (default 0%)");
-  cmd->add_option("--corrupt", a->corrupt, "Corruption probability: one damaged byte (default 0%)");
+  add_bytes_option(*cmd, "--bytes", a->bytes,
+                   "Bytes each connection sends (and gets echoed): 64K, 1M (default), 100M");
+  const auto typed = [a](const std::string& flag, auto parse) {
+    return [a, flag, parse](std::string_view text) {
+      a->typed[flag] = std::string(text);
+      return parse(text);
+    };
+  };
+  add_unit_option(*cmd, "--rtt", a->rtt, "Round-trip time (default 50ms)",
+                  typed("--rtt", units::parse_duration), "DURATION");
+  add_unit_option(*cmd, "--bandwidth", a->bandwidth,
+                  "Link rate each way: 100Mbit (default), 10Mbit, 0 = unlimited",
+                  typed("--bandwidth", units::parse_bit_rate), "RATE");
+  add_unit_option(*cmd, "--loss", a->loss, "Random loss per packet: 5% or 0.05 (default 0%)",
+                  typed("--loss", units::parse_fraction), "PERCENT");
+  add_unit_option(*cmd, "--reorder", a->reorder, "Reordering probability (default 0%)",
+                  typed("--reorder", units::parse_fraction), "PERCENT");
+  add_unit_option(*cmd, "--dup", a->dup, "Duplication probability (default 0%)",
+                  typed("--dup", units::parse_fraction), "PERCENT");
+  add_unit_option(*cmd, "--corrupt", a->corrupt,
+                  "Corruption probability: one damaged byte (default 0%)",
+                  typed("--corrupt", units::parse_fraction), "PERCENT");
   cmd->add_option("--seed", a->seed, "Simulator seed (default 1); always printed");
-  cmd->add_option("--cc", a->cc, "Congestion control of both hosts: newreno (default), cubic");
-  cmd->add_option("--conns", a->conns, "Parallel connections (default 1)");
-  cmd->add_option("--time-limit", a->limit, "Virtual-time bound of the run (default 3600s)");
+  cmd->add_option("--cc", a->cc, "Congestion control of both hosts: newreno (default), cubic")
+      ->check(CLI::IsMember({"newreno", "cubic"}));
+  cmd->add_option("--conns", a->conns, "Parallel connections (default 1)")
+      ->check(CLI::Range(1, 1000));
+  add_duration_option(*cmd, "--time-limit", a->limit,
+                      "Virtual-time bound of the run (default 3600s)");
   cmd->add_flag("--trace", a->trace,
                 "Print every engine trace event (state changes, RTOs ...) to stderr");
   cmd->add_option("--pcap", a->pcap, "Write every packet sent to a pcap file");
+  cmd->add_flag("-q,--quiet", a->quiet, "No progress line (it shows only on a terminal anyway)");
   cmd->callback([a] {
     const int rc = simulate(*a);
     if (rc != 0) throw CLI::RuntimeError(rc);

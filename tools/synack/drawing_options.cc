@@ -1,12 +1,10 @@
 #include "drawing_options.hpp"
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 
 #include <fmt/core.h>
 
+#include "atomic_file.hpp"
 #include "terminal.hpp"
 
 namespace synack::cli {
@@ -47,11 +45,7 @@ std::expected<void, std::string> write_output(const std::string& path, std::stri
     std::fwrite(text.data(), 1, text.size(), stdout);
     return {};
   }
-  std::ofstream f(path, std::ios::binary);
-  if (!f) return std::unexpected(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  f << text;
-  if (!f.flush()) return std::unexpected(fmt::format("{}: write error", path));
-  return {};
+  return write_file_atomically(path, text);
 }
 
 }  // namespace synack::cli

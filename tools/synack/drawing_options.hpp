@@ -38,8 +38,8 @@ struct Drawing {
 /// terminal). Error: one line naming the bad option and the allowed values.
 [[nodiscard]] std::expected<Drawing, std::string> resolve_drawing(const DrawingArgs& a);
 
-/// Writes `text` to `path` (standard output when empty or "-"). Error: one
-/// line "PATH: cannot write: REASON" or "PATH: write error".
+/// Writes `text` to `path` atomically (standard output when empty or "-").
+/// Error: one line "PATH: cannot write: REASON" or "PATH: write error: REASON".
 [[nodiscard]] std::expected<void, std::string> write_output(const std::string& path,
                                                             std::string_view text);
 

@@ -1,11 +1,14 @@
-// synack: the command-line front end. Each subcommand lives in cmd_<name>.cc.
+// synack: the command-line front end. Each subcommand lives in cmd_<name>.cc;
+// conventions.cc applies the rules every command shares (one-line errors, exit
+// status 0/1/2, the command list for a bare `synack`).
 #include <CLI/CLI.hpp>
 
+#include "cli_json.hpp"
 #include "commands.hpp"
+#include "conventions.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"synack: a userspace TCP/IP stack you can watch (RFC 9293)"};
-  app.require_subcommand(1);
+  CLI::App app{"synack: a userspace TCP/IP stack you can watch (RFC 9293)", "synack"};
   synack::cli::add_demo_command(app);
   synack::cli::add_sim_command(app);
   synack::cli::add_states_command(app);
@@ -14,6 +17,6 @@ int main(int argc, char** argv) {
   synack::cli::add_serve_command(app);
   synack::cli::add_fetch_command(app);
   synack::cli::add_connect_command(app);
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  synack::cli::add_cli_json_flag(app);
+  return synack::cli::run_cli(app, argc, argv);
 }

@@ -2,42 +2,108 @@
 
 #include "terminal.hpp"
 
+#include <spawn.h>
 #include <sys/random.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
+#include <vector>
 
 #include <fmt/core.h>
 
-#include "sim/faults.hpp"
+#include "tun/netns.hpp"
+#include "unit_options.hpp"
 #include "viz/render.hpp"
 
 namespace synack::cli {
 
 void add_tun_options(CLI::App& cmd, TunCommandOptions& o) {
+  o.command = cmd.get_name();
   cmd.add_option("--tun", o.tun, "TUN device name (created, or attached to if it exists)");
   cmd.add_option("--addr", o.addr,
                  "synack's address/prefix; the kernel side gets the first host address")
       ->capture_default_str();
-  cmd.add_option("--netns", o.netns, "create the device inside this network namespace");
+  auto* netns = cmd.add_option("--netns", o.netns,
+                               "create the device inside this network namespace (recommended)");
+  cmd.add_flag("--create-netns", o.create_netns,
+               "create the --netns namespace for this run and delete it afterwards")
+      ->needs(netns);
   cmd.add_option("--mtu", o.mtu, "device MTU in bytes")->check(CLI::Range(576, 65535));
   cmd.add_option("--pcap", o.pcap, "capture every packet to FILE (.pcapng: with comments)");
   cmd.add_flag("--trace", o.trace, "print each connection's ladder diagram as it finishes");
   cmd.add_flag("--ascii", o.ascii, "ASCII-only diagrams");
-  cmd.add_option("--loss", o.loss, "impairment: loss probability per packet, both ways")
-      ->check(CLI::Range(0.0, 1.0));
-  cmd.add_option("--reorder", o.reorder, "impairment: reordering probability")
-      ->check(CLI::Range(0.0, 1.0));
-  cmd.add_option("--dup", o.dup, "impairment: duplication probability")
-      ->check(CLI::Range(0.0, 1.0));
-  cmd.add_option("--delay", o.delay, "impairment: extra one-way delay (e.g. 20ms)");
+  cmd.add_flag("-q,--quiet", o.quiet, "no status line (it shows only on a terminal anyway)");
+  add_fraction_option(cmd, "--loss", o.loss, "impairment: loss per packet, both ways: 5% or 0.05");
+  add_fraction_option(cmd, "--reorder", o.reorder, "impairment: reordering probability");
+  add_fraction_option(cmd, "--dup", o.dup, "impairment: duplication probability");
+  add_duration_option(cmd, "--delay", o.delay, "impairment: extra one-way delay (e.g. 20ms)");
   cmd.add_option("--seed", o.seed, "impairment seed (printed)");
-  cmd.add_option("--rto-min", o.rto_min,
-                 "lower bound of the retransmission timeout, e.g. 5ms (default 200ms, as Linux; "
-                 "like `ip route ... rto_min`)");
-  cmd.add_option("--max-time", o.max_seconds, "stop after this many seconds of real time")
-      ->check(CLI::NonNegativeNumber);
+  add_unit_option(
+      cmd, "--rto-min", o.rto_min,
+      "lower bound of the retransmission timeout, e.g. 5ms (default 200ms, as Linux; "
+      "like `ip route ... rto_min`)",
+      [](std::string_view text) -> std::expected<std::optional<Duration>, std::string> {
+        const auto d = units::parse_duration(text);
+        if (!d) return std::unexpected(d.error());
+        if (*d <= Duration::zero()) return std::unexpected("must be positive, e.g. 5ms");
+        return *d;
+      },
+      "DURATION");
+  add_seconds_option(cmd, "--max-time", o.max_time,
+                     "stop after this much real time: 90s, 2min, or seconds as a number");
+}
+
+namespace {
+
+// Runs `ip ARGS...`; "" on success, else the reason.
+std::string run_ip(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  std::string ip = "ip";
+  argv.push_back(ip.data());
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (::posix_spawnp(&pid, "ip", nullptr, nullptr, argv.data(), environ) != 0) {
+    return "cannot run ip (install iproute2)";
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+  std::string cmd = "ip";
+  for (const auto& a : args) cmd += " " + a;
+  return fmt::format("`{}` failed (root or CAP_SYS_ADMIN needed)", cmd);
+}
+
+}  // namespace
+
+std::expected<std::unique_ptr<CreatedNetns>, std::string> CreatedNetns::create(
+    const std::string& name) {
+  if (std::filesystem::exists(std::filesystem::path(kNetnsDir) / name)) {
+    return std::unexpected(fmt::format(
+        "--create-netns: network namespace {} exists already (use it without --create-netns, "
+        "or choose another name)",
+        name));
+  }
+  if (auto e = run_ip({"netns", "add", name}); !e.empty()) {
+    return std::unexpected(fmt::format("--create-netns: {}", e));
+  }
+  auto made = std::unique_ptr<CreatedNetns>(new CreatedNetns(name));
+  if (auto e = run_ip({"-n", name, "link", "set", "lo", "up"}); !e.empty()) {
+    return std::unexpected(fmt::format("--create-netns: {}", e));  // `made` deletes it
+  }
+  return made;
+}
+
+CreatedNetns::~CreatedNetns() {
+  if (auto e = run_ip({"netns", "del", name_}); !e.empty()) {
+    fmt::print(stderr, "synack: cannot delete network namespace {}: {}\n", name_, e);
+  }
 }
 
 std::optional<tcp::Endpoint> parse_endpoint(const std::string& text) {
@@ -63,23 +129,9 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
     if (ec != std::errc{} || end != p.data() + p.size()) prefix = 99;
   }
   if (!ours || prefix < 1 || prefix > 30) {
-    fmt::print(stderr, "synack: bad --addr '{}': expected a.b.c.d/len with len 1..30\n", o.addr);
+    fmt::print(stderr, "synack {}: --addr \"{}\": expected a.b.c.d/len with len 1..30\n", o.command,
+               o.addr);
     return std::nullopt;
-  }
-  const auto delay = sim::parse_duration(o.delay);  // the simulator's syntax: 20ms, 1s, 500us
-  if (!delay) {
-    fmt::print(stderr, "synack: --delay: {}\n", delay.error());
-    return std::nullopt;
-  }
-  std::optional<Duration> rto_min;
-  if (!o.rto_min.empty()) {
-    const auto d = sim::parse_duration(o.rto_min);
-    if (!d || *d <= Duration::zero()) {
-      fmt::print(stderr, "synack: --rto-min: {}\n",
-                 d ? std::string("must be positive, e.g. 5ms") : d.error());
-      return std::nullopt;
-    }
-    rto_min = *d;
   }
   // The kernel side: the first host address of the subnet (the next one if that is ours).
   const std::uint32_t mask = ~0u << (32 - prefix);
@@ -87,6 +139,22 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
   if (kernel == *ours) kernel.value += 1;
 
   TunSession s;
+  if (o.create_netns) {
+    auto made = CreatedNetns::create(o.netns);
+    if (!made) {
+      fmt::print(stderr, "synack {}: {}\n", o.command, made.error());
+      return std::nullopt;
+    }
+    s.netns = std::move(*made);
+  }
+  if (!o.pcap.empty()) {
+    auto f = AtomicFile::create(o.pcap);
+    if (!f) {
+      fmt::print(stderr, "synack {}: {}\n", o.command, f.error());
+      return std::nullopt;
+    }
+    s.capture.emplace(std::move(*f));
+  }
   s.ours = *ours;
   s.kernel = kernel;
   s.recorder = std::make_unique<LiveRecorder>("linux");
@@ -97,27 +165,27 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
   opt.tun.prefix_len = static_cast<std::uint8_t>(prefix);
   opt.tun.mtu = o.mtu;
   opt.stack.address = *ours;
-  if (rto_min) opt.stack.tcp.min_rto = *rto_min;
+  if (o.rto_min) opt.stack.tcp.min_rto = *o.rto_min;
   // Fresh secrets from the kernel's CSPRNG, as a real stack keeps (RFC 6528 §3).
   if (::getrandom(opt.stack.secret.data(), opt.stack.secret.size(), 0) < 0 ||
       ::getrandom(opt.stack.tcp.isn_secret.data(), opt.stack.tcp.isn_secret.size(), 0) < 0) {
-    fmt::print(stderr, "synack: cannot read random secrets: getrandom failed\n");
+    fmt::print(stderr, "synack {}: cannot read random secrets: getrandom failed\n", o.command);
     return std::nullopt;
   }
   for (ImpairmentConfig* c : {&opt.impair_in, &opt.impair_out}) {
     c->loss = o.loss;
     c->reorder = o.reorder;
     c->duplicate = o.dup;
-    c->delay = *delay;
+    c->delay = o.delay;
   }
   opt.seed = o.seed;
-  opt.capture_path = o.pcap;
+  if (s.capture) opt.capture_path = s.capture->temp_path().string();
   opt.capture_pcapng = o.pcap.ends_with(".pcapng");
   opt.trace = s.recorder.get();
   opt.catch_signals = true;
   auto ts = TunStack::create(opt);
   if (!ts) {
-    fmt::print(stderr, "synack: {}\n", ts.error().message);
+    fmt::print(stderr, "synack {}: {}\n", o.command, ts.error().message);
     return std::nullopt;
   }
   s.stack = std::move(*ts);
@@ -125,9 +193,11 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
     rec->on_packet(d, p, now);
   });
   s.stack->set_after_flush([rec = s.recorder.get()](Instant) { rec->emit_finished(); });
-  if (o.loss > 0 || o.reorder > 0 || o.dup > 0 || *delay > Duration::zero()) {
-    fmt::print(stderr, "synack: impairments on (seed {}): loss {} reorder {} dup {} delay {}\n",
-               o.seed, o.loss, o.reorder, o.dup, o.delay);
+  if (o.loss > 0 || o.reorder > 0 || o.dup > 0 || o.delay > Duration::zero()) {
+    fmt::print(stderr,
+               "synack {}: impairments on (seed {}): loss {}% reorder {}% dup {}% delay {} ms\n",
+               o.command, o.seed, o.loss * 100, o.reorder * 100, o.dup * 100,
+               std::chrono::duration<double, std::milli>(o.delay).count());
   }
   if (o.trace) {
     const bool tty = want_color("auto", false);
@@ -142,6 +212,16 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
     });
   }
   return s;
+}
+
+bool finish_tun_session(TunSession& s, const TunCommandOptions& o) {
+  s.stack.reset();  // closes the device and flushes the capture
+  if (!s.capture) return true;
+  if (auto c = s.capture->commit(); !c) {
+    fmt::print(stderr, "synack {}: {}\n", o.command, c.error());
+    return false;
+  }
+  return true;
 }
 
 }  // namespace synack::cli

@@ -4,38 +4,67 @@
 
 #include <CLI/CLI.hpp>
 
+#include <expected>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "atomic_file.hpp"
 #include "live_run.hpp"
 #include "tun/tun_stack.hpp"
 
 namespace synack::cli {
 
 struct TunCommandOptions {
+  std::string command;  ///< "serve", "fetch", "connect": the prefix of every error line
   std::string tun = "synack0";
   std::string addr = "10.77.0.2/24";  ///< our address / prefix; the kernel gets the first host
   std::string netns;                  ///< create the device in this network namespace
+  bool create_netns = false;          ///< create `netns` for the run and delete it afterwards
   std::uint32_t mtu = 1500;
-  std::string pcap;    ///< capture file (.pcap or .pcapng by extension)
+  std::string pcap;    ///< capture file (.pcap or .pcapng by extension), written atomically
   bool trace = false;  ///< print each connection's ladder diagram
   bool ascii = false;
+  bool quiet = false;                     ///< no progress/status line on a terminal
   double loss = 0, reorder = 0, dup = 0;  ///< impairment probabilities in [0, 1], both ways
-  std::string delay = "0ms";
+  Duration delay{};                       ///< impairment: extra one-way delay
   /// The lower bound of the RTO (RFC 6298 (2.4); Linux `ip route ... rto_min`).
   /// Default: the engine's 200 ms.
-  std::string rto_min;
+  std::optional<Duration> rto_min;
   std::uint64_t seed = 1;
-  double max_seconds = 0;  ///< stop after this much real time (0 = until Ctrl-C / done)
+  Duration max_time{};  ///< stop after this much real time (0 = until Ctrl-C / done)
+
+  /// max_time, or `otherwise` when none was given.
+  [[nodiscard]] Duration limit_or(Duration otherwise) const {
+    return max_time > Duration::zero() ? max_time : otherwise;
+  }
 };
 
-/// Adds --tun --addr --netns --mtu --pcap --trace --ascii --loss --reorder --dup
-/// --delay --seed --rto-min --max-time to `cmd`.
+/// Adds --tun --addr --netns --create-netns --mtu --pcap --trace --ascii
+/// --quiet --loss --reorder --dup --delay --seed --rto-min --max-time to `cmd`.
 void add_tun_options(CLI::App& cmd, TunCommandOptions& o);
+
+/// A network namespace made for one run (`--netns NAME --create-netns`):
+/// `ip netns add NAME` and its loopback up on creation, `ip netns del NAME`
+/// when destroyed, so a copy-pasted example never changes the host's network.
+class CreatedNetns {
+ public:
+  /// Error: one line (the namespace exists already, or `ip` failed).
+  [[nodiscard]] static std::expected<std::unique_ptr<CreatedNetns>, std::string> create(
+      const std::string& name);
+  ~CreatedNetns();
+  CreatedNetns(const CreatedNetns&) = delete;
+  CreatedNetns& operator=(const CreatedNetns&) = delete;
+
+ private:
+  explicit CreatedNetns(std::string name) : name_(std::move(name)) {}
+  std::string name_;
+};
 
 /// Everything a TUN command runs on.
 struct TunSession {
+  std::unique_ptr<CreatedNetns> netns;  ///< declared first: deleted last, after the device
+  std::optional<AtomicFile> capture;    ///< --pcap's file; finish() commits it
   std::unique_ptr<LiveRecorder> recorder;
   std::unique_ptr<TunStack> stack;
   Ipv4Addr ours;
@@ -45,6 +74,10 @@ struct TunSession {
 /// Creates the device and the stack; prints a one-line error and returns
 /// nullopt on failure (e.g. missing CAP_NET_ADMIN).
 std::optional<TunSession> open_tun_session(const TunCommandOptions& o);
+
+/// Ends the session: closes the stack (flushing its capture) and renames the
+/// capture into place. Returns false after printing a one-line error.
+bool finish_tun_session(TunSession& s, const TunCommandOptions& o);
 
 /// "a.b.c.d:port" → endpoint; nullopt if malformed.
 std::optional<tcp::Endpoint> parse_endpoint(const std::string& text);
