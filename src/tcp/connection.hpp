@@ -180,7 +180,7 @@ class Connection {
   [[nodiscard]] bool at_eof() const { return fin_received_ && rcvbuf_.size() == 0; }
   /// CLOSED (or a listener child returned to LISTEN) and nothing left to send.
   [[nodiscard]] bool can_be_freed() const;
-  [[nodiscard]] const DropCounters& drops() const { return drops_; }
+  [[nodiscard]] const DropCounters& drops() const { return drops_.get(); }
   /// Bytes that SEND would accept now.
   [[nodiscard]] std::size_t send_space() const { return sndbuf_.free(); }
   /// The receive buffer (RCV.BUFF) in bytes: Config::rcv_buf, rounded up to a
@@ -370,8 +370,8 @@ class Connection {
   // RFC 5961 challenge-ACK limiter (per connection)
   Instant challenge_window_start_{};
   std::uint32_t challenge_count_ = 0;
-  DropCounters drops_;
-  InfoCounters stats_;  // TCP_INFO (connection_info.cc)
+  LazyDropCounters drops_;  // out of line from the first drop
+  InfoCounters stats_;      // TCP_INFO (connection_info.cc)
 };
 
 }  // namespace synack::tcp

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "base/time.hpp"
@@ -64,6 +65,38 @@ struct DropCounters {
     return count[static_cast<std::size_t>(r)];
   }
   [[nodiscard]] std::uint64_t total() const;
+};
+
+/// DropCounters allocated on the first drop: a connection that never dropped
+/// anything holds one pointer instead of the whole array (the compact TCB of
+/// docs/architecture.md).
+class LazyDropCounters {
+ public:
+  LazyDropCounters() = default;
+  LazyDropCounters(const LazyDropCounters& o)
+      : counters_(o.counters_ ? std::make_unique<DropCounters>(*o.counters_) : nullptr) {}
+  LazyDropCounters& operator=(const LazyDropCounters& o) {
+    if (this != &o) {
+      counters_ = o.counters_ ? std::make_unique<DropCounters>(*o.counters_) : nullptr;
+    }
+    return *this;
+  }
+  LazyDropCounters(LazyDropCounters&&) noexcept = default;
+  LazyDropCounters& operator=(LazyDropCounters&&) noexcept = default;
+  ~LazyDropCounters() = default;
+
+  void add(DropReason r) {
+    if (!counters_) counters_ = std::make_unique<DropCounters>();
+    counters_->add(r);
+  }
+  /// The counters (all zero before the first drop).
+  [[nodiscard]] const DropCounters& get() const {
+    static const DropCounters kNone{};
+    return counters_ ? *counters_ : kNone;
+  }
+
+ private:
+  std::unique_ptr<DropCounters> counters_;
 };
 
 /// One explained decision. `cause` and `rfc` point at static strings.
