@@ -1,12 +1,17 @@
 # Thin wrapper over the CMake presets (CMakePresets.json). Every target first
 # runs scripts/install-deps.sh, so a fresh Debian 12 machine needs nothing else.
 #   make demo   build (release) and run `synack demo`
-#   make test   the CI build: -Werror, ASan+UBSan, then ctest
+#   make test   the CI build: -Werror, ASan+UBSan, then ctest (which replays every
+#               fuzz corpus), then a seeded FUZZ_CI_SECONDS run of every fuzz
+#               target (default 30; FUZZ_CI_SECONDS=0 skips it)
 #   make bench  release build, then the benchmark suite (QUICK=1 for a smoke run)
-#   make fuzz   libFuzzer targets with clang-19, FUZZ_SECONDS each (default 60)
+#   make fuzz   libFuzzer targets with clang-19, FUZZ_SECONDS each (default 60;
+#               FUZZ_SEED=n for a reproducible run; docs/hostile-input.md)
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
+FUZZ_CI_SECONDS ?= 30
+FUZZ_SEED ?=
 DEMO_ARGS ?=
 
 .PHONY: deps demo test bench fuzz format clean
@@ -26,6 +31,8 @@ test: deps
 	cmake --preset ci >/dev/null
 	cmake --build --preset ci -j $(JOBS)
 	ctest --preset ci
+	@if [ "$(FUZZ_CI_SECONDS)" != 0 ]; then \
+	  $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CI_SECONDS) FUZZ_SEED=1; fi
 
 bench: deps
 	cmake --preset release -DSYNACK_BENCH=ON >/dev/null
@@ -34,8 +41,8 @@ bench: deps
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS)
-	scripts/fuzz.sh $(FUZZ_SECONDS)
+	cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
+	FUZZ_SEED=$(FUZZ_SEED) scripts/fuzz.sh $(FUZZ_SECONDS)
 
 format:
 	git ls-files '*.cc' '*.hpp' | xargs clang-format -i

@@ -94,6 +94,13 @@ def build_table(rows, gb):
     s = "lifecycle"
     add(s, "connect+req+resp+close, one core", val(rows, "lifecycle.synack"), "conn/s",
         val(rows, "lifecycle.linux"), "Linux loopback", "≥ 1,000,000")
+    s = "attack"
+    sf = rows.get("synflood.synack.legit_completed") or {}
+    add(s, "SYN flood 100k/s, backlog 128: legit handshakes done",
+        val(rows, "synflood.synack.legit_completed"), "%", None, "", "≥ 99 %")
+    grow = (sf["rss_end_mib"] - sf["rss_quarter_mib"]
+            if sf.get("rss_end_mib") is not None and sf.get("rss_quarter_mib") is not None else None)
+    add(s, "SYN flood: RSS growth after the first quarter", grow, "MiB", None, "", "≈ 0 (flat)")
     s = "latency"
     add(s, "1-byte ping-pong p50", val(rows, "pingpong.synack.p50"), "ns",
         val(rows, "pingpong.linux.p50"), "Linux loopback", "≤ 500 ns")

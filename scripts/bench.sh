@@ -26,7 +26,7 @@ esac
 build=${SYNACK_BENCH_BUILD:-build/release}
 bin="$build/bench"
 for b in micro_bench engine_bench bulk_bench lifecycle_bench latency_bench scale_bench linux_bench \
-  tun_rate_bench; do
+  tun_rate_bench synflood_bench; do
   if [[ ! -x "$bin/$b" ]]; then
     echo "bench.sh: $bin/$b not built (make bench, or cmake -DSYNACK_BENCH=ON and build)" >&2
     exit 1
@@ -72,6 +72,9 @@ step "lifecycle, ping-pong: synack pair and Linux loopback"
 "$bin/lifecycle_bench" "${q[@]}" >>"$rows"
 "$bin/latency_bench" "${q[@]}" >>"$rows"
 "$bin/linux_bench" "${q[@]}" >>"$rows"
+
+step "SYN flood: 100k spoofed SYNs per virtual second vs backlog 128"
+"$bin/synflood_bench" "${q[@]}" >>"$rows"
 
 step "memory and scale"
 "$bin/scale_bench" --sizes >>"$rows"

@@ -35,8 +35,11 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include "synack/types.hpp"
 
@@ -149,6 +152,11 @@ class Stack {
   [[nodiscard]] Counters counters() const;
   /// Connections in `state` (TIME-WAIT entries included; listeners count as LISTEN).
   [[nodiscard]] std::size_t count_in_state(State state) const;
+  /// Every counter by name, like `nstat -a` / `netstat -s`: packets, each drop
+  /// reason, each limit hit (fragment evictions, PMTU floor, SYN cookies,
+  /// TIME-WAIT and orphan caps, reply rate limit ...); names are stable and
+  /// listed in docs/hostile-input.md. Zero counters included.
+  [[nodiscard]] std::vector<std::pair<std::string, std::uint64_t>> stats() const;
 
  private:
   friend struct detail::StackImpl;

@@ -203,6 +203,9 @@ Counters Stack::counters() const {
                   .icmp_out = c.icmp_out,
                   .dropped = std::accumulate(c.drops.begin(), c.drops.end(), std::uint64_t{0})};
 }
+std::vector<std::pair<std::string, std::uint64_t>> Stack::stats() const {
+  return impl_->stack->stats();
+}
 std::size_t Stack::count_in_state(State state) const {
   return impl_->stack->count_in_state(to_internal(state));
 }

@@ -197,6 +197,7 @@ class SoInstance {
   ssize_t recv(int fd, void* buf, std::size_t len, int flags) {
     Lock lock(mu_);
     touch();
+    if (buf == nullptr && len > 0) return fail(EFAULT);  // the kernel's answer to a bad buffer
     const MutableBytes out(static_cast<std::byte*>(buf), len);
     const bool peek = (flags & MSG_PEEK) != 0;
     return finish(nonblocking_if(fd, (flags & MSG_DONTWAIT) != 0, lock,
@@ -204,6 +205,7 @@ class SoInstance {
   }
 
   ssize_t readv(int fd, const iovec* iov, int iovcnt) {
+    if (!iovecs_ok(iov, iovcnt)) return fail(EFAULT);
     std::size_t total = 0;
     for (int i = 0; i < iovcnt; ++i) total += iov[i].iov_len;
     std::vector<std::byte> tmp(total);
@@ -213,6 +215,9 @@ class SoInstance {
   }
 
   ssize_t recvmsg(int fd, msghdr* msg, int flags) {
+    if (msg == nullptr || !iovecs_ok(msg->msg_iov, static_cast<int>(msg->msg_iovlen))) {
+      return fail(EFAULT);
+    }
     std::size_t total = 0;
     for (std::size_t i = 0; i < msg->msg_iovlen; ++i) total += msg->msg_iov[i].iov_len;
     std::vector<std::byte> tmp(total);
@@ -227,6 +232,7 @@ class SoInstance {
   ssize_t send(int fd, const void* buf, std::size_t len, int flags) {
     Lock lock(mu_);
     touch();
+    if (buf == nullptr && len > 0) return fail(EFAULT);  // the kernel's answer to a bad buffer
     const auto* p = static_cast<const std::byte*>(buf);
     std::size_t sent = 0;
     const SysResult r = nonblocking_if(fd, (flags & MSG_DONTWAIT) != 0, lock, [&] {
@@ -243,6 +249,7 @@ class SoInstance {
   }
 
   ssize_t writev(int fd, const iovec* iov, int iovcnt, int flags) {
+    if (!iovecs_ok(iov, iovcnt)) return fail(EFAULT);
     std::vector<std::byte> tmp;
     for (int i = 0; i < iovcnt; ++i) {
       const auto* b = static_cast<const std::byte*>(iov[i].iov_base);
@@ -463,6 +470,16 @@ class SoInstance {
   static int fail(int err) {
     errno = err;
     return -1;
+  }
+
+  // What the kernel could read: no null array, no null non-empty buffer (the
+  // only bad addresses a user-space stack can recognise; others would fault).
+  static bool iovecs_ok(const iovec* iov, int iovcnt) {
+    if (iovcnt < 0 || (iov == nullptr && iovcnt > 0)) return false;
+    for (int i = 0; i < iovcnt; ++i) {
+      if (iov[i].iov_base == nullptr && iov[i].iov_len > 0) return false;
+    }
+    return true;
   }
 
   int finish(const SysResult& r) {
@@ -687,6 +704,10 @@ ssize_t hook_sendto(void* u, int fd, const void* buf, size_t len, int flags, con
   return self(u)->send(fd, buf, len, flags);
 }
 ssize_t hook_sendmsg(void* u, int fd, const msghdr* msg, int flags) {
+  if (msg == nullptr) {
+    errno = EFAULT;
+    return -1;
+  }
   return self(u)->writev(fd, msg->msg_iov, static_cast<int>(msg->msg_iovlen), flags);
 }
 int hook_fcntl(void* u, int fd, int cmd, ...) {

@@ -36,7 +36,7 @@ class SoFixture : public ::testing::Test {
     auto init = reinterpret_cast<packetdrill_interface_init_t>(
         dlsym(handle_, "packetdrill_interface_init"));
     ASSERT_NE(init, nullptr);
-    init("freebsd", &ifc_);
+    init(personality_, &ifc_);
     ASSERT_NE(ifc_.userdata, nullptr);
     u_ = ifc_.userdata;
   }
@@ -108,6 +108,19 @@ class SoFixture : public ::testing::Test {
     return fd;
   }
 
+  // Passive open on 8080 with the peer's ISN 0; returns the accepted socket.
+  int established(std::uint32_t* iss_out) {
+    const int lfd = listening_socket();
+    send_segment(TcpFlags::kSyn, 0, 0, 0, /*mss=*/true);
+    const std::uint32_t iss = receive().tcp.seq.raw();
+    send_segment(TcpFlags::kAck, 1, iss + 1);
+    const int afd = ifc_.accept(u_, lfd, nullptr, nullptr);
+    EXPECT_GE(afd, 0);
+    *iss_out = iss;
+    return afd;
+  }
+
+  const char* personality_ = "freebsd";
   void* handle_ = nullptr;
   packetdrill_interface ifc_{};
   void* u_ = nullptr;
@@ -266,6 +279,63 @@ TEST_F(SoFixture, BlockingConnectOnAnotherThreadReturnsWhenTheHandshakeCompletes
   syscall_thread.join();
   EXPECT_EQ(ret, 0);
   EXPECT_EQ(returned_at, t0 + 100'000);
+}
+
+// A blocking write returns only once every byte is queued (Linux
+// sk_stream_wait_memory): 20000 bytes into Linux's 16384-byte send buffer must
+// return 20000, waiting for the peer's ACKs, not a short count.
+class SoLinuxFixture : public SoFixture {
+ protected:
+  SoLinuxFixture() { personality_ = "linux"; }
+};
+
+TEST_F(SoLinuxFixture, BlockingWriteBlocksUntilEverythingIsQueued) {
+  std::uint32_t iss = 0;
+  const int afd = established(&iss);
+  ASSERT_GE(afd, 0);
+  const std::vector<std::byte> out(20000, std::byte{0x42});
+  long long ret = -2;
+  std::thread syscall_thread([&] { ret = ifc_.write(u_, afd, out.data(), out.size()); });
+  // The peer ACKs every data segment it sees until all 20000 bytes arrived
+  // (bounded: a stuck writer ends the loop and fails below).
+  std::uint32_t acked = 0;
+  std::array<std::byte, 2048> buf{};
+  for (int i = 0; i < 5000 && acked < out.size(); ++i) {
+    std::size_t n = buf.size();
+    long long at = 0;
+    ASSERT_EQ(ifc_.netdev_receive(u_, buf.data(), &n, &at), 0);
+    if (n == 0) continue;
+    const auto seg = parse_ipv4_tcp(Bytes(buf.data(), n));
+    ASSERT_TRUE(seg.has_value());
+    if (seg->tcp.payload.empty()) continue;
+    acked = std::max(acked, seg->tcp.seq.raw() +
+                                static_cast<std::uint32_t>(seg->tcp.payload.size()) - (iss + 1));
+    send_segment(TcpFlags::kAck, 1, iss + 1 + acked);
+  }
+  syscall_thread.join();
+  EXPECT_EQ(ret, 20000);
+  EXPECT_EQ(acked, 20000u);
+}
+
+// A bad buffer is EFAULT, as the kernel answers, never a crash in the stack.
+TEST_F(SoFixture, NullBuffersAreEfault) {
+  std::uint32_t iss = 0;
+  const int afd = established(&iss);
+  ASSERT_GE(afd, 0);
+  errno = 0;
+  EXPECT_EQ(ifc_.write(u_, afd, nullptr, 1000), -1);
+  EXPECT_EQ(errno, EFAULT);
+  errno = 0;
+  EXPECT_EQ(ifc_.send(u_, afd, nullptr, 10, 0), -1);
+  EXPECT_EQ(errno, EFAULT);
+  errno = 0;
+  EXPECT_EQ(ifc_.read(u_, afd, nullptr, 10), -1);
+  EXPECT_EQ(errno, EFAULT);
+  const iovec iov[1] = {{nullptr, 100}};
+  errno = 0;
+  EXPECT_EQ(ifc_.writev(u_, afd, iov, 1), -1);
+  EXPECT_EQ(errno, EFAULT);
+  EXPECT_EQ(ifc_.write(u_, afd, nullptr, 0), 0);  // zero bytes: nothing to read (Linux)
 }
 
 // --- scripts through the .so: same outcome as in-process --------------------

@@ -43,6 +43,17 @@ struct StackConfig {
   /// Most packets queued for transmission that belong to no connection
   /// (RSTs, ICMP); beyond it they are dropped (counted).
   std::size_t max_control_queue = 1024;
+  /// Most orphaned connections (closed by the application, still finishing:
+  /// FIN-WAIT-*, CLOSING, LAST-ACK); a close() beyond it aborts with a RST
+  /// instead (counted as orphans_aborted; Linux net.ipv4.tcp_max_orphans,
+  /// "too many orphaned sockets"). Orphaned FIN-WAIT-2 also ends after
+  /// tcp.fin_wait_2_timeout.
+  std::size_t max_orphans = 16384;
+  /// Replies to packets that belong to no connection — RSTs for closed ports,
+  /// ICMP echo replies and unreachables — at most this many per second
+  /// (FreeBSD net.inet.icmp.icmplim 200, which also bounds those RSTs); the
+  /// rest are dropped and counted (StackDrop::kReplyRateLimited). 0 = no limit.
+  std::uint32_t reply_rate_limit = 200;
   /// Key for the demux hash and port selection (inject a fixed one for
   /// reproducible runs; the ISN key is tcp.isn_secret).
   SipKey secret{};

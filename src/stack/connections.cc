@@ -30,6 +30,10 @@ void Stack::free_connection(std::uint32_t slot) {
   ConnSlot& c = *conns_[slot];
   demux_.remove_connection(c.conn->tuple());
   wheel_.cancel(slot);
+  for (std::size_t i = 0; i < tcp::kDropReasonCount; ++i) {
+    finished_drops_.count[i] += c.conn->drops().count[i];
+  }
+  if (c.fd < 0) --orphans_;
   if (c.fd >= 0) sockets_[static_cast<std::size_t>(c.fd)]->kind = SocketEntry::Kind::kDead;
   conns_[slot].reset();
   free_conns_.push_back(slot);

@@ -22,6 +22,8 @@ std::string_view to_string(StackDrop d) {
       return "control-queue-full";
     case StackDrop::kIcmpIgnored:
       return "icmp-ignored";
+    case StackDrop::kReplyRateLimited:
+      return "reply-rate-limited";
     case StackDrop::kCount:
       break;
   }

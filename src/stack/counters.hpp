@@ -20,6 +20,7 @@ enum class StackDrop : std::uint8_t {
   kTooManyConnections,  ///< a new connection over StackConfig::max_connections
   kControlQueueFull,    ///< an RST/ICMP reply not sent: control queue full
   kIcmpIgnored,         ///< ICMP we do not act on
+  kReplyRateLimited,    ///< an RST/ICMP reply not sent: StackConfig::reply_rate_limit
   kCount,
 };
 inline constexpr std::size_t kStackDropCount = static_cast<std::size_t>(StackDrop::kCount);
@@ -35,6 +36,7 @@ struct StackCounters {
   std::uint64_t icmp_in = 0;
   std::uint64_t icmp_out = 0;
   std::uint64_t time_wait_evicted = 0;  ///< TIME-WAIT entries not kept (table full)
+  std::uint64_t orphans_aborted = 0;    ///< close() answered by RST: max_orphans reached
   std::array<std::uint64_t, kStackDropCount> drops{};
   std::array<std::uint64_t, 16> wire_errors{};  ///< index = WireError
 

@@ -124,6 +124,7 @@ void Stack::tcp_delivered(const Ipv4View& ip, const tcp::FourTuple& t, tcp::Deli
                    ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8)));
         return;
       }
+      if (d.reply && !reply_allowed()) return;  // StackConfig::reply_rate_limit
       if (d.reply) ++counters_.rst_out;
       break;
   }

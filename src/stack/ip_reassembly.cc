@@ -7,15 +7,71 @@
 
 namespace synack {
 
-IpReassembler::Pending* IpReassembler::find_or_create(const Ipv4View& f, Instant now) {
+std::string_view to_string(ReassemblyDrop d) {
+  switch (d) {
+    case ReassemblyDrop::kTooManyDatagrams:
+      return "frag-table-full";
+    case ReassemblyDrop::kTooManyFragments:
+      return "frag-too-many-fragments";
+    case ReassemblyDrop::kTooManyBytes:
+      return "frag-too-many-bytes";
+    case ReassemblyDrop::kOverlap:
+      return "frag-overlap";
+    case ReassemblyDrop::kDuplicate:
+      return "frag-duplicate";
+    case ReassemblyDrop::kEvicted:
+      return "frag-evicted";
+    case ReassemblyDrop::kTooLong:
+      return "frag-too-long";
+    case ReassemblyDrop::kBadLength:
+      return "frag-bad-length";
+    case ReassemblyDrop::kTimeout:
+      return "frag-timeout";
+    case ReassemblyDrop::kCount_:
+      break;
+  }
+  return "unknown";
+}
+
+bool IpReassembler::make_room(std::size_t bytes, bool new_datagram, std::size_t* keep) {
+  const bool over_high = bytes_held_ + bytes > config_.max_total_bytes ||
+                         (new_datagram && pending_.size() >= config_.max_datagrams);
+  if (!over_high) return true;
+  const std::size_t low_bytes = config_.max_total_bytes * config_.evict_to_percent / 100;
+  const std::size_t low_count = config_.max_datagrams * config_.evict_to_percent / 100;
+  const auto fits = [&](std::size_t byte_goal, std::size_t count_goal) {
+    return bytes_held_ + bytes <= byte_goal &&
+           (!new_datagram || pending_.size() + 1 <= std::max<std::size_t>(count_goal, 1));
+  };
+  while (!fits(low_bytes, low_count)) {
+    // The oldest datagram other than `keep` (a linear scan: the table is small).
+    std::size_t oldest = pending_.size();
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      if (keep != nullptr && i == *keep) continue;
+      if (oldest == pending_.size() || pending_[i].first_seen < pending_[oldest].first_seen) {
+        oldest = i;
+      }
+    }
+    if (oldest == pending_.size()) break;  // nothing left to evict
+    if (keep != nullptr && oldest < *keep) --*keep;
+    discard(oldest, ReassemblyDrop::kEvicted);
+  }
+  return fits(config_.max_total_bytes, config_.max_datagrams) &&
+         (!new_datagram || pending_.size() < config_.max_datagrams);
+}
+
+IpReassembler::Pending* IpReassembler::find_or_create(const Ipv4View& f, std::size_t bytes,
+                                                      Instant now) {
   for (auto& p : pending_) {
     if (p.src == f.src() && p.dst == f.dst() && p.protocol == f.protocol() &&
         p.id == f.identification()) {
       return &p;
     }
   }
-  if (pending_.size() >= config_.max_datagrams) {
-    ++drops_[static_cast<std::size_t>(ReassemblyDrop::kTooManyDatagrams)];
+  if (!make_room(bytes, true, nullptr)) {
+    ++drops_[static_cast<std::size_t>(bytes_held_ + bytes > config_.max_total_bytes
+                                          ? ReassemblyDrop::kTooManyBytes
+                                          : ReassemblyDrop::kTooManyDatagrams)];
     return nullptr;
   }
   pending_.push_back(
@@ -40,25 +96,32 @@ std::optional<std::vector<std::byte>> IpReassembler::add(const Ipv4View& f, Inst
   };
   if (end + f.header_len() > 0xffff) return count(ReassemblyDrop::kTooLong);
   if (f.more_fragments() && payload.size() % 8 != 0) return count(ReassemblyDrop::kBadLength);
-  if (bytes_held_ + payload.size() > config_.max_total_bytes) {
-    return count(ReassemblyDrop::kTooManyBytes);
-  }
-  Pending* p = find_or_create(f, now);
+  Pending* p = find_or_create(f, payload.size(), now);
   if (p == nullptr) return std::nullopt;
-  const auto index = static_cast<std::size_t>(p - pending_.data());
+  auto index = static_cast<std::size_t>(p - pending_.data());
+  const auto duplicate = std::any_of(p->pieces.begin(), p->pieces.end(), [&](const Piece& q) {
+    return q.offset <= offset && end <= q.offset + q.data.size();
+  });
+  const bool total_conflict =
+      p->total && (end > *p->total || (!f.more_fragments() && *p->total != end));
+  const bool sets_total = !f.more_fragments() && !p->total;
+  if (duplicate && !total_conflict && !sets_total) return count(ReassemblyDrop::kDuplicate);
+  const bool overlaps = std::any_of(p->pieces.begin(), p->pieces.end(), [&](const Piece& q) {
+    return offset < q.offset + q.data.size() && q.offset < end;
+  });
+  if (overlaps || total_conflict) {
+    discard(index, ReassemblyDrop::kOverlap);
+    return std::nullopt;
+  }
   if (p->pieces.size() >= config_.max_fragments) {
     discard(index, ReassemblyDrop::kTooManyFragments);
     return std::nullopt;
   }
-  const bool overlaps = std::any_of(p->pieces.begin(), p->pieces.end(), [&](const Piece& q) {
-    return offset < q.offset + q.data.size() && q.offset < end;
-  });
-  const bool beyond_total = p->total && end > *p->total;
-  const bool total_conflict = !f.more_fragments() && p->total && *p->total != end;
-  if (overlaps || beyond_total || total_conflict) {
-    discard(index, ReassemblyDrop::kOverlap);
+  if (!make_room(payload.size(), false, &index)) {
+    discard(index, ReassemblyDrop::kTooManyBytes);  // this datagram alone is too big
     return std::nullopt;
   }
+  p = &pending_[index];
   if (!f.more_fragments()) p->total = end;
   if (offset == 0) p->header.assign(f.header().begin(), f.header().end());
   p->pieces.push_back(Piece{offset, std::vector<std::byte>(payload.begin(), payload.end())});

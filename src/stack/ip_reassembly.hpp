@@ -3,14 +3,26 @@
 // Fragments are rare for TCP (we send with DF and clamp the MSS), so this path
 // favours safety over speed: every datagram under reassembly is bounded in
 // bytes, in fragments and in time, the table is bounded in datagrams and total
-// bytes, and anything past a bound is dropped and counted. Overlapping
-// fragments drop the whole datagram (as Linux does since 2018; RFC 5722 makes
-// the same choice for IPv6) — an overlap is either a bug or an attack.
+// bytes, and everything past a bound is counted.
+//
+//  * A fragment lying entirely inside one already held is a duplicate (a
+//    retransmission or a duplicating link): it alone is ignored and the
+//    datagram kept (Linux inet_frag_queue_insert IPFRAG_DUP; RFC 8200 §4.5 lets
+//    receivers ignore exact duplicates).
+//  * Any other overlap drops the whole datagram (Linux since 2018; RFC 5722 §4
+//    for IPv6): an overlap is either a bug or an attack.
+//  * When a new fragment would take the table past `max_datagrams` or
+//    `max_total_bytes` (the high threshold), the oldest datagrams are evicted
+//    until the table is back under `evict_to_percent` of both (the low
+//    threshold; Linux ipfrag_high_thresh / ipfrag_low_thresh, 4 MiB / 3 MiB,
+//    before 4.17). A flood of incomplete fragments thus ages out in arrival
+//    order instead of locking real datagrams out until the timeout.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "base/time.hpp"
@@ -19,23 +31,31 @@
 namespace synack {
 
 struct ReassemblyConfig {
-  std::size_t max_datagrams = 64;            ///< datagrams under reassembly at once
-  std::size_t max_fragments = 64;            ///< fragments per datagram
-  std::size_t max_total_bytes = 256 * 1024;  ///< payload bytes held across all datagrams
+  std::size_t max_datagrams = 64;  ///< datagrams under reassembly at once (high threshold)
+  std::size_t max_fragments = 64;  ///< fragments per datagram (Linux ipfrag_max_dist-like)
+  std::size_t max_total_bytes = 256 * 1024;  ///< payload bytes held across all datagrams (high)
   Duration timeout = seconds(30);            ///< Linux net.ipv4.ipfrag_time (RFC 791: 15 s minimum)
+  /// Eviction goes down to this percentage of max_datagrams and max_total_bytes
+  /// (Linux ipfrag_low_thresh / ipfrag_high_thresh = 3/4). Range 0..100; 100
+  /// evicts only what the new fragment needs.
+  std::uint8_t evict_to_percent = 75;
 };
 
 /// Why fragments were dropped; counters indexed by this.
 enum class ReassemblyDrop : std::uint8_t {
-  kTooManyDatagrams,
-  kTooManyFragments,
-  kTooManyBytes,
-  kOverlap,
-  kTooLong,    ///< offset + length beyond 65535
-  kBadLength,  ///< a non-final fragment whose length is not a multiple of 8
+  kTooManyDatagrams,  ///< (unused since eviction; kept so counter indices stay stable)
+  kTooManyFragments,  ///< the datagram had max_fragments already: all of it dropped
+  kTooManyBytes,      ///< one datagram alone would exceed max_total_bytes
+  kOverlap,           ///< RFC 5722: an overlapping (not duplicate) fragment dropped the datagram
+  kDuplicate,         ///< a fragment inside one already held: only it was ignored
+  kEvicted,           ///< a whole datagram evicted to make room (table over the high threshold)
+  kTooLong,           ///< offset + length beyond 65535
+  kBadLength,         ///< a non-final fragment whose length is not a multiple of 8
   kTimeout,
   kCount_,
 };
+
+[[nodiscard]] std::string_view to_string(ReassemblyDrop d);
 
 class IpReassembler {
  public:
@@ -72,7 +92,12 @@ class IpReassembler {
     std::size_t bytes = 0;
   };
 
-  Pending* find_or_create(const Ipv4View& f, Instant now);
+  Pending* find_or_create(const Ipv4View& f, std::size_t bytes, Instant now);
+  /// Over the high threshold, evicts the oldest datagrams except the one at
+  /// `*keep` (updated as the table shifts) until `bytes` more (and a new
+  /// datagram if `new_datagram`) fit under the low threshold; false if they
+  /// cannot fit under the high one at all.
+  bool make_room(std::size_t bytes, bool new_datagram, std::size_t* keep);
   void discard(std::size_t index, ReassemblyDrop why);
   std::optional<std::vector<std::byte>> try_complete(std::size_t index);
 

@@ -77,18 +77,78 @@ TEST(IpReassembly, IncompleteDatagramTimesOut) {
   EXPECT_EQ(r.drops(ReassemblyDrop::kTimeout), 1u);
 }
 
+TEST(IpReassembly, ExactDuplicateIsIgnoredAndTheDatagramKept) {
+  IpReassembler r;
+  const auto data = payload_of(100);
+  const auto first = fragment(4, 0, true, data, 56);
+  EXPECT_FALSE(r.add(view(first), Instant{}).has_value());
+  EXPECT_FALSE(r.add(view(first), Instant{}).has_value());  // exact duplicate
+  EXPECT_FALSE(r.add(view(fragment(4, 8, true, data, 16)), Instant{}).has_value());  // inside
+  EXPECT_EQ(r.drops(ReassemblyDrop::kDuplicate), 2u);
+  EXPECT_EQ(r.drops(ReassemblyDrop::kOverlap), 0u);
+  EXPECT_EQ(r.bytes_held(), 56u);
+  const auto whole = r.add(view(fragment(4, 56, false, data, 44)), Instant{});
+  ASSERT_TRUE(whole.has_value());
+  const auto v = Ipv4View::parse(*whole);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_TRUE(std::equal(data.begin(), data.end(), v->payload().begin(), v->payload().end()));
+}
+
+TEST(IpReassembly, PartialOverlapStillDropsTheDatagram) {
+  IpReassembler r;
+  const auto data = payload_of(100);
+  r.add(view(fragment(5, 8, true, data, 16)), Instant{});
+  r.add(view(fragment(5, 0, true, data, 16)), Instant{});  // [0,16) overlaps [8,24)
+  EXPECT_EQ(r.drops(ReassemblyDrop::kOverlap), 1u);
+  EXPECT_EQ(r.datagrams(), 0u);
+}
+
 TEST(IpReassembly, BoundsAreEnforced) {
-  IpReassembler r({.max_datagrams = 2, .max_fragments = 64, .max_total_bytes = 1000});
+  IpReassembler r({.max_datagrams = 4, .max_fragments = 3, .max_total_bytes = 1000});
   const auto data = payload_of(2000);
-  r.add(view(fragment(10, 0, true, data, 8)), Instant{});
-  r.add(view(fragment(11, 0, true, data, 8)), Instant{});
-  r.add(view(fragment(12, 0, true, data, 8)), Instant{});
-  EXPECT_EQ(r.drops(ReassemblyDrop::kTooManyDatagrams), 1u);
-  r.add(view(fragment(10, 8, true, data, 1000)), Instant{});
+  r.add(view(fragment(10, 8, true, data, 1008)), Instant{});  // alone over max_total_bytes
   EXPECT_EQ(r.drops(ReassemblyDrop::kTooManyBytes), 1u);
   r.add(view(fragment(10, 8, true, data, 12)), Instant{});  // not a multiple of 8
   EXPECT_EQ(r.drops(ReassemblyDrop::kBadLength), 1u);
+  for (std::uint16_t off = 0; off < 32; off += 8) r.add(view(fragment(11, off, true, data, 8)), {});
+  EXPECT_EQ(r.drops(ReassemblyDrop::kTooManyFragments), 1u);
+  EXPECT_EQ(r.datagrams(), 0u);
   EXPECT_LE(r.bytes_held(), 1000u);
+}
+
+// A flood of incomplete datagrams (different ids) must not lock real ones out:
+// the oldest are evicted down to the low threshold (Linux ipfrag_high/low_thresh).
+TEST(IpReassembly, FloodEvictsTheOldestSoRealDatagramsComplete) {
+  IpReassembler r({.max_datagrams = 8, .max_total_bytes = 4096, .evict_to_percent = 75});
+  const auto data = payload_of(100);
+  std::size_t completed = 0;
+  Instant t{};
+  for (std::uint16_t k = 0; k < 200; ++k) {
+    t = t + milliseconds(1);
+    r.add(view(fragment(static_cast<std::uint16_t>(1000 + k), 0, true, data, 56)), t);  // flood
+    if (k % 10 == 0) {  // a real datagram, its two fragments amid the flood
+      const auto id = static_cast<std::uint16_t>(k);
+      r.add(view(fragment(id, 0, true, data, 56)), t);
+      r.add(view(fragment(static_cast<std::uint16_t>(2000 + k), 0, true, data, 56)), t);
+      if (r.add(view(fragment(id, 56, false, data, 44)), t)) ++completed;
+    }
+    ASSERT_LE(r.datagrams(), 8u);
+    ASSERT_LE(r.bytes_held(), 4096u);
+  }
+  EXPECT_EQ(completed, 20u);
+  EXPECT_GT(r.drops(ReassemblyDrop::kEvicted), 150u);
+  EXPECT_EQ(r.drops(ReassemblyDrop::kTooManyDatagrams), 0u);
+}
+
+TEST(IpReassembly, ByteThresholdEvictsToo) {
+  IpReassembler r({.max_datagrams = 64, .max_total_bytes = 1024, .evict_to_percent = 50});
+  const auto data = payload_of(2000);
+  for (std::uint16_t k = 0; k < 4; ++k) r.add(view(fragment(k, 0, true, data, 256)), {});
+  EXPECT_EQ(r.bytes_held(), 1024u);
+  r.add(view(fragment(9, 0, true, data, 256)), {});  // over 1024: evict down to 512 - 256
+  EXPECT_EQ(r.drops(ReassemblyDrop::kEvicted), 3u);
+  EXPECT_EQ(r.datagrams(), 2u);
+  EXPECT_EQ(r.bytes_held(), 512u);
 }
 
 RC_GTEST_PROP(IpReassemblyProp, AnyOrderReassemblesExactly, ()) {

@@ -216,6 +216,11 @@ std::expected<void, std::errc> Stack::close(Fd fd, Instant now) {
   SocketEntry& s = *entry_ptr;
   switch (s.kind) {
     case SocketEntry::Kind::kListener: {
+      const tcp::Listener& l = demux_.listener(s.index);
+      for (std::size_t i = 0; i < tcp::kDropReasonCount; ++i) {
+        finished_drops_.count[i] += l.drops().count[i];
+      }
+      finished_cookies_ += l.cookies_sent();
       demux_.listener(s.index).close(now);
       drain_listener(s.index, now);
       break;
@@ -224,7 +229,9 @@ std::expected<void, std::errc> Stack::close(Fd fd, Instant now) {
       ConnSlot& slot = *conns_[s.index];
       tcp::Connection& c = *slot.conn;
       const bool unread = c.status().receive_queued > 0;
-      if (s.linger == 0 || unread) {
+      const bool too_many = orphans_ >= config_.max_orphans;
+      if (too_many) ++counters_.orphans_aborted;  // Linux: "too many orphaned sockets"
+      if (s.linger == 0 || unread || too_many) {
         // SO_LINGER 0, or data the application never read: abortive close,
         // RST (RFC 9293 §3.10.4 ABORT; RFC 2525 §2.17, as Linux and FreeBSD).
         (void)c.abort(now);
@@ -233,6 +240,7 @@ std::expected<void, std::errc> Stack::close(Fd fd, Instant now) {
       }
       c.detach(now);
       slot.fd = -1;
+      ++orphans_;
       mark_dirty(s.index);
       break;
     }

@@ -238,3 +238,47 @@ TEST_F(SockOpts, TcpInfoFromTheEngine) {
 
 }  // namespace
 }  // namespace synack
+
+namespace synack {
+namespace {
+
+// The MSS option of the first SYN-ACK b sends (0 if none seen).
+struct SynAckMss : SockOpts {
+  std::uint16_t seen = 0;
+  SynAckMss() {
+    net.filter = [this](bool is_a, Bytes p) {
+      if (is_a || seen != 0) return true;
+      const auto ip = Ipv4View::parse(p);
+      if (!ip) return true;
+      const auto v = TcpView::parse(ip->payload());
+      if (!v) return true;
+      const auto seg = TcpSegment::parse(*v);
+      if (seg && seg->flags.syn() && seg->flags.ack()) {
+        seen = seg->options.summarize().mss.value_or(0);
+      }
+      return true;
+    };
+  }
+};
+
+TEST_F(SynAckMss, MaxSegSetBeforeListenIsAdvertised) {
+  connect([&](Fd l) { ASSERT_TRUE(b.setsockopt(l, SockOpt::kMaxSeg, 1000).has_value()); });
+  EXPECT_EQ(seen, 1000);
+}
+
+TEST_F(SynAckMss, MaxSegSetOnAListeningSocketIsAdvertised) {
+  const Fd l = *b.socket();
+  ASSERT_TRUE(b.bind(l, {kB, 80}).has_value());
+  ASSERT_TRUE(b.listen(l, 16, net.now()).has_value());
+  ASSERT_TRUE(b.setsockopt(l, SockOpt::kMaxSeg, 536).has_value());
+  EXPECT_EQ(*b.getsockopt(l, SockOpt::kMaxSeg), 536);
+  const Fd c = *a.socket();
+  (void)a.connect(c, {kB, 80}, net.now());
+  ASSERT_TRUE(net.run_until([&] { return (b.poll(l) & kPollIn) != 0; }, seconds(1)));
+  EXPECT_EQ(seen, 536);
+  const Fd s = *b.accept(l);
+  EXPECT_LE(*b.getsockopt(s, SockOpt::kMaxSeg), 536);  // the accepted socket inherits it
+}
+
+}  // namespace
+}  // namespace synack

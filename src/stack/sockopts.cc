@@ -123,8 +123,10 @@ std::expected<void, std::errc> Stack::setsockopt(Fd fd, SockOpt opt, int value, 
       break;
     case SockOpt::kMaxSeg:
       if (value < 64 || value > 65495) return fail(std::errc::invalid_argument);
+      // On a listener it reaches the SYN-ACKs it sends from now on (Linux
+      // advertises min(TCP_MAXSEG, device MSS) in them).
       s.cfg.mss = static_cast<std::uint16_t>(std::min<int>(value, s.cfg.mss));
-      return {};
+      break;
     case SockOpt::kKeepAlive:  // SO_KEEPALIVE (RFC 9293 §3.8.4)
       s.cfg.keepalive = value != 0;
       break;

@@ -107,6 +107,21 @@ std::size_t Stack::emit_tcp(const tcp::FourTuple& t, const TcpSegment& seg) {
   return emit_ipv4_tcp(scratch_, ip, seg);
 }
 
+// FreeBSD badport_bandlim: replies to packets of no connection, per second.
+bool Stack::reply_allowed() {
+  if (config_.reply_rate_limit == 0) return true;
+  if (clock_ - reply_window_ >= seconds(1)) {
+    reply_window_ = clock_;
+    replies_in_window_ = 0;
+  }
+  if (replies_in_window_ >= config_.reply_rate_limit) {
+    counters_.drop(StackDrop::kReplyRateLimited);
+    return false;
+  }
+  ++replies_in_window_;
+  return true;
+}
+
 void Stack::queue_control(const tcp::FourTuple& t, const TcpSegment& seg) {
   if (control_.size() >= config_.max_control_queue) {
     counters_.drop(StackDrop::kControlQueueFull);
@@ -122,6 +137,7 @@ void Stack::queue_control(const tcp::FourTuple& t, const TcpSegment& seg) {
 
 void Stack::queue_icmp(Ipv4Addr to, std::uint8_t type, std::uint8_t code, std::uint32_t rest,
                        Bytes body) {
+  if (!reply_allowed()) return;
   if (control_.size() >= config_.max_control_queue) {
     counters_.drop(StackDrop::kControlQueueFull);
     return;

@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <queue>
+#include <string>
 #include <system_error>
 #include <unordered_map>
 #include <vector>
@@ -134,6 +135,15 @@ class Stack {
   [[nodiscard]] const StackConfig& config() const { return config_; }
   [[nodiscard]] tcp::Config& tcp_config() { return config_.tcp; }
   [[nodiscard]] const StackCounters& counters() const { return counters_; }
+  /// Every counter of the stack as (name, value), like `nstat -a` / `netstat -s`:
+  /// packets in and out, each StackDrop reason ("drop_<reason>"), IPv4
+  /// reassembly drops ("frag-…"), wire errors, engine drops by DropReason
+  /// summed over live and finished connections and listeners ("tcp_<reason>"),
+  /// SYN cookies sent, table evictions and limit hits. Zero counters included,
+  /// names stable (stats.cc).
+  [[nodiscard]] std::vector<std::pair<std::string, std::uint64_t>> stats() const;
+  /// Orphaned connections now (closed by the application, still finishing).
+  [[nodiscard]] std::size_t orphan_count() const { return orphans_; }
   /// Connections by state: established/half-open TCBs plus TIME-WAIT entries
   /// (and listeners as LISTEN), optionally only those whose local port is `port`.
   [[nodiscard]] std::size_t count_in_state(tcp::State s,
@@ -163,6 +173,7 @@ class Stack {
   std::size_t emit_tcp(const tcp::FourTuple& t, const TcpSegment& seg);
   std::optional<Bytes> next_packet(Instant now);
   void on_timer(std::uint32_t slot, Instant now);
+  bool reply_allowed();  // StackConfig::reply_rate_limit, counted when refused
   void schedule_timer(std::uint32_t slot);
   // connections.cc
   std::uint32_t add_connection(std::unique_ptr<tcp::Connection> c, Fd fd);
@@ -193,6 +204,11 @@ class Stack {
   PortAllocator ports_;
   TimerWheel wheel_;  // connection timers, id = connection slot
   std::uint64_t next_conn_id_ = 1;
+  std::size_t orphans_ = 0;           // connections with fd -1 still held
+  tcp::DropCounters finished_drops_;  // engine drops of freed connections and closed listeners
+  std::uint64_t finished_cookies_ = 0;
+  Instant reply_window_{};  // start of the current reply-rate second
+  std::uint32_t replies_in_window_ = 0;
   Instant clock_{};  // the latest `now` the stack was given (for calls without one)
 
   // The TCP demultiplexer: connection index (by slot), listeners, TIME-WAIT.

@@ -38,6 +38,7 @@ Config Config::freebsd_defaults() {
   c.nagle_minshall = false;        // tcp_output: classic Nagle (idle = snd_max == snd_una)
   c.receiver_sws = false;          // tcp_output: recwin = sbspace (see Config::receiver_sws)
   c.window_update_on_read = true;  // tcp_output after soreceive: window update
+  c.min_pmtu = 256;                // net.inet.tcp.minmss 216 + 40
   return c;
 }
 

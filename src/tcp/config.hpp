@@ -38,6 +38,12 @@ struct Config {
   // ---- segment sizes and buffers -------------------------------------------------
   /// Our MSS in bytes, sent in SYN / SYN-ACK (RFC 9293 §3.7.1; 1500 − 40, IPv4 over Ethernet).
   std::uint16_t mss = 1460;
+  /// Floor of the path MTU learnt from ICMP "fragmentation needed" (RFC 1191
+  /// §6.3), bytes: a smaller next-hop MTU is raised to this, so a spoofed ICMP
+  /// cannot force tiny segments (Linux net.ipv4.route.min_pmtu 552; IPv6 would
+  /// use 1280, RFC 8200 §5). The send MSS never drops below min_pmtu − 40.
+  /// Range 68..65535. Raising it to the floor is counted (DropReason::kPmtuFloor).
+  std::uint16_t min_pmtu = 552;
   /// Receive buffer in bytes: bounds data held for the user; rcv.wnd is its free
   /// space (Linux tcp_rmem default 131072).
   std::uint32_t rcv_buf = 131072;

@@ -11,6 +11,7 @@
 #include <expected>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -188,6 +189,8 @@ class Connection {
   [[nodiscard]] std::size_t receive_buffer_size() const { return rcvbuf_.capacity(); }
   /// The compact TIME-WAIT record of this connection (state must be TIME-WAIT).
   [[nodiscard]] TimeWaitEntry to_time_wait() const;
+  /// The invariant check (sanity.hpp) reads the buffers behind the TCB.
+  friend std::string sanity(const Connection& c);
 
  private:
   // segment_arrival.cc — RFC 9293 §3.10.7, one function per step.

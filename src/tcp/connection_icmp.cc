@@ -23,7 +23,14 @@ void Connection::on_icmp_error(std::uint8_t type, std::uint8_t code, std::uint16
   switch (code) {
     case 4: {  // fragmentation needed and DF set: RFC 1191 §6.3
       // Without a next-hop MTU (old routers) fall back to the RFC 1191 §7 plateau 576.
-      const std::uint16_t mtu = next_hop_mtu >= 68 ? next_hop_mtu : 576;
+      std::uint16_t mtu = next_hop_mtu >= 68 ? next_hop_mtu : 576;
+      if (mtu < cfg_.min_pmtu) {
+        // DEVIATION(linux): RFC 1191 trusts any MTU ≥ 68; Linux clamps to min_pmtu so
+        // a spoofed ICMP cannot shrink segments to a few bytes.
+        mtu = cfg_.min_pmtu;
+        drop(DropReason::kPmtuFloor, "ICMP next-hop MTU below the floor: raised to min_pmtu",
+             "Linux min_pmtu", now);
+      }
       const auto mss = static_cast<std::uint16_t>(std::max(mtu - 40, 64));
       if (mss < peer_mss_) {
         peer_mss_ = mss;

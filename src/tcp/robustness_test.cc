@@ -1,5 +1,7 @@
 // RFC 5961 robustness and the RFC 793 switches (insecure_rst, insecure_syn,
 // drop_synfin), RSTs for segments without a connection (§3.10.7.1).
+#include <string>
+
 #include "tcp/rst.hpp"
 #include "tcp/test_dsl.hpp"
 
@@ -218,6 +220,35 @@ SYNACK_SCENARIO(Trace, EveryDecisionCarriesCauseAndRfc) {
   EXPECT_EQ(h.conn.drops()[DropReason::kRstInWindow], 1u);
   EXPECT_EQ(h.conn.drops()[DropReason::kAckUnsent], 1u);
   EXPECT_EQ(h.conn.drops().total(), 2u);
+}
+
+// A spoofed ICMP "fragmentation needed" with a tiny next-hop MTU cannot force
+// tiny segments: the path MTU is floored at Config::min_pmtu (Linux min_pmtu
+// 552), counted as kPmtuFloor; an MTU above the floor is taken as RFC 1191 says.
+SYNACK_SCENARIO(Robustness, IcmpFragNeededIsFlooredAtMinPmtu) {
+  Harness h;
+  EXPECT_EQ(h.cfg.min_pmtu, 552);
+  h.established();  // peer MSS 536 (no option)
+  ASSERT_TRUE(h.conn.send(as_bytes(std::string(2000, 'x')), h.now).has_value());
+  h.drain();
+  h.conn.on_icmp_error(3, 4, 68, h.now);
+  EXPECT_EQ(h.conn.status().snd_mss, 512);  // 552 − 40, not 68 − 40
+  EXPECT_EQ(h.conn.drops()[DropReason::kPmtuFloor], 1u);
+  EXPECT_TRUE(h.sink.saw_drop(DropReason::kPmtuFloor));
+  for (const TcpSegment& s : h.drain()) EXPECT_LE(s.payload.size(), 512u);
+  h.conn.on_icmp_error(3, 4, 540, h.now);  // still below the floor: no change
+  EXPECT_EQ(h.conn.status().snd_mss, 512);
+  EXPECT_EQ(h.conn.drops()[DropReason::kPmtuFloor], 2u);
+}
+
+SYNACK_SCENARIO(Robustness, MinPmtuIsConfigurable) {
+  Config cfg = test_config();
+  cfg.min_pmtu = 296;
+  Harness h(cfg);
+  h.established();
+  h.conn.on_icmp_error(3, 4, 300, h.now);
+  EXPECT_EQ(h.conn.status().snd_mss, 260);
+  EXPECT_EQ(h.conn.drops()[DropReason::kPmtuFloor], 0u);
 }
 
 }  // namespace

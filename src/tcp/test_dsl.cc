@@ -1,5 +1,7 @@
 #include "tcp/test_dsl.hpp"
 
+#include "tcp/sanity.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -37,7 +39,13 @@ bool register_scenario(const char* name, void (*body)()) {
 
 void RecordingSink::on_event(const TraceEvent& e) {
   events.push_back(e);
-  if (e.kind == TraceKind::kStateChange) edge_recorder().record(e.from, e.to);
+  if (e.kind == TraceKind::kStateChange) {
+    edge_recorder().record(e.from, e.to);
+    if (!is_diagram_edge(e.from, e.to)) {
+      ADD_FAILURE() << "transition off the RFC 9293 state diagram: " << to_string(e.from) << " -> "
+                    << to_string(e.to) << " (" << e.cause << ")";
+    }
+  }
   if (log == nullptr) return;
   std::string what = e.kind == TraceKind::kStateChange
                          ? fmt::format("{} -> {}", to_string(e.from), to_string(e.to))
@@ -118,6 +126,17 @@ void Harness::inject(const Seg& s) {
   if (d.to == Delivery::To::kConnection) conn.on_segment(seg, now);
   if (d.to == Delivery::To::kListener && d.completed) adopt();
   if (d.reply) replies_.push_back(*d.reply);
+  check_sanity();
+}
+
+void Harness::check_sanity() {
+  std::string broken = sanity(conn);
+  if (broken.empty() && listener_ && !indexed_) {
+    if (const Connection* c = demux.listener(*listener_).find(tuple)) broken = sanity(*c);
+  }
+  if (broken.empty()) return;
+  ADD_FAILURE() << "TCB invariant broken: " << broken;
+  log.push_back("          !! sanity: " + broken);
 }
 
 void Harness::adopt() {
@@ -160,6 +179,7 @@ Harness::Tx Harness::poll_one(TcpSegment s) {
   log.push_back(
       fmt::format("t={:>8.3f} > {}", to_ms(now.time_since_epoch()) / 1000.0, describe(s)));
   if (!tx.data.empty()) received.push_back(tx.data);
+  check_sanity();
   return tx;
 }
 
@@ -232,6 +252,7 @@ void Harness::advance(std::int64_t ms) {
     log.push_back(fmt::format("t={:>8.3f}   timer", to_ms(now.time_since_epoch()) / 1000.0));
     if (conn.next_deadline() <= now) conn.on_timeout(now);
     if (demux.next_deadline() <= now) demux.on_timeout(now);
+    check_sanity();
   }
   now = target;
 }

@@ -135,6 +135,9 @@ class Harness {
   [[nodiscard]] Listener& listener() { return demux.listener(*listener_); }
   /// CLOSE of the listener: LISTEN → CLOSED.
   void close_listener();
+  /// Fails the test if a TCB invariant (tcp/sanity.hpp) is broken; run after
+  /// every injected segment, timer and transmitted segment.
+  void check_sanity();
 
   // ---- fixture ladder (ISS 100, peer ISS 300, window 10000) ------------------------
   void listen();               ///< passive OPEN: a tcp::Listener on tuple.local

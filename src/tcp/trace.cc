@@ -74,6 +74,8 @@ std::string_view to_string(DropReason r) {
       return "duplicate-syn";
     case DropReason::kPaws:
       return "paws";
+    case DropReason::kPmtuFloor:
+      return "pmtu-floor";
     case DropReason::kCount:
       break;
   }

@@ -50,6 +50,7 @@ enum class DropReason : std::uint8_t {
   kTimeWaitIgnored,     ///< TIME-WAIT: a segment that needs no answer
   kStaleSynAck,         ///< SYN-RECEIVED: duplicate SYN answered by SYN-ACK
   kPaws,                ///< RFC 7323 §5.3: SEG.TSval older than TS.Recent (ACK sent unless RST)
+  kPmtuFloor,           ///< ICMP frag-needed below Config::min_pmtu: MTU raised to the floor
   kCount,
 };
 inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::kCount);

@@ -55,6 +55,14 @@ void add_tun_options(CLI::App& cmd, TunCommandOptions& o) {
       "DURATION");
   add_seconds_option(cmd, "--max-time", o.max_time,
                      "stop after this much real time: 90s, 2min, or seconds as a number");
+  cmd.add_flag("--stats", o.stats,
+               "at exit, print every stack counter: packets, each drop reason, each limit hit "
+               "(docs/hostile-input.md)");
+}
+
+StatsAtExit::~StatsAtExit() {
+  fmt::print(stderr, "synack stats:\n");
+  for (const auto& [name, value] : stack->stats()) fmt::print(stderr, "  {:<32} {}\n", name, value);
 }
 
 namespace {
@@ -189,6 +197,7 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
     return std::nullopt;
   }
   s.stack = std::move(*ts);
+  if (o.stats) s.stats = std::make_unique<StatsAtExit>(StatsAtExit{&s.stack->stack()});
   s.stack->set_packet_hook([rec = s.recorder.get()](PacketDirection d, Bytes p, Instant now) {
     rec->on_packet(d, p, now);
   });

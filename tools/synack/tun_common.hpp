@@ -33,6 +33,7 @@ struct TunCommandOptions {
   std::optional<Duration> rto_min;
   std::uint64_t seed = 1;
   Duration max_time{};  ///< stop after this much real time (0 = until Ctrl-C / done)
+  bool stats = false;   ///< print every stack counter at exit (Stack::stats(), like nstat -a)
 
   /// max_time, or `otherwise` when none was given.
   [[nodiscard]] Duration limit_or(Duration otherwise) const {
@@ -41,7 +42,7 @@ struct TunCommandOptions {
 };
 
 /// Adds --tun --addr --netns --create-netns --mtu --pcap --trace --ascii
-/// --quiet --loss --reorder --dup --delay --seed --rto-min --max-time to `cmd`.
+/// --quiet --loss --reorder --dup --delay --seed --rto-min --max-time --stats to `cmd`.
 void add_tun_options(CLI::App& cmd, TunCommandOptions& o);
 
 /// A network namespace made for one run (`--netns NAME --create-netns`):
@@ -61,6 +62,13 @@ class CreatedNetns {
   std::string name_;
 };
 
+/// Prints every counter of `stack` (name and value, one per line, on stderr)
+/// when destroyed: --stats, however the command ends (docs/hostile-input.md).
+struct StatsAtExit {
+  const Stack* stack;
+  ~StatsAtExit();
+};
+
 /// Everything a TUN command runs on.
 struct TunSession {
   std::unique_ptr<CreatedNetns> netns;  ///< declared first: deleted last, after the device
@@ -69,6 +77,7 @@ struct TunSession {
   std::unique_ptr<TunStack> stack;
   Ipv4Addr ours;
   Ipv4Addr kernel;
+  std::unique_ptr<StatsAtExit> stats;  ///< last: destroyed first, while the stack lives
 };
 
 /// Creates the device and the stack; prints a one-line error and returns

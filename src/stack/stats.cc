@@ -1,0 +1,65 @@
+// Stack::stats(): every counter as (name, value), the way `nstat -a` and
+// `netstat -s` report a kernel's — what came in and went out, every drop by
+// reason, every limit hit — for `--stats` of the TUN commands and for tests.
+#include <string>
+
+#include "stack/stack.hpp"
+#include "stack/stack_internal.hpp"
+
+namespace synack {
+
+std::vector<std::pair<std::string, std::uint64_t>> Stack::stats() const {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  const auto add = [&](std::string name, std::uint64_t v) { out.emplace_back(std::move(name), v); };
+  const StackCounters& c = counters_;
+  add("ip_in", c.ip_in);
+  add("ip_out", c.ip_out);
+  add("tcp_in", c.tcp_in);
+  add("tcp_out", c.tcp_out);
+  add("rst_out", c.rst_out);
+  add("icmp_in", c.icmp_in);
+  add("icmp_out", c.icmp_out);
+  for (std::size_t i = 0; i < kStackDropCount; ++i) {
+    add("drop_" + std::string(to_string(static_cast<StackDrop>(i))), c.drops[i]);
+  }
+  for (std::size_t i = 0; i < c.wire_errors.size(); ++i) {
+    if (c.wire_errors[i] != 0) {
+      add("wire_" + std::string(to_string(static_cast<WireError>(i))), c.wire_errors[i]);
+    }
+  }
+  for (std::size_t i = 0; i < static_cast<std::size_t>(ReassemblyDrop::kCount_); ++i) {
+    const auto why = static_cast<ReassemblyDrop>(i);
+    add(std::string(to_string(why)), reassembler_.drops(why));
+  }
+  add("frag_datagrams_held", reassembler_.datagrams());
+  add("frag_bytes_held", reassembler_.bytes_held());
+
+  // The engine: finished connections and listeners, plus the live ones.
+  tcp::DropCounters engine = finished_drops_;
+  std::uint64_t cookies = finished_cookies_;
+  for (const auto& slot : conns_) {
+    if (!slot) continue;
+    for (std::size_t i = 0; i < tcp::kDropReasonCount; ++i) {
+      engine.count[i] += slot->conn->drops().count[i];
+    }
+  }
+  std::uint64_t syn_queue = 0;
+  demux_.for_each_listener([&](const tcp::Listener& l) {
+    for (std::size_t i = 0; i < tcp::kDropReasonCount; ++i) engine.count[i] += l.drops().count[i];
+    cookies += l.cookies_sent();
+    syn_queue += l.syn_queue_length();
+  });
+  for (std::size_t i = 1; i < tcp::kDropReasonCount; ++i) {  // 0 = kNone
+    add("tcp_" + std::string(to_string(static_cast<tcp::DropReason>(i))), engine.count[i]);
+  }
+  add("syn_cookies_sent", cookies);
+  add("syn_queue_now", syn_queue);
+  add("tcb_now", tcb_count());
+  add("time_wait_now", time_wait_count());
+  add("time_wait_evicted", c.time_wait_evicted);
+  add("orphans_now", orphans_);
+  add("orphans_aborted", c.orphans_aborted);
+  return out;
+}
+
+}  // namespace synack
