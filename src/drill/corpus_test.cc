@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "drill/corpus.hpp"
 #include "drill/executor.hpp"
 #include "drill/mirror_target.hpp"
 #include "drill/parser.hpp"
@@ -14,8 +15,8 @@ namespace synack::drill {
 namespace {
 
 TEST(Corpus, EveryScriptPassesAgainstAConformingMirror) {
-  const std::filesystem::path dir = "../shared/conformance/freebsd";
-  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "corpus not found at " << dir;
+  const std::filesystem::path dir = kFreeBsdCorpus;
+  ASSERT_TRUE(std::filesystem::is_directory(dir)) << "vendored corpus missing: " << dir;
   int passed = 0, skipped = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     if (entry.path().extension() != ".pkt") continue;

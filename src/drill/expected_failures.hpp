@@ -36,7 +36,7 @@ struct ExpectationCheck {
   }
 };
 
-/// Whether `script` (as run, e.g. "../shared/conformance/freebsd/snippets/x.pkt")
+/// Whether `script` (as run, e.g. "tests/conformance/freebsd/snippets/x.pkt")
 /// is the listed `entry` ("snippets/x.pkt"): equal, or ends with "/" + entry.
 [[nodiscard]] bool names_script(const std::string& entry, const std::string& script);
 

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "drill/corpus.hpp"
 #include "drill/executor.hpp"
 #include "drill/packetdrill_interface.h"
 #include "drill/so_target.hpp"
@@ -340,12 +341,12 @@ TEST_F(SoFixture, NullBuffersAreEfault) {
 
 // --- scripts through the .so: same outcome as in-process --------------------
 
-const std::filesystem::path kCorpus = "../shared/conformance/freebsd";
+const std::filesystem::path kCorpus = kFreeBsdCorpus;
 
 class SoScript : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(SoScript, EndsAsInProcess) {
-  if (!std::filesystem::is_directory(kCorpus)) GTEST_SKIP() << "corpus not found at " << kCorpus;
+  ASSERT_TRUE(std::filesystem::is_directory(kCorpus)) << "vendored corpus missing: " << kCorpus;
   SoTarget so(SYNACK_PACKETDRILL_SO);
   auto in_process = make_stack_target();
   const auto via_so = run_file(kCorpus / GetParam(), so);
@@ -365,7 +366,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // Every corpus script ends the same way through the .so as in-process.
 TEST(SoCorpus, EveryScriptEndsAsInProcess) {
-  if (!std::filesystem::is_directory(kCorpus)) GTEST_SKIP() << "corpus not found at " << kCorpus;
+  ASSERT_TRUE(std::filesystem::is_directory(kCorpus)) << "vendored corpus missing: " << kCorpus;
   SoTarget so(SYNACK_PACKETDRILL_SO);
   auto in_process = make_stack_target();
   int compared = 0;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "drill/corpus.hpp"
 #include "wire/tcp.hpp"
 
 namespace synack::drill {
@@ -230,10 +231,10 @@ TEST(Parser, ErrorsNameLineAndToken) {
   EXPECT_EQ(error_of("+0 %{ assert x == 1\n"), "t.pkt:1: syntax error: '%{' without '}%'");
 }
 
-// The whole FreeBSD corpus (read in place, never copied) parses without error.
+// The whole FreeBSD corpus (vendored in tests/conformance/freebsd) parses without error.
 TEST(Parser, WholeCorpusParses) {
-  const std::filesystem::path dir = "../shared/conformance/freebsd";
-  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "corpus not found at " << dir;
+  const std::filesystem::path dir = kFreeBsdCorpus;
+  ASSERT_TRUE(std::filesystem::is_directory(dir)) << "vendored corpus missing: " << dir;
   int files = 0;
   int events = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {

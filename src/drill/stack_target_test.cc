@@ -4,18 +4,19 @@
 
 #include <filesystem>
 
+#include "drill/corpus.hpp"
 #include "drill/executor.hpp"
 #include "drill/stack_target.hpp"
 
 namespace synack::drill {
 namespace {
 
-const std::filesystem::path kCorpus = "../shared/conformance/freebsd";
+const std::filesystem::path kCorpus = kFreeBsdCorpus;
 
 class StackTargetTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(StackTargetTest, Passes) {
-  if (!std::filesystem::is_directory(kCorpus)) GTEST_SKIP() << "corpus not found at " << kCorpus;
+  ASSERT_TRUE(std::filesystem::is_directory(kCorpus)) << "vendored corpus missing: " << kCorpus;
   auto target = make_stack_target();
   ASSERT_NE(target, nullptr);
   const auto r = run_file(kCorpus / GetParam(), *target);
@@ -58,7 +59,7 @@ INSTANTIATE_TEST_SUITE_P(
         "rcv-syn-ack-without-data-listen-ipv4.pkt"));
 
 TEST(StackTarget, Ipv6IsSkipped) {
-  if (!std::filesystem::is_directory(kCorpus)) GTEST_SKIP() << "corpus not found at " << kCorpus;
+  ASSERT_TRUE(std::filesystem::is_directory(kCorpus)) << "vendored corpus missing: " << kCorpus;
   auto target = make_stack_target();
   const auto r = run_file(kCorpus / "snippets/listen-ipv6.pkt", *target);
   EXPECT_EQ(r.outcome, Outcome::kSkip);

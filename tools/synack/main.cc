@@ -2,6 +2,9 @@
 // conventions.cc applies the rules every command shares (one-line errors, exit
 // status 0/1/2, the command list for a bare `synack`).
 #include <CLI/CLI.hpp>
+#include <synack/version.hpp>
+
+#include <string>
 
 #include "cli_json.hpp"
 #include "commands.hpp"
@@ -9,6 +12,10 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"synack: a userspace TCP/IP stack you can watch (RFC 9293)", "synack"};
+  // SYNACK_BUILD_FEATURES: set by tools/synack/CMakeLists.txt from the build's options.
+  app.set_version_flag("--version", [] {
+    return "synack " + std::string(synack::version()) + "\nfeatures: " + SYNACK_BUILD_FEATURES;
+  });
   synack::cli::add_demo_command(app);
   synack::cli::add_sim_command(app);
   synack::cli::add_states_command(app);
