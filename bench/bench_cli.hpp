@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The benchmark programs' command lines: CLI11 with the CLI's unit parser
 // (docs/units.md), so `--bytes 1GiB` or `--seconds 20s` read as in synack.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared helpers of the benchmark programs (bench/*.cc): wall-clock timing,
 // result rows, RSS, a two-stack in-memory link and a one-stack "server" fed by
 // hand-made client segments. Benchmarks only: everything here may read clocks.

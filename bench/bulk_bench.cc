@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Bulk throughput: two synack stacks in one thread over a zero-delay
 // in-memory link (bench::Link), one connection, bytes one way, at MTU 1500,
 // 9000 and 65535. Prints Gbit/s of application payload and wall ns per data

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Micro benchmarks of the engine and the stack's tables (Google Benchmark).
 // Run: scripts/bench.sh (all of `make bench`) or build/bench/bench/engine_bench.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Latency: 1-byte ping-pong between two synack stacks in one thread
 // (bench::Link, zero-delay link). One round trip = send on a, deliver, recv
 // on b, send on b, deliver, recv on a (ACKs included). Prints p50 and p99 of

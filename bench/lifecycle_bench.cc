@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connection lifecycle rate: connect + accept + 1-byte request + 1-byte
 // response + close (client first, so the client keeps a TIME-WAIT entry),
 // repeated between two synack stacks in one thread (bench::Link).

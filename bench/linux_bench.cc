@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Linux counterparts of the in-process benchmarks, on kernel sockets.
 //
 //   linux_bench [--quick]          loopback (127.0.0.1), one thread, two sockets:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Micro benchmarks of the wire layer (Google Benchmark). Run: scripts/bench.sh.
 //
 //   BM_Checksum/N      RFC 1071 checksum over N bytes (bytes/s → GB/s)

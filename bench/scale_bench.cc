@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Memory and scale: one synack stack (bench::Server) holding N idle
 // ESTABLISHED connections opened by hand-made client segments, then the same N
 // in TIME-WAIT. Prints bytes per connection (RSS delta / N: TCB, socket entry,

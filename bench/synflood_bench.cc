@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SYN flood: spoofed SYNs at `--rate` per second of virtual time (default
 // 100,000) against a listener with backlog 128 (default configuration: SYN
 // cookies when the SYN queue is full, RFC 4987 §3.6) while a legitimate client

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The raw packet rate of a Linux TUN device, with no TCP at all: the ceiling
 // any userspace stack on TUN works under (issue 8's "raw TUN packet rate").
 //

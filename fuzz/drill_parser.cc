@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target drill_parser: the packetdrill script parser (drill/parser.hpp).
 // Any text must parse or fail with drill::ParseError (a one-line message naming
 // the line); no other exception, crash or out-of-bounds read. A script that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target engine_sanity: one tcp::Connection driven by a structured segment
 // generator, user calls and timers, with the TCB invariants checked after every
 // step (tcp/sanity.hpp: SND.UNA ≤ SND.NXT, flight covered by the send buffer,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the fuzz targets: a check that aborts (so libFuzzer and the corpus
 // replay both report it) and value equality for parsed segments.
 #pragma once

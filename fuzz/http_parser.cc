@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target http_parser: the HTTP/1.1 request and response parsing of apps
 // (HttpServer's request heads, HttpClient's response heads), reached the way a
 // peer reaches them: over two stacks in virtual time (StackPair).

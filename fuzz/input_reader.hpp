@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads a fuzz input as a stream of small integers and byte runs (a
 // FuzzedDataProvider that also builds with g++ for the corpus replay). Past the
 // end every read returns zero / empty, so any input is a complete program.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Corpus replay for builds without libFuzzer: runs LLVMFuzzerTestOneInput over
 // every file of the directories (or files) given, so `ctest` checks the
 // checked-in corpus under the normal compiler and sanitizers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target stack_receive: the whole inbound path with state carried between
 // packets — IPv4 validation, fragment reassembly, ICMP (echo, errors quoting
 // our segments, PMTU), the demultiplexer, the listener (SYN queue, cookies),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target wire_ipv4: whole IPv4+TCP packets. Any input must be rejected or
 // parsed without reading out of bounds; a parsed packet, rebuilt with
 // emit_ipv4_tcp and parsed again, must give the same values.

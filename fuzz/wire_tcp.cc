@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target wire_tcp: a bare TCP segment (header, options, payload; no IP).
 // Any input must be rejected or parsed without reading out of bounds; a parsed
 // segment, emitted and parsed again, must give the same values and the same

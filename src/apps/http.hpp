@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small HTTP/1.1 server and client on synack's socket API (RFC 9112 subset:
 // GET, Content-Length bodies, keep-alive, `Connection: close`). Used by
 // `synack serve --http`, `synack fetch`, the interop tests and the demo.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A per-thread cache of released byte-ring storage blocks, so that a
 // connection's buffers can be given back whenever they are empty (an idle
 // connection holds no buffer: docs/architecture.md, "buffers allocated

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A byte ring addressed by 64-bit absolute stream offsets: the send buffer
 // (retransmission queue) and the receive buffer of one connection.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Big-endian (network order) loads and stores over byte spans.
 //
 // Wire code never casts packed structs over packet memory (docs/architecture.md); it

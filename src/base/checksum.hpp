@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Internet checksum (RFC 1071) with the IPv4 pseudo-header (RFC 9293 §3.1)
 // and incremental update (RFC 1624).
 //

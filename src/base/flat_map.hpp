@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An open-addressing hash map with linear probing and backward-shift deletion
 // (no tombstones), for the stack's demux table: one flat array, no allocation
 // per insert once grown, lookups touch one or two cache lines.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sequence numbers: 32-bit modular points on the TCP sequence space.
 //
 // RFC 9293 §3.4: all sequence arithmetic is modulo 2^32. `SeqNum` is a point;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SHA-256 (FIPS 180-4) via OpenSSL's EVP interface, for byte-exact checks of
 // transferred streams (simulator summaries, interop tests). Not on any datapath.
 #pragma once

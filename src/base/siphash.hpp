@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SipHash-2-4 (Aumasson & Bernstein, 2012): a keyed 64-bit PRF.
 //
 // Used for RFC 6528 initial sequence numbers, SYN cookies (RFC 4987), RFC 6056

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Time for a sans-IO engine: the caller passes `Instant now` into every call.
 //
 // The engine never reads a clock. The simulator and the conformance runner feed

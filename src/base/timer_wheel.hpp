@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A hierarchical timing wheel (Varghese & Lauck, 1987) driving every
 // connection's deadline: O(1) schedule, cancel and per-timer expiry.
 //

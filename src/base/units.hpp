@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Quantities as people type them on a command line: byte sizes, bit rates,
 // durations and percentages. One parser for every synack command and every
 // benchmark program, so `64K`, `100Mbit`, `50ms` and `5%` mean the same thing

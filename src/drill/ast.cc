@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text forms of script values, in packetdrill's spelling (used in messages).
 #include "drill/ast.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The packetdrill script as values: what the parser produces and the executor
 // runs. Covers the language subset the corpus needs
 // (docs/conformance.md "Language subset").

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The runner against the mirror target over the whole corpus: every IPv4
 // script must PASS when the "stack" does exactly what the script says, and
 // every injected packet must carry the mapped numbers (ISN-shifted ack, TS

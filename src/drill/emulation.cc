@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Emulation tables and shell-command recognition (see emulation.hpp).
 #include "drill/emulation.hpp"
 

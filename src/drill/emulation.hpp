@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the runner emulates around the stack (docs/conformance.md
 // "Emulation table"): the sysctl table, the shell commands the
 // corpus runs in backticks, and the symbolic constants of system calls.

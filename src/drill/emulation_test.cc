@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Emulation tests: sysctl table, shell commands, constants.
 #include "drill/emulation.hpp"
 

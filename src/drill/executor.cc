@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The event loop of a script run: time, packets, commands and asserts
 // (system calls are in syscalls.cc). See executor.hpp.
 #include "drill/executor.hpp"

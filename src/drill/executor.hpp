@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs one parsed script against a Target in virtual time and decides PASS,
 // FAIL (with packetdrill's message) or SKIP (with the reason).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Executor tests against the programmable fake target: passing runs, every
 // failure path (packet fields, timing, missing and unscripted packets, calls,
 // commands, asserts), skips, blocking calls and the sequence/TS mapping.

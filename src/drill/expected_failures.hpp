@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The conformance corpus's expected-failures list (src/drill/expected_failures.txt):
 // one script per line, `relative/path.pkt  reason`, `#` comments. A CI run
 // passes iff every script not on the list passes or skips and every listed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "drill/expected_failures.hpp"
 
 #include <gtest/gtest.h>

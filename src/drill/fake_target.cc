@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The test fake (see fake_target.hpp).
 #include "drill/fake_target.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A programmable Target for the runner's own tests (not a TCP stack): it
 // records what the executor does, emits the packets a test schedules, and
 // answers calls through an optional hook. Virtual time only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Outbound matching and inbound building (see matcher.hpp).
 #include "drill/matcher.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Packet matching and building for one connection under test, following
 // docs/conformance.md "Matching an outbound (>) line":
 //

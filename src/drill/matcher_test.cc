@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Matcher tests: every rule of "How an outbound (>) line is matched".
 #include "drill/matcher.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The mirror target (see mirror_target.hpp).
 #include "drill/mirror_target.hpp"
 

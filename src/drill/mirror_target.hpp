@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A test Target that behaves exactly as a script says the stack should: it
 // sends every `>` packet at its scripted time (with its own ISN, ports and TS
 // values, so the executor's mapping is exercised), returns every call's

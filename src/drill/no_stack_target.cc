@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // make_stack_target() when the runner is built without the stack adapter
 // (SYNACK_DRILL_STACK=OFF, the default until src/stack's socket API has
 // landed): there is no target, and `synack drill` says so and exits non-zero.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The ABI of packetdrill's shared-object interface, as libsynack_packetdrill.so
  * implements it (docs/conformance.md "Running real packetdrill against synack").

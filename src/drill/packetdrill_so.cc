@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libsynack_packetdrill.so: packetdrill's shared-object interface
 // (packetdrill_interface.h) over drill::StackAdapter, the same adapter the
 // in-process runner uses. Upstream packetdrill runs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libsynack_packetdrill.so through packetdrill's interface, as packetdrill
 // calls it: dlopen, packetdrill_interface_init, then the function pointers
 // (sockets, netdev_send/netdev_receive, usleep/gettimeofday). Then corpus

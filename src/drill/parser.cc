@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // packetdrill script parser (see parser.hpp). Hand-written, line oriented:
 // every event of the corpus fits on one logical line.
 #include "drill/parser.hpp"

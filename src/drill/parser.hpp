@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The packetdrill script parser: text → drill::Script (see ast.hpp).
 //
 // Three passes: comments are blanked (`//`, `/* */`, never inside backticks,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Parser tests: the language subset, error messages, and the whole corpus.
 #include "drill/parser.hpp"
 

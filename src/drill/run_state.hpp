@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Internal to the executor: the state of one script run, shared by
 // executor.cc (events, packets, time) and syscalls.cc (system calls).
 #pragma once

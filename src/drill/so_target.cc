@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SoTarget: drill::Target over a packetdrill shared object (so_target.hpp).
 #include "drill/so_target.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A drill::Target that drives a packetdrill shared object through its C
 // interface (packetdrill_interface.h), exactly as packetdrill calls it: the
 // runner's executor can then replay any .pkt script through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The adapter from drill::Target to the synack stack (src/stack/stack.hpp):
 // one Stack per reset(), driven in virtual time. See stack_adapter.hpp and
 // docs/conformance.md "The stack adapter" for the contract this implements.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The adapter between a packetdrill-style driver and the synack stack
 // (docs/conformance.md "The stack adapter"): one Stack on a virtual clock,
 // BSD socket calls with host errno values, packets in and out as IPv4

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one place the real synack stack enters the runner: an adapter from
 // drill::Target to the stack's socket API (docs/conformance.md, "The stack
 // target"). Built with -DSYNACK_DRILL_STACK=ON (stack_adapter.cc); otherwise

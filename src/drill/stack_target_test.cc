@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The stack adapter against the real stack (built with SYNACK_DRILL_STACK=ON):
 // corpus scripts the stack is known to pass, run through make_stack_target().
 #include <gtest/gtest.h>

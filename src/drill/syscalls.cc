@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // System calls of a script run: script arguments → Target calls, and the
 // returned values → packetdrill's runtime errors. See executor.hpp.
 #include <fmt/core.h>

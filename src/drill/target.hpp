@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The stack under test, as the conformance runner sees it: a virtual clock,
 // a wire (packets in, packets out), BSD-style socket calls and a few
 // administrative queries. The runner never depends on the stack directly; the

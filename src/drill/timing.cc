@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Event timing checks (see timing.hpp).
 #include "drill/timing.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // When an event may happen (docs/conformance.md "Timing"):
 //   |actual − expected| ≤ max(tolerance_usecs, 5% of the gap since the previous event)
 // A range T1~T2 accepts [T1 − tol, T2 + tol]; "*" accepts any time.

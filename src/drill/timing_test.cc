@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timing tests: tolerance = max(tolerance_usecs, 5% of the gap), ranges, "*".
 #include "drill/timing.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Applications for simulated hosts, written against the stack's non-blocking
 // socket API exactly as a real program would use BSD sockets: a scripted
 // client (connect, send, shutdown, close at given times), and servers that

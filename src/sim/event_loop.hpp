@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The simulator's deterministic discrete-event core: a virtual clock (ns
 // resolution) and a queue of callbacks ordered by (time, insertion order).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Scripted faults: exact, repeatable interventions on one link, applied before
 // the random impairments — "drop the 3rd segment", "drop the first SYN-ACK",
 // "delay segment 2 by 500 ms", "deliver an old copy of segment 1 again at 3 s".

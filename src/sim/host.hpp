@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A simulated host: a Node running a full synack Stack. Packets from the
 // network go to Stack::receive(); whatever the stack wants to send leaves
 // through the network; the stack's next deadline is one event on the loop.

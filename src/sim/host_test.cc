@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Whole stacks on the simulated network: byte-exact transfers under
 // impairments, with the seed printed.
 #include <gtest/gtest.h>

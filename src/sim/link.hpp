@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A one-way point-to-point link: MTU check, scripted faults, a drop-tail
 // queue in front of a serialiser of fixed bandwidth, propagation delay, and
 // the seeded impairment model. Delivery happens through the event loop at the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A simulated IPv4 network: Nodes joined by duplex links (two one-way Links),
 // routing by destination address, one event loop, one seed, and observers
 // that see every packet event.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the simulator reports about every packet, for recorders (ladder
 // diagrams, pcap files, trace hashes) and tests.
 #pragma once

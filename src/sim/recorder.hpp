@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Records a simulation for later drawing and checking: every packet event
 // (with its bytes) from the network's observer hook, and every engine trace
 // event of each host (state changes, RSTs, challenge ACKs, drops ...).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The simulator's PRNG is the stack's (stack/rng.hpp): one generator for the
 // impairment model shared with the TUN backend, so a seed means the same
 // thing everywhere.

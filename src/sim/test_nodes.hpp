@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test helpers for the simulator: TCP packets built with src/wire, and dummy
 // nodes that record or echo what they receive.
 #pragma once

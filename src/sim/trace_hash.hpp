@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An observer that folds every packet event into a 64-bit FNV-1a hash: two
 // runs are identical iff (with overwhelming probability) their hashes match.
 // Scenario tests use it to pin determinism ("same seed, same trace").

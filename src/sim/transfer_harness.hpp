@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test support for the reliable-transfer proofs (issue 4): one client and one
 // server host joined by a duplex link, a scripted bulk transfer in one or both
 // directions, and everything a test needs to assert about it afterwards —

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reliable data transfer (issue 4, "Proof"): whole stacks on the simulated
 // network, byte-exact (SHA-256 of both directions) for a 100 MiB one-way and a
 // 10 MiB bidirectional transfer under each profile of the issue:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sequence-number wrap and PAWS (issue 4, "Proof"): ISS 0xFFFFFFF0 on both
 // sides (tcp::Config::fixed_iss) and an 8 GiB one-way transfer with
 // timestamps, so the client's sequence numbers wrap twice (at stream offsets

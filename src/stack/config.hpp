@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Stack configuration: one struct for the layer (docs/architecture.md, "Configuration
 // is data"), holding the engine's tcp::Config and the IP-level knobs.
 #pragma once

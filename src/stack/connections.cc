@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connection bookkeeping: slots, dirty list, timers, TIME-WAIT conversion,
 // freeing, readiness notifications, ICMP errors.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the stack saw and did, counted. Every drop has a reason (docs/architecture.md).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A pure, seeded model of what an imperfect network does to each packet:
 // independent loss, Gilbert–Elliott burst loss, reordering, duplication,
 // corruption, delay and jitter. Shared by the simulator's links and the TUN

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Inbound path: IPv4 validation and reassembly, ICMP, and TCP handed to the
 // demultiplexer (tcp::Demux: connection, TIME-WAIT entry, listener, closed port).
 #include <algorithm>

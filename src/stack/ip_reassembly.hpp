@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IPv4 fragment reassembly (RFC 791 §3.2, RFC 815) with strict bounds.
 //
 // Fragments are rare for TCP (we send with DF and clamp the MSS), so this path

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "stack/ip_reassembly.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Resource bounds under attack, each proved by its counter (Stack::stats()):
 // replies to no-connection packets rate-limited, orphaned connections capped,
 // IPv4 fragment floods evicted so real datagrams still get through.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ephemeral port selection, RFC 6056 §3.3.4 Algorithm 4 ("double-hash port
 // selection"): the starting point depends on a keyed hash of the connection's
 // addresses and remote port, so ports are hard for an off-path attacker to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small seeded PRNG whose output is identical on every machine and standard
 // library: xoshiro256** (Blackman & Vigna, 2018) seeded through splitmix64.
 //

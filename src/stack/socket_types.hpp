@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Types of the BSD-shaped socket API (stack.hpp): descriptors, options,
 // readiness bits and the TCP_INFO snapshot (Linux `struct tcp_info` names,
 // RFC 4898 concepts).

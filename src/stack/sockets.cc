@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The BSD-shaped socket API over the stack's connections and listeners.
 // Non-blocking throughout: calls that would wait return operation_would_block
 // (EAGAIN) or operation_in_progress (EINPROGRESS) and readiness says when to

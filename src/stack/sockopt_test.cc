@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Socket options acted on: each test proves the option changes what goes on
 // the wire (or the error the application sees), in virtual time.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Socket options (getsockopt / setsockopt / TCP_CONGESTION / TCP_INFO). Every
 // option lives in the socket's tcp::Config copy, so connect() and listen()
 // start from it and accepted sockets inherit the listener's (as Linux); on a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Stack construction, timers and the transmit path. IPv4/TCP/ICMP input is in
 // ip_input.cc, connection bookkeeping in connections.cc, sockets in sockets.cc.
 #include "stack/stack.hpp"

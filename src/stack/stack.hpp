@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The stack: one IPv4 interface running TCP (and the ICMP it needs), sans-IO.
 //
 // Network side: the driver (simulator, TUN loop, conformance runner, tests)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Internal records of Stack (not part of the public API): shared by the
 // stack's .cc files only.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test support: two stacks joined by a perfect wire in virtual time, each
 // packet delivered after a fixed one-way delay. Used by the stack's tests and
 // by benchmarks that need two endpoints in one thread.

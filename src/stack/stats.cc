@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Stack::stats(): every counter as (name, value), the way `nstat -a` and
 // `netstat -s` report a kernel's — what came in and went out, every drop by
 // reason, every limit hit — for `--stats` of the TUN commands and for tests.

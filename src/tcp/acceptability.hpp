@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The segment acceptability test of RFC 9293 §3.10.7.4 (Table 6).
 #pragma once
 

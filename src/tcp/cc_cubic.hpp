@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CUBIC congestion control (RFC 9438). Windows inside the algorithm are in
 // segments (doubles, as in the RFC's formulas); cwnd is exported in bytes.
 //

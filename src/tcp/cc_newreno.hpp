@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NewReno congestion control: RFC 5681 slow start and congestion avoidance
 // with appropriate byte counting (RFC 3465), the RFC 6928 initial window, and
 // ssthresh = max(FlightSize/2, 2·SMSS) on loss (RFC 5681 eq. 4). Fast recovery

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Engine configuration: every tunable of the connection-management engine with
 // its default and where that default comes from (RFC / Linux / FreeBSD).
 //

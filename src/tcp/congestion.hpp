@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Congestion control (RFC 5681) behind a small interface, and the loss
 // recovery state machine that drives it (fast retransmit / fast recovery with
 // NewReno partial ACKs, RFC 6582; limited transmit, RFC 3042).

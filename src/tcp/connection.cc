@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connection: construction, user calls (RFC 9293 §3.10.1–§3.10.6) and the
 // helpers shared with segment arrival (trace, state changes, RST/ACK queueing).
 #include "tcp/connection.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One TCB: the RFC 9293 connection state machine, sans-IO.
 //
 // Time is a parameter (`Instant now`), output is polled (`poll_transmit`),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Closing (RFC 9293 §3.6): four-way, three-segment, half-close, simultaneous
 // close, TIME-WAIT, FIN retransmission, orphaned FIN-WAIT-2; and the simple
 // data path (segmentation, window, retransmission).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Congestion control in the engine: every acceptable ACK goes through
 // LossRecovery (duplicate ACKs, fast retransmit after exactly three, NewReno
 // partial ACKs, limited transmit; RFC 5681 §3.2, RFC 6582 §3.2, RFC 3042) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connection: RECEIVE without consuming (MSG_PEEK) and ICMP errors
 // (RFC 1122 §4.2.3.9, RFC 1191, RFC 5927).
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TCP_INFO (info.hpp): the per-connection counters behind it and the snapshot.
 // Counting costs a few additions per segment and never allocates.
 #include <algorithm>

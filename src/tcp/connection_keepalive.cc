@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Keepalive (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6) and the user timeout
 // (RFC 5482 semantics, local only; Linux TCP_USER_TIMEOUT), with Linux's
 // schedule: the first probe `keepalive_idle` after the last segment received,

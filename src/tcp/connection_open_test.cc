@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connection establishment (RFC 9293 §3.5): handshake, split handshake,
 // simultaneous open, old duplicate SYN, SYN / SYN-ACK retransmission schedules.
 #include "tcp/test_dsl.hpp"

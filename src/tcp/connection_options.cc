@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-connection socket options (the stack's setsockopt): keepalive
 // (RFC 9293 §3.8.4), user timeout (RFC 5482) and the congestion control
 // algorithm (TCP_CONGESTION). Each takes effect at once, as on Linux.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connection output: poll_transmit and the segments it builds (SYN, SYN-ACK,
 // data, FIN, ACK, queued RSTs), with options per RFC 9293 §3.7.1, RFC 7323, RFC 2018.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The persist timer (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17, RFC 6429): when the
 // peer's window is zero (or too small to use without SWS, §3.8.6.2.1 (4)) and
 // nothing is outstanding to bring an ACK, a probe of one octet of new data goes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The receive side of the data path: the text of an acceptable segment goes
 // to the receive buffer's reassembler (RFC 9293 §3.10.7.4 seventh; SHLD-31:
 // out-of-order segments are held, not dropped), which also keeps the SACK and

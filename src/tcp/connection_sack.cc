@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SACK-based loss recovery (RFC 6675) on top of the NewReno entry rules: the
 // peer's SACK blocks (RFC 2018) fill a scoreboard on every ACK; during fast
 // recovery the sender keeps `pipe` (bytes believed in the network) below

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connection timers (RFC 9293 §3.10.8): retransmission (SYN, SYN-ACK, data,
 // FIN) with exponential backoff and give-up, TIME-WAIT 2·MSL, orphaned
 // FIN-WAIT-2, and the handshake limit (FreeBSD keepinit).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timestamps on arrival (RFC 7323 §4.3, §5): PAWS drops old duplicates before
 // the sequence-number check, and TS.Recent follows the segments that cover
 // Last.ACK.sent. Called from the first step of §3.10.7.4 (segment_arrival.cc).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reliable data transfer in the engine (issue 4), with the segment DSL:
 // RTT estimation and RTO (RFC 6298), Karn's algorithm, backoff and give-up.
 #include <array>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The TCP demultiplexer (demux.hpp): connection index, listeners, compact
 // TIME-WAIT entries, closed ports.
 #include "tcp/demux.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The TCP demultiplexer: the one place where an arriving segment is matched
 // to a connection, a listener, a compact TIME-WAIT entry or a closed port
 // (RFC 9293 §3.10.7: "If the state is CLOSED (i.e., TCB does not exist) ...",

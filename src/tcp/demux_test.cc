@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The demultiplexer: connection index, TIME-WAIT entries (and the ISS of a
 // SYN that re-opens one), listeners, closed ports.
 #include "tcp/demux.hpp"

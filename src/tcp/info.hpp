@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TCP_INFO for one connection: a snapshot with Linux `struct tcp_info` names
 // (tcpi_*) for RFC 4898 (TCP Extended Statistics MIB) concepts. Built by
 // Connection::info(now) (connection_info.cc); the stack's getsockopt(TCP_INFO)

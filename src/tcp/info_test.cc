@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TCP_INFO (info.hpp) with the segment DSL: every counter moves when and only
 // when the RFC 4898 / Linux definition says so.
 #include <array>

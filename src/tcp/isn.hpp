@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Initial sequence numbers per RFC 6528: ISN = M + F(localip, localport,
 // remoteip, remoteport, secretkey), M a 4 µs timer, F = SipHash-2-4.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RFC 6528 ISNs and RFC 4987 SYN cookies.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Keepalive (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6) and the user timeout
 // (RFC 5482, Linux TCP_USER_TIMEOUT) with the segment DSL: the exact probe
 // schedule, a peer's answer restarting it, the RST and ETIMEDOUT at the end.

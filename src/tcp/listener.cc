@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Listener: LISTEN (RFC 9293 §3.10.7.2) with a SYN queue, an accept queue and
 // SYN cookies (RFC 4987 §3.6).
 #include "tcp/listener.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A socket-style listener (RFC 9293 §3.10.7.2 LISTEN, RFC 4987 SYN cookies):
 // local endpoint, backlog, SYN queue of half-open connections (SYN-RECEIVED),
 // accept queue of completed ones.

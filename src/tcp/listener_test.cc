@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Listener: SYN queue, accept queue, overflow, SYN cookies (RFC 4987).
 #include "tcp/listener.hpp"
 

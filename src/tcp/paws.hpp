@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PAWS — Protection Against Wrapped Sequences (RFC 7323 §5): the pure rules,
 // shared by the connection (connection_timestamps.cc) and its tests.
 #pragma once

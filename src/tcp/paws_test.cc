@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PAWS and TS.Recent (RFC 7323 §4.3, §5) with the segment DSL: old duplicates
 // dropped and ACKed, TSval compared as 32-bit serial numbers, TS.Recent taken
 // only from segments covering Last.ACK.sent, and the 24-day idle rule.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The receiver's reassembler: out-of-order segments into a bounded interval set
 // over 64-bit absolute stream offsets (RFC 9293 §3.10.7.4 "seventh, process the
 // segment text"; §3.4 / §3.8.6: only bytes inside the receive window are kept).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RFC 5961 robustness and the RFC 793 switches (insecure_rst, insecure_syn,
 // drop_synfin), RSTs for segments without a connection (§3.10.7.1).
 #include <string>

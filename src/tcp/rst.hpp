@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reset sent for a segment that belongs to no connection (RFC 9293 §3.10.7.1).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Round-trip time estimation and the retransmission timeout (RFC 6298).
 //
 // RttEstimator holds SRTT and RTTVAR and computes RTO from them (§2), with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Receiver-side SACK and D-SACK block generation (RFC 2018 §4, RFC 2883 §4).
 //
 // The generator remembers the out-of-order intervals in the order they were

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SACK-based loss recovery (RFC 6675): the sender's scoreboard, and several
 // holes resent in one round trip, with the segment DSL.
 #include <string>

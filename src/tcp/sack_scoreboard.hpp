@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sender-side SACK scoreboard (RFC 6675 §3): which bytes above SND.UNA the
 // peer's SACK blocks (RFC 2018) say it holds, as a small sorted set of
 // disjoint sequence ranges. Fixed capacity, no allocation; ranges below

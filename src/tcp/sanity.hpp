@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Invariants of one TCB that must hold between any two events, checked by the
 // stateful fuzz targets after every step and by the engine's test harness after
 // every injected segment and timer (smoltcp's `sanity` idea).

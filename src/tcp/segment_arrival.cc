@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SEGMENT ARRIVES (RFC 9293 §3.10.7): one function per step of the RFC, in
 // the RFC's order. RFC 5961 robustness checks are folded into the steps they
 // amend (second: RST, fourth: SYN, fifth: ACK).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // When the engine sends (issue 4), with the segment DSL: Nagle (RFC 896,
 // RFC 9293 §3.7.4) and TCP_NODELAY, sender and receiver SWS avoidance
 // (§3.8.6.2.1, §3.8.6.2.2), the persist timer and zero-window probes

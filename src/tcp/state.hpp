@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The eleven connection states and the edges of the RFC 9293 §3.3.2 state
 // diagram (Figure 5), with the RFC 1122 §4.2.2.8 / RFC 9293 corrections.
 #pragma once

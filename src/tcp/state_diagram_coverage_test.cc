@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Transition coverage: every edge of state_diagram_edges() must be taken by the
 // test suite. ctest runs each test in its own process, so this test drives
 // every registered scenario itself and collects the edges from their trace

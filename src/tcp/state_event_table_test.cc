@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Table-driven coverage: every state × {SYN, SYN-ACK, ACK, FIN, FIN-ACK, RST,
 // RST-ACK, SYN-FIN} × {below the window, left edge, inside, right edge, beyond}
 // against the reply and next state RFC 9293 §3.10.7 (with RFC 5961, RFC 1337

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Send and receive byte buffers of a connection: byte rings indexed by stream
 // offset (base/byte_ring.hpp), bounded by the configured sizes, holding
 // storage only while they hold data.

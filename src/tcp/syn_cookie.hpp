@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SYN cookies (RFC 4987 §3.6): a listener whose SYN queue is full answers with
 // a SYN-ACK whose ISS encodes the state it did not keep, and rebuilds the
 // connection from the returning ACK.

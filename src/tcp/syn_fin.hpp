@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SYN+FIN (Config::drop_synfin, FreeBSD net.inet.tcp.drop_synfin): the one
 // rule, applied by every receiver of segments at its place in RFC 9293's
 // order — a connection first of all (Connection::on_segment), a listener after

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tcp/test_dsl.hpp"
 
 #include "tcp/sanity.hpp"

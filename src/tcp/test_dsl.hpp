@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Segment-level test DSL for the engine (docs/architecture.md, tier 2): one
 // connection behind the real demultiplexer (tcp::Demux: every injected segment
 // is matched there; LISTEN is a real tcp::Listener), virtual time, segments as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TIME-WAIT as a compact entry (RFC 9293 §3.10.7.4, RFC 1337, RFC 6191): once
 // a connection reaches TIME-WAIT its owner may free the TCB and keep only this
 // (≤ 64 bytes); time_wait_on_segment() says what to do with each arrival.

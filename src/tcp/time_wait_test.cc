@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TIME-WAIT as a compact entry and as a connection state.
 #include "tcp/time_wait.hpp"
 #include "tcp/test_dsl.hpp"

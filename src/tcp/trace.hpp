@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Explainability: every state transition, drop, RST sent, challenge ACK,
 // retransmission, timer and user call is reported as a TraceEvent carrying the
 // cause and the RFC rule (docs/architecture.md, "Every decision is explainable").

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Addresses of a connection: an endpoint (IPv4 address + port) and the
 // 4-tuple that identifies a TCB (RFC 9293 §3.3 "socket pair").
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Window helpers: window scaling (RFC 7323 §2), the receive window to
 // advertise with receiver silly-window-syndrome avoidance (RFC 9293
 // §3.8.6.2.2, RFC 7323 §2.4), the sender's SWS avoidance and Nagle decision

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Capture of everything that crosses a TUN device to a pcapng (or pcap) file
 // that tcpdump and Wireshark open directly (src/wire/pcap.hpp writes it).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real clock behind the TUN loop: CLOCK_MONOTONIC as a synack::Instant.
 //
 // The engine never reads a clock (docs/architecture.md, "Sans-IO"); the tun layer does, once per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A Linux TUN device (IFF_TUN | IFF_NO_PI): IPv4 packets as bytes between the
 // kernel and synack. The kernel side gets an address and a route (e.g.
 // 10.77.0.1/24 → every packet to 10.77.0.0/24 comes out of this device); synack

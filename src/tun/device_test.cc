@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TunDevice without root: one end of a SOCK_SEQPACKET socketpair keeps packet
 // boundaries like a TUN fd, so batching, queueing and drops are testable here.
 // The real device is exercised by tests/interop/tun_interop_test.cc.

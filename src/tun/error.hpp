@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Errors of the TUN backend: an errno value plus one line a user can act on.
 //
 // Every message has the form "cannot <what>: <strerror(errno)> → <what to do>",

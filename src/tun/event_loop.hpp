@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real-time driver of the TUN backend: epoll over the device (and any other
 // fds), one timerfd armed to the earliest deadline of the registered timer
 // sources, an optional signalfd for SIGINT/SIGTERM, and an optional periodic

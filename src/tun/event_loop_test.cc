@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EventLoop with pipes and socketpairs (no root). Waits are real but short
 // (a few ms) and every run is bounded by run_until's max duration.
 #include "tun/event_loop.hpp"

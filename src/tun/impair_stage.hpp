@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The impairment stage: sits between the TUN device and the stack, one per
 // direction, and applies a seeded impairment model (loss, burst loss, delay,
 // jitter, reordering, duplication, corruption) to real packets.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The impairment stage under a fake clock: no device, no real time.
 #include "tun/impair_stage.hpp"
 

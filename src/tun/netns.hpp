@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Entering a named network namespace for a while (setns(2) on this thread).
 //
 // `ip netns add NAME` creates /var/run/netns/NAME; a thread that setns()es into

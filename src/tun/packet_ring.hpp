@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A bounded FIFO of packets stored in fixed-size slots allocated once.
 //
 // The TUN device queues outgoing packets here when the kernel's queue is full

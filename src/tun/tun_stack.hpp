@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A synack Stack attached to a Linux TUN device: the real-time counterpart of
 // the simulator's Host. Packets the kernel routes to the device go through an
 // optional impairment stage into Stack::receive(); what the stack transmits

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Wireshark-style analysis of a run's segments: relative sequence numbers per
 // direction and the expert tags people know from Wireshark ("[TCP
 // Retransmission]", "[TCP Dup ACK 5#1]" ...).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Wireshark-style analysis on crafted packet lists.
 #include "viz/analysis.hpp"
 

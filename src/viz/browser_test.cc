@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The interactive HTML in headless Chromium (label: browser): the script runs
 // to completion (data-rendered="true") and the page is not blank.
 #include <gtest/gtest.h>

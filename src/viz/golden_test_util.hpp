@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Golden files: tests/golden/<dir>/<name>, read relative to the repository
 // root (ctest runs tests there). SYNACK_UPDATE_GOLDEN=1 rewrites them.
 #pragma once

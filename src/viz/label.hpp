@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The words every renderer puts on a segment, in the style of the user's
 // notes: "SYN ACK seq=0 ack=1 win=65535 <mss 1460>" plus Wireshark's tags.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading a saved run from a file (for `synack draw` and tests).
 #pragma once
 

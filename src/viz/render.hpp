@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Renderers: one function per output format, each drawing a whole Run.
 //
 //   text     terminal ladder (Unicode or ASCII, optional ANSI colour)

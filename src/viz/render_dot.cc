@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Graphviz DOT: the RFC 9293 §3.3.2 state diagram (tcp::state_diagram_edges)
 // with the edges this run took drawn bold and red, labelled with who took
 // them; states visited are filled. A transition the diagram does not have is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One self-contained interactive page: the SVG ladder inline, a detail panel
 // showing every field of the hovered segment, both endpoints' state
 // timelines, and stepping through the run (buttons, ←/→, Home/End).

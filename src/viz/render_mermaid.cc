@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Mermaid sequenceDiagram: one participant per endpoint, a message per
 // segment (`->>` delivered, `-x` dropped or corrupted), `Note over` for state
 // changes and notes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Standalone SVG ladder: lifelines, state boxes, and each segment a sloped
 // arrow from its send time to its arrival time (dropped ones end in ✗).
 //

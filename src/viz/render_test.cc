@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Golden outputs of every renderer for the hand-made runs, plus properties
 // that hold for any run (ASCII purity, width, colour only on request).
 #include "viz/render.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The terminal ladder: one lifeline per endpoint, time flowing down, each
 // segment an arrow drawn at its send time, each state change written on its
 // endpoint's column at the moment it happens.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A recorded run of the stack: the data model every diagram is drawn from.
 //
 // This is the contract between producers (the simulator, the TUN loop, the

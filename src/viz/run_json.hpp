@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A Run as versioned JSON ({"format": "synack-run", "version": 1, ...}).
 //
 // The schema is documented in docs/diagrams.md. Writing is total; reading

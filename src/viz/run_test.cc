@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Run data model: builder ordering, JSON round trips, and errors that
 // name the bad field.
 #include <gtest/gtest.h>

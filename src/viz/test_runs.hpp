@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hand-made runs for the viz tests, shaped like what the engine and the
 // simulator will record (25 ms one-way delay, client ISN 100, server ISN 300).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A one-row character canvas for the terminal ladder: cells of one code point
 // each, painted with a style, printed with or without ANSI colour.
 #pragma once

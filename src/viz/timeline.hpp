@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The order in which a diagram is drawn: every event of the run plus one
 // "arrival" entry per delivered segment, sorted by time. At one instant,
 // arrivals come first (they cause what follows), then events in run order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Running external tools (xmllint, chromium, python3) from the viz tests.
 #pragma once
 

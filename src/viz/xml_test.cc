@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SVG and HTML output is well-formed XML, checked by xmllint (label: tools).
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Why the wire layer rejected a packet. Each malformed-input class has its own
 // value so the stack can count drops by reason (docs/architecture.md).
 #pragma once

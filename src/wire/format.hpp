@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One-line text for segments, in the packetdrill/tcpdump style every tool uses:
 //   S 0:0(0) win 65535 <mss 1460,nop,wscale 6,sackOK,TS val 1 ecr 0>
 //   S. 0:0(0) ack 1 win 65535 <mss 1460>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one-line printer (packetdrill/tcpdump style).
 #include "wire/format.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Golden vectors: real Linux segments (tests/data/linux_golden.txt, captured by
 // tests/data/capture_golden.sh). Each parses to the expected fields and
 // re-serialises byte-identically with emit_ipv4_tcp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ICMPv4 (RFC 792): a checked view and a value type. The stack answers echo
 // requests, sends port-unreachable (optionally) for closed ports, and hands
 // destination-unreachable / time-exceeded errors to TCP (RFC 1122 §4.2.3.9,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IPv4 (RFC 791): a checked view over received bytes and a value type to build.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IPv4 (RFC 791): view validation, header building, addresses.
 #include "wire/ipv4.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every malformed-input class is rejected with its own error, and no prefix of
 // a valid frame parses or reads out of bounds (run under ASan in CI).
 #include <set>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Capture files of IPv4 packets that tcpdump and Wireshark open directly:
 // classic pcap (nanosecond variant) and pcapng with per-packet comments.
 // Both use LINKTYPE_RAW (101): each record is one IPv4 packet, no link header.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pcap / pcapng writers: the bytes they lay down (the `tools` tests feed the
 // same files to tcpdump and tshark).
 #include "wire/pcap.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Captures read back by the real tcpdump and tshark (ctest label `tools`):
 // every packet dissects, no checksum is bad, nothing is malformed, and the
 // pcapng per-packet comment is visible (tshark 4.0 field: frame.comment).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Property tests (rapidcheck): parse → emit → parse round trips for arbitrary
 // valid segments. rapidcheck prints its seed; replay with RC_PARAMS="seed=N".
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TCP header (RFC 9293 §3.1): a checked view over received bytes and a value
 // type (`TcpSegment`) that parses from a view and emits exactly wire_size() bytes.
 #pragma once

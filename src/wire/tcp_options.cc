@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "wire/tcp_options.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TCP options (RFC 9293 §3.2, RFC 7323, RFC 2018): kept as the raw option bytes
 // in wire order, so any layout — NOP/EOL placement included — round-trips
 // byte-exactly (the conformance runner compares layouts). Parsed values are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TCP options (RFC 9293 §3.1, RFC 7323, RFC 2018): parse, summarize, build.
 #include "wire/tcp_options.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TCP header (RFC 9293 §3.1): view, segment value, IPv4+TCP parse and emit.
 #include "wire/tcp.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers shared by the wire tests: hex, golden vectors, a sample packet.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ICMP echo helpers for interop tests: recognise the kernel's echo requests
 // and build replies by hand (RFC 792), so that `ping` inside a namespace can
 // prove both directions of a TUN device without a TCP stack.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test fixtures for interop tests against the real Linux kernel: private
 // network namespaces that are created and deleted by the test, and child
 // processes run with a timeout and captured output.

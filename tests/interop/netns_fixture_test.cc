@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fixtures themselves: child processes with timeouts, and namespaces that
 // are really gone afterwards.
 #include <gtest/gtest.h>

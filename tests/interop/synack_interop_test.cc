@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Interop of the real `synack` binary (serve / fetch / connect) with the real
 // Linux kernel TCP, driven by real Linux tools (curl, python3, socat, ss,
 // tshark) inside a private network namespace made (and deleted) per test.

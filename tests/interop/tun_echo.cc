@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tun_echo: a TUN device that answers ICMP echo requests, with optional
 // impairment and capture. A hands-on check of the tun layer without a TCP
 // stack (docs/tun.md):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The GoogleTest fixture of the TUN interop tests: a fresh namespace, a TUN
 // device "synack0" in it with the kernel side at 10.77.0.1/24, and an event
 // loop. Skips (with the reason) when not root or /dev/net/tun is missing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The impairment stage (src/tun/impair_stage.hpp, the shared seeded model of
 // src/stack/impairment.hpp) on real packets between the kernel and a hand-made
 // ICMP responder, inside a private namespace. Needs root; skipped otherwise.

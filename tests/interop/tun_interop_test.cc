@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Linux kernel as a peer over a real TUN device, inside a private network
 // namespace made for each test: 10.77.0.1/24 is the kernel side, synack plays
 // 10.77.0.2. Needs root; skipped otherwise. Nothing leaves the namespace.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Output files that appear only when complete: a failed or interrupted run
 // never leaves a truncated or empty file under the name the user asked for.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `synack --cli-json` (hidden): the command-line definition as JSON, read at
 // build time by scripts/gen_cli_docs.py to generate the bash and zsh
 // completions and one man page per command, so they can never disagree with

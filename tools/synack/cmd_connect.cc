@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `synack connect HOST:PORT`: a TCP client over the TUN device, like `nc`:
 // stdin goes to the connection, the connection to stdout. EOF on stdin
 // half-closes (FIN); the command ends when the peer has closed too.

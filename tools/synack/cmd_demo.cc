@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `synack demo [NAME]`: runs one named scenario of TCP connection management
 // on real synack stacks in the simulator (virtual time, fixed seeds and ISN
 // secrets) and draws it: terminal ladder, Mermaid, SVG, HTML, JSON or the DOT

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `synack draw RUN.json`: re-renders a saved run (viz/run_json.hpp) as a
 // terminal ladder, Mermaid, SVG, interactive HTML, JSON or the DOT state diagram.
 #include <memory>

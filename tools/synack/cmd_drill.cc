@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `synack drill`: run packetdrill scripts against the synack stack in virtual
 // time (docs/conformance.md). One line per script, then exactly
 // "N passed, N failed, N skipped"; exit 1 on any FAIL, and when no script was

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `synack fetch URL`: an HTTP/1.1 GET from synack's stack over a TUN device,
 // against a server in the Linux kernel's network (e.g. python3 -m http.server).
 #include <cstdio>

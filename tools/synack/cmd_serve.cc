@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `synack serve`: synack's stack on a TUN device, serving HTTP (or echo /
 // discard) to the real Linux kernel.
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `synack sim`: a bulk transfer between two synack stacks on the simulated
 // network, with the link's delay, bandwidth and random impairments; prints
 // what arrived (bytes each way, SHA-256 match), goodput, retransmissions,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `synack states`: the RFC 9293 §3.3.2 state diagram as text or DOT.
 #include <fmt/core.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Subcommands of the `synack` CLI: one file per command (cmd_<name>.cc), each
 // adding itself to the app. main.cc calls every add_*_command in order.
 #pragma once

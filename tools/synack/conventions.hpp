@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The conventions every synack command follows (clig.dev, GNU), applied in one
 // place around CLI11's parse:
 //   - bare `synack` prints the command list (exit 0);

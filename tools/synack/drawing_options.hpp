@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The options of the commands that draw a run (demo, draw): format, output
 // file, width, colour and the ladder's switches — declared, checked and
 // applied in one place so both commands take and explain them alike.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Records real connections (TUN) as viz::Runs: every packet that crosses the
 // device and every engine trace event of our stack, grouped by connection.
 // The kernel's side has no trace events, so its states are inferred from the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // synack: the command-line front end. Each subcommand lives in cmd_<name>.cc;
 // conventions.cc applies the rules every command shares (one-line errors, exit
 // status 0/1/2, the command list for a bare `synack`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A one-line progress display for long work (sim, fetch, drill): redrawn in
 // place on stderr at most every 200 ms, only when stderr is a terminal and
 // --quiet was not given; erased before the command prints its summary line,

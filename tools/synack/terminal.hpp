@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Terminal facts shared by the commands that draw (demo, draw, serve --trace).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Options and setup shared by the TUN commands (serve, fetch, connect): the
 // device, addresses, impairments, capture, trace, and bounded runs.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CLI11 options that take the quantities of base/units.hpp (docs/units.md):
 // sizes, bit rates, durations and percentages. Shared by every synack command
 // and the benchmark programs, so a bad value always reads the same:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes a scenario's segments as a capture file: classic pcap, or pcapng
 // whose packet comments carry the state transitions (Wireshark: frame.comment).
 #pragma once

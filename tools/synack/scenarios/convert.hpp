@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Recording → Run: turns what the simulator saw (sim::Recorder: every packet
 // event with its bytes, every host's engine trace events) into the viz layer's
 // Run, the data every ladder diagram is drawn from (docs/diagrams.md).

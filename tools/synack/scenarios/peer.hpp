@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A scripted server for scenarios that need exact control of when it closes:
 // listens, accepts, reads everything, and closes either inside the readiness
 // handler that saw EOF (so its ACK of the peer's FIN and its own FIN leave in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The named scenarios of TCP connection management (docs/scenarios.md): each
 // builds a small simulated network of synack stacks, runs it to completion in
 // virtual time, and returns the recorded Run (to draw) with a verdict: the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scenario functions (one per named scenario; see scenario.hpp for the registry).
 #pragma once
 

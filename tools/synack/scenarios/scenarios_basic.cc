@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Scenarios on a clean link: the handshake and the ways to close.
 #include <fmt/core.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Scenarios with scripted losses: retransmission in the handshake, giving up,
 // and why TIME-WAIT lasts 2MSL.
 #include <fmt/core.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Old duplicates and attackers: why the handshake has three segments, and
 // how SYN cookies keep a listener serving under a SYN flood.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every scenario runs, tells its story (its own checks pass), is reproducible,
 // and draws exactly as the goldens in tests/golden/scenarios/ say
 // (SYNACK_UPDATE_GOLDEN=1 rewrites them after review).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // External judges (label `tools`): xmllint on every scenario's SVG and HTML,
 // tshark's expert analysis on the pcap of every clean-link scenario.
 #include <gtest/gtest.h>

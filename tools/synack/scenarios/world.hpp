@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scaffolding every scenario shares: a network with an RTT of 50 ms,
 // hosts running synack stacks with fixed secrets (derived from the seed), a
 // recorder, scripted faults, user-call notes, checks, and the conversion of
