@@ -2,15 +2,16 @@
 # runs scripts/install-deps.sh, so a fresh Debian 12 machine needs nothing else.
 #   make demo   build (release) and run `synack demo`
 #   make test   the CI build: -Werror, ASan+UBSan, then ctest (which replays every
-#               fuzz corpus), then a seeded FUZZ_CI_SECONDS run of every fuzz
-#               target (default 30; FUZZ_CI_SECONDS=0 skips it)
+#               fuzz corpus); FUZZ_CI_SECONDS=N adds a seeded N-second run of every
+#               fuzz target (default 0 = off until the clang-19 fuzz build is
+#               timed on a quiet machine: it adds a whole second build to CI)
 #   make bench  release build, then the benchmark suite (QUICK=1 for a smoke run)
 #   make fuzz   libFuzzer targets with clang-19, FUZZ_SECONDS each (default 60;
 #               FUZZ_SEED=n for a reproducible run; docs/hostile-input.md)
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
-FUZZ_CI_SECONDS ?= 30
+FUZZ_CI_SECONDS ?= 0
 FUZZ_SEED ?=
 DEMO_ARGS ?=
 
