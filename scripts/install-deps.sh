@@ -14,6 +14,7 @@ packages=(
   clang-19 libclang-rt-19-dev clang-format
   tcpdump tshark libxml2-utils
   iproute2 iputils-ping ethtool curl socat python3
+  zsh groff-base
   chromium
 )
 

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include "viz/load.hpp"
 #include "viz/run_json.hpp"
@@ -224,6 +226,27 @@ TEST(LoadRun, NamesTheFileInErrors) {
   auto ok = draw_file(good, Format::kMermaid, {});
   ASSERT_TRUE(ok) << ok.error();
   EXPECT_TRUE(ok->starts_with("sequenceDiagram\n"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LoadRun, ReportsReadProgressChunkByChunkUpToTheFileSize) {
+  const auto dir = std::filesystem::temp_directory_path() / "synack_viz_progress_test";
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "big.json").string();
+  // A valid run padded past two 1 MiB chunks (JSON allows trailing whitespace).
+  std::ofstream(path) << run_to_json(testing::simultaneous_close())
+                      << std::string(std::size_t{5} << 19, ' ');
+  const auto size = std::filesystem::file_size(path);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  auto r = load_run(
+      path, [&](std::uint64_t done, std::uint64_t total) { calls.emplace_back(done, total); });
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(*r, testing::simultaneous_close());
+  ASSERT_GE(calls.size(), 3U);  // 1 MiB, 2 MiB, the rest
+  EXPECT_EQ(calls.front().first, std::uint64_t{1} << 20);
+  for (std::size_t i = 1; i < calls.size(); ++i) EXPECT_GE(calls[i].first, calls[i - 1].first);
+  for (const auto& c : calls) EXPECT_EQ(c.second, size);
+  EXPECT_EQ(calls.back().first, size);
   std::filesystem::remove_all(dir);
 }
 

@@ -11,6 +11,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,9 @@ import unittest
 
 SYNACK = ""
 CLI_DOCS = ""
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GOLDEN_RUN = os.path.join(ROOT, "tests", "golden", "viz", "handshake-data-close.json")
+DRILL_DIR = os.path.join(ROOT, "tests", "conformance", "freebsd", "snd-syn")
 
 
 def run(*args, stdin=subprocess.DEVNULL, cwd=None, env=None):
@@ -92,7 +96,34 @@ class Conventions(CliCase):
         self.assert_one_line_error(run("states", "--format", "png"), 2, "synack states: ")
         self.assert_one_line_error(run("serve", "--create-netns"), 2, "synack serve: ", "--netns")
 
-    def test_own_usage_errors_exit_2(self):
+    def test_version_and_help_exit_0(self):
+        r = run("--version")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^synack \d+\.\d+\.\d+\nfeatures: ")
+        for args in (["-h"], ["draw", "-h"], ["drill", "--help"]):
+            r = run(*args)
+            self.assertEqual(r.returncode, 0, args)
+            self.assertIn("Exit status:", r.stdout)
+
+    def test_every_kind_of_cli11_error_is_one_line_exit_2(self):
+        """Each CLI11 exception class the commands can raise (its own exit
+        codes are 101..115) is mapped to status 2 with the command's prefix."""
+        cases = [
+            (["--bogus"], "synack: ", "--bogus"),                            # ExtrasError, top level
+            (["sim", "stray"], "synack sim: ", "stray"),                     # ExtrasError, positional
+            (["sim", "--bytes"], "synack sim: ", "--bytes"),                 # ArgumentMismatch
+            (["sim", "--conns", "many"], "synack sim: ", "--conns"),         # ConversionError
+            (["sim", "--conns", "0"], "synack sim: ", "--conns"),            # ValidationError (range)
+            (["fetch"], "synack fetch: ", "url"),                            # RequiredError
+            (["serve", "--create-netns"], "synack serve: ", "--netns"),      # RequiresError
+            (["serve", "--http", "/no/such/dir"], "synack serve: ", "/no/such/dir"),  # ExistingDirectory
+            (["serve", "--echo", "--mtu", "10"], "synack serve: ", "--mtu"),   # Range
+            (["draw", "-f", "png", GOLDEN_RUN], "synack draw: ", "png"),      # own check, usage
+        ]
+        for args, prefix, fragment in cases:
+            with self.subTest(args=args):
+                self.assert_one_line_error(run(*args), 2, prefix, fragment)
+
         self.assert_one_line_error(run("demo", "no-such-scenario"), 2, "synack demo: ",
                                    '"no-such-scenario"')
         self.assert_one_line_error(run("demo", "lost-third-ak"), 2, "synack demo: ",
@@ -112,6 +143,10 @@ class Conventions(CliCase):
         self.assertRegex(r.stderr, r"^synack sim: 1 of 1 connections failed")
         self.assert_one_line_error(run("draw", "/no/such/run.json"), 1, "synack draw: ",
                                    "/no/such/run.json")
+        self.assert_one_line_error(run("sim", "--bytes", "1K", "--pcap", "/no/such/dir/x.pcap"), 1,
+                                   "synack sim: ", "/no/such/dir/x.pcap")
+        self.assert_one_line_error(run("demo", "-o", "/no/such/dir/x.txt"), 1, "synack demo: ",
+                                   "/no/such/dir/x.txt")
 
 
 class Units(CliCase):
@@ -200,6 +235,40 @@ class Progress(CliCase):
         self.assertIn("1 of 1 connections byte-exact both ways", r.stdout)
 
 
+    def test_drill_progress_on_a_terminal_only(self):
+        env = {k: v for k, v in os.environ.items() if k != "SYNACK_PROGRESS"}
+        status, tty = run_on_tty("drill", DRILL_DIR, env=env)
+        self.assertIn(status, (0, 1))
+        self.assertIn(b"\r\x1b[Ksynack drill: 0 of ", tty)  # due at once, then every 200 ms
+        status, quiet = run_on_tty("drill", "--quiet", DRILL_DIR, env=env)
+        self.assertNotIn(b"\r", quiet)
+        r = run("drill", DRILL_DIR, env=env)
+        self.assertNotIn("\r", r.stderr + r.stdout)
+        self.assertRegex(r.stdout, r"\n\d+ passed, \d+ failed, \d+ skipped\n$")
+
+    def test_draw_progress_on_a_terminal_only_and_a_summary_for_a_file(self):
+        env = {k: v for k, v in os.environ.items() if k != "SYNACK_PROGRESS"}
+        with tempfile.TemporaryDirectory() as d:
+            svg = os.path.join(d, "x.svg")
+            status, tty = run_on_tty("draw", GOLDEN_RUN, "-f", "svg", "-o", svg, env=env)
+            self.assertEqual(status, 0)
+            self.assertIn(b"\r\x1b[Ksynack draw: reading ", tty)
+            self.assertIn(b"\r\x1b[Ksynack draw: drawing 9 packets", tty)
+            self.assertIn(f"synack draw: {svg}: 9 packets, ".encode(), tty)  # the summary
+            status, quiet = run_on_tty("draw", GOLDEN_RUN, "--quiet", "-f", "svg", "-o", svg,
+                                       env=env)
+            self.assertEqual(status, 0)
+            self.assertNotIn(b"\x1b[K", quiet)  # (the terminal's own \r\n ends the summary)
+            self.assertIn(f"synack draw: {svg}: 9 packets, ".encode(), quiet)
+            r = run("draw", GOLDEN_RUN, "-f", "svg", "-o", svg, env=env)  # piped
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertRegex(r.stderr, rf"^synack draw: {re.escape(svg)}: 9 packets, \d+ events "
+                             rf"drawn, {os.path.getsize(svg)} bytes written\n$")
+        r = run("draw", GOLDEN_RUN, env=env)  # the drawing on stdout is the whole output
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+
+
 class Generated(CliCase):
     """The completions and man pages generated at build time (scripts/gen_cli_docs.py)."""
 
@@ -233,9 +302,186 @@ class Generated(CliCase):
         self.assertEqual(complete("states", "--format", "''"), ["text", "dot"])
         self.assertIn("--create-netns", complete("serve", "--cr"))
 
+    def test_zsh_completion_completes_commands_options_and_choices(self):
+        if shutil.which("zsh") is None:
+            self.skipTest("zsh not installed (scripts/install-deps.sh installs it)")
+        got = zsh_complete(os.path.join(CLI_DOCS, "zsh"),
+                           ["synack si", "synack sim --by", "synack states --format ",
+                            "synack serve --cr", "synack dr"])
+        self.assertEqual(got[0], ["sim"])
+        self.assertEqual(got[1], ["--bytes"])
+        self.assertEqual(sorted(got[2]), ["dot", "text"])
+        self.assertIn("--create-netns", got[3])
+        self.assertEqual(sorted(got[4]), ["draw", "drill"])
+
+
+ZSH_SETUP = r"""
+PROMPT='> '
+unsetopt beep
+fpath=({fpath} $fpath)
+autoload -Uz compinit && compinit -u -D
+# Every match the completion offers, one per line in {out}: compadd is the
+# primitive all completion functions end in (_describe, _arguments, _files).
+compadd() {{
+  if [[ ${{@[1,(i)(-|--)]}} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return; fi
+  local -a __m
+  builtin compadd -A __m "$@"
+  (( $#__m )) && print -rl -- $__m >> {out}
+  builtin compadd "$@"
+}}
+# ^T: complete (as Tab does), then end the group of matches and say so on the
+# terminal, so the test types nothing while completion runs.
+__complete_and_mark() {{
+  zle complete-word
+  print -r -- '--' >> {out}
+  zle -M "COMP""LETED"
+}}
+zle -N __complete_and_mark
+bindkey '^T' __complete_and_mark
+print -r -- RE''ADY
+"""
+
+
+def zsh_complete(fpath, lines):
+    """Loads the generated _synack into an interactive zsh on a pseudo-terminal
+    and completes after each of `lines` (complete-word, Tab's widget); returns
+    the matches offered for each."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "matches")
+        setup = os.path.join(d, "setup.zsh")
+        with open(setup, "w") as f:
+            f.write(ZSH_SETUP.format(fpath=fpath, out=out))
+        master, slave = pty.openpty()
+        env = dict(os.environ, TERM="xterm", HOME=d, ZDOTDIR=d)
+        p = subprocess.Popen(["zsh", "-f", "-i"], stdin=slave, stdout=slave, stderr=slave,
+                             env=env, cwd=d, start_new_session=True)
+        os.close(slave)
+        seen = b""
+
+        def expect(marker):
+            nonlocal seen
+            while marker not in seen:
+                ready, _, _ = select.select([master], [], [], 30)
+                if not ready:
+                    raise AssertionError(f"zsh: no {marker!r} in {seen[-500:]!r}")
+                seen += os.read(master, 65536)
+            seen = seen[seen.index(marker) + len(marker):]
+
+        try:
+            os.write(master, f"source {setup}\n".encode())
+            expect(b"READY")
+            for line in lines:  # ^T completes; ^U clears the line for the next
+                os.write(master, line.encode() + b"\x14")
+                expect(b"COMPLETED")
+                os.write(master, b"\x15")
+            os.write(master, b"exit\n")
+            p.wait(timeout=30)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            os.close(master)
+        with open(out) as f:
+            text = f.read()
+        groups = [[]]
+        for match in text.splitlines():
+            if match == "--":
+                groups.append([])
+            elif match not in groups[-1]:
+                groups[-1].append(match)
+        return groups[:len(lines)]
+
+
+def spawn_on_tty(*args, env=None):
+    """Starts synack with stderr on a pseudo-terminal; collect() waits for it
+    and returns (status, stderr bytes)."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen([SYNACK, *args], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=slave, env=env)
+    os.close(slave)
+    out = []
+
+    def collect():
+        while True:
+            ready, _, _ = select.select([master], [], [], 120)
+            if not ready:
+                p.kill()
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out.append(chunk)
+        os.close(master)
+        return p.wait(timeout=60), b"".join(out)
+
+    return collect
+
+
+def wait_for_device(ns, kernel_addr):
+    """Until synack's TUN device in `ns` has the kernel's address (bounded: 10 s)."""
+    for _ in range(100):
+        r = subprocess.run(["ip", "-n", ns, "addr", "show"], capture_output=True, text=True)
+        if kernel_addr in r.stdout:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"no device with {kernel_addr} in {ns}")
+
 
 class Interop(CliCase):
     """Needs root: creates a network namespace and a TUN device."""
+
+    def test_serve_and_fetch_status_lines_on_a_terminal_only(self):
+        # --delay makes each transfer outlast the status line's 1 s tick.
+        env = {k: v for k, v in os.environ.items() if k != "SYNACK_PROGRESS"}
+        ns = f"synack-cli-s{os.getpid()}"
+        collect = spawn_on_tty("serve", "--netns", ns, "--create-netns", "--tun", "sbcli1",
+                               "--addr", "10.79.1.2/24", "--http-bytes", "256KiB", "--delay",
+                               "300ms", "--connections", "1", "--max-time", "60s", env=env)
+        wait_for_device(ns, "10.79.1.1")
+        curl = subprocess.run(["ip", "netns", "exec", ns, "curl", "-sS", "--retry", "5",
+                               "--retry-connrefused", "-o", "/dev/null", "-w", "%{size_download}",
+                               "http://10.79.1.2/"], capture_output=True, text=True, timeout=120)
+        status, tty = collect()
+        self.assertEqual(curl.stdout, "262144", curl.stderr)
+        self.assertEqual(status, 0, tty)
+        self.assertIn(b"\r\x1b[Kconns est ", tty)
+        self.assertIn(b"synack serve: done \xe2\x80\x94 1 connections finished", tty)
+        self.assertFalse(os.path.exists(f"/var/run/netns/{ns}"))
+
+        ns = f"synack-cli-f{os.getpid()}"
+        subprocess.run(["ip", "netns", "add", ns], check=True)
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "page.bin"), "wb") as f:
+                f.write(os.urandom(256 * 1024))
+            web = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-m", "http.server",
+                                    "8000", "--directory", d], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+            try:
+                for _ in range(100):  # until it listens (bounded: 10 s)
+                    ss = subprocess.run(["ip", "netns", "exec", ns, "ss", "-ltn"],
+                                        capture_output=True, text=True).stdout
+                    if ":8000 " in ss:
+                        break
+                    time.sleep(0.1)
+                fetch = ("fetch", "--netns", ns, "--tun", "sbcli2", "--addr", "10.79.2.2/24",
+                         "--delay", "300ms", "--max-time", "60s", "-o",
+                         os.path.join(d, "got.bin"), "http://10.79.2.1:8000/page.bin")
+                status, tty = spawn_on_tty(*fetch, env=env)()
+                self.assertEqual(status, 0, tty)
+                self.assertIn(b"\r\x1b[Ksynack fetch: ", tty)
+                r = run(*fetch, "--quiet", env=env)  # piped and quiet: the summary only
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertNotIn("\r", r.stderr + r.stdout)
+                with open(os.path.join(d, "got.bin"), "rb") as a, \
+                        open(os.path.join(d, "page.bin"), "rb") as b:
+                    self.assertEqual(a.read(), b.read())
+            finally:
+                web.kill()
+                web.wait()
+                subprocess.run(["ip", "netns", "del", ns], check=True)
 
     def test_failed_fetch_leaves_no_file_and_create_netns_cleans_up(self):
         ns = f"synack-cli-{os.getpid()}"
@@ -245,6 +491,7 @@ class Interop(CliCase):
                     "http://10.79.0.1:9/x", cwd=d)
             self.assertEqual(r.returncode, 1, r.stderr)
             self.assertRegex(r.stderr, r"synack fetch: http://10.79.0.1:9/x: ")
+            self.assertNotIn("\r", r.stderr)  # piped: no status line
             self.assertEqual(os.listdir(d), [])
         self.assertFalse(os.path.exists(f"/var/run/netns/{ns}"))
         subprocess.run(["ip", "netns", "add", ns], check=True)
