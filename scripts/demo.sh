@@ -7,10 +7,11 @@
 # inferred from the wire, synack's from its engine), then deletes the namespace.
 # Otherwise it says why in one line and runs the simulated `synack demo`.
 #
-# Extra arguments go to `synack demo` in the simulated case.
+# Extra arguments go to `synack demo` in the simulated case. SYNACK=PATH runs
+# another build's synack (ctest demo_script, label interop, runs the CI build's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-synack=build/release/tools/synack/synack
+synack=${SYNACK:-build/release/tools/synack/synack}  # SYNACK=...: another build's (ctest demo_script)
 
 if [[ $(id -u) -ne 0 || ! -c /dev/net/tun ]] || ! command -v curl >/dev/null || ! ip netns list >/dev/null 2>&1; then
   echo "make demo: needs root, /dev/net/tun, curl and ip netns for the real Linux peer; showing the simulated demo instead" >&2

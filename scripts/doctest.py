@@ -19,7 +19,9 @@ ports after them, hex strings of 16+ digits (hashes), times with a unit
 
 Each file runs in a scratch directory that links the repository's top-level
 entries (so docs/, tests/ ... resolve; ../shared too, see --shared) with synack's build directory first on
-PATH, COLUMNS=100, NO_COLOR=1, LC_ALL=C.UTF-8.
+PATH, COLUMNS=100, NO_COLOR=1, LC_ALL=C.UTF-8. The examples name build
+artefacts as `build/dev/...` (the dev preset's tree); there `build/dev` is the
+tree of the synack under test (BUILD above), so they run against that build.
 
   doctest.py --synack BUILD/tools/synack/synack [--root] README.md docs
   doctest.py --list FILE.md|DIR ...     the blocks and how each is run
@@ -167,9 +169,10 @@ def check_block(block, cwd, env):
     return failures
 
 
-def scratch_dir(repo, shared):
-    """A fresh directory SCRATCH/repo linking the repository's entries, and
-    SCRATCH/shared linking `shared` (so "../shared/..." resolves as in /work/main)."""
+def scratch_dir(repo, shared, build):
+    """A fresh directory SCRATCH/repo linking the repository's entries (and
+    build/dev to `build`, the tree under test), and SCRATCH/shared linking
+    `shared` (so "../shared/..." resolves as in /work/main)."""
     top = tempfile.mkdtemp(prefix="synack-doctest-")
     d = os.path.join(top, "repo")
     os.mkdir(d)
@@ -177,6 +180,9 @@ def scratch_dir(repo, shared):
         if entry in (".git", "build"):
             continue
         os.symlink(os.path.join(repo, entry), os.path.join(d, entry))
+    if build:
+        os.mkdir(os.path.join(d, "build"))
+        os.symlink(build, os.path.join(d, "build", "dev"))
     if shared and os.path.isdir(shared):
         os.symlink(os.path.abspath(shared), os.path.join(top, "shared"))
     return top, d
@@ -202,15 +208,17 @@ def main():
             print(f"{b.where}: {b.lang} {how}")
         return 0
     env = dict(os.environ, COLUMNS="100", NO_COLOR="1", LC_ALL="C.UTF-8", SYNACK_PROGRESS="0")
+    build = None
     if a.synack:
         env["PATH"] = os.path.dirname(os.path.abspath(a.synack)) + os.pathsep + env["PATH"]
+        build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(a.synack))))
     chosen = [b for b in blocks if "skip" not in b.flags and ("root" in b.flags) == a.root]
     failures, ran = [], 0
     by_file = {}
     for b in chosen:
         by_file.setdefault(b.path, []).append(b)
     for path, file_blocks in by_file.items():
-        top, cwd = scratch_dir(repo, a.shared or os.path.join(repo, "..", "shared"))
+        top, cwd = scratch_dir(repo, a.shared or os.path.join(repo, "..", "shared"), build)
         try:
             for b in file_blocks:
                 if any("../shared" in line for line in b.lines) and \
