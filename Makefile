@@ -6,6 +6,7 @@
 #               fuzz target (default 0 = off until the clang-19 fuzz build is
 #               timed on a quiet machine: it adds a whole second build to CI)
 #   make bench  release build, then the benchmark suite (QUICK=1 for a smoke run)
+#   make docs   regenerate docs/rfc9293-requirements.md (RFC 9293 requirement matrix)
 #   make fuzz   libFuzzer targets with clang-19, FUZZ_SECONDS each (default 60;
 #               FUZZ_SEED=n for a reproducible run; docs/hostile-input.md)
 SHELL := /bin/bash
@@ -15,7 +16,7 @@ FUZZ_CI_SECONDS ?= 0
 FUZZ_SEED ?=
 DEMO_ARGS ?=
 
-.PHONY: deps demo test bench fuzz format clean
+.PHONY: deps demo test bench fuzz format docs clean
 
 deps:
 	@if [ -z "$$SYNACK_SKIP_DEPS" ]; then scripts/install-deps.sh; fi
@@ -44,6 +45,9 @@ fuzz: deps
 	cmake --preset fuzz >/dev/null
 	cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
 	FUZZ_SEED=$(FUZZ_SEED) scripts/fuzz.sh $(FUZZ_SECONDS)
+
+docs:
+	python3 scripts/rfc9293_matrix.py
 
 format:
 	git ls-files '*.cc' '*.hpp' | xargs clang-format -i

@@ -94,6 +94,7 @@ void Stack::flush_notifications() {
 // RFC 5927 §4.1 / RFC 1122 §4.2.3.9: an ICMP error about one of our segments.
 // The quoted sequence number must lie in [SND.UNA, SND.NXT) or the message is
 // ignored (blind-attack defence).
+// RFC 9293 MUST-54: an ICMP error goes to the connection whose segment it quotes.
 void Stack::deliver_icmp_error(const IcmpView& icmp, Instant now) {
   const auto quote = parse_icmp_quote(icmp.body());
   if (!quote || quote->protocol != kIpProtoTcp || quote->src != config_.address) {

@@ -26,10 +26,12 @@ void Stack::receive(Bytes packet, Instant now) {
     ++counters_.wire_errors[static_cast<std::size_t>(ip.error())];
     return;
   }
+  // RFC 9293 MUST-57: only our unicast address is accepted: broadcast and multicast dropped.
   if (ip->dst() != config_.address) {
     counters_.drop(StackDrop::kNotForUs);
     return;
   }
+  // RFC 9293 MUST-63: a datagram (a SYN or any other) from an invalid source is ignored.
   if (bad_source(ip->src())) {
     counters_.drop(StackDrop::kBadSource);
     return;
@@ -45,6 +47,13 @@ void Stack::receive(Bytes packet, Instant now) {
   flush_notifications();
 }
 
+// RFC 9293 MUST-50: IP options are skipped (Ipv4View), none is acted on.
+// RFC 9293 MAY-10 [not implemented]: no IP Timestamp option.
+// RFC 9293 MAY-11 [not implemented]: no IP Record Route option.
+// RFC 9293 MUST-51 [n/a]: §3.9.2.1 applies if source routing is used: our IP has none.
+// RFC 9293 MUST-52 [n/a]: no source routing in synack's IP layer (see MUST-51).
+// RFC 9293 MUST-53 [n/a]: no source routing in synack's IP layer (see MUST-51).
+// RFC 9293 SHLD-24 [n/a]: no source routing in synack's IP layer (see MUST-51).
 void Stack::receive_datagram(const Ipv4View& ip, Instant now) {
   switch (ip.protocol()) {
     case kIpProtoTcp:
@@ -80,13 +89,16 @@ void Stack::receive_icmp(const Ipv4View& ip, Instant now) {
     deliver_icmp_error(*icmp, now);
     return;
   }
+  // RFC 9293 MUST-55: source quench (and other non-errors) are silently discarded.
   counters_.drop(StackDrop::kIcmpIgnored);
 }
 
+// RFC 9293 MAY-9 [not implemented]: the received Diffserv field is not passed up.
 void Stack::receive_tcp(const Ipv4View& ip, Instant now) {
   auto view = TcpView::parse(ip.payload());
   std::expected<TcpSegment, WireError> seg =
       view ? TcpSegment::parse(*view) : std::unexpected(view.error());
+  // RFC 9293 MUST-3: a segment whose checksum fails is dropped and counted.
   if (seg && !view->checksum_ok(ip.src(), ip.dst())) {
     seg = std::unexpected(WireError::kTcpBadChecksum);
   }
@@ -108,6 +120,7 @@ void Stack::tcp_delivered(const Ipv4View& ip, const tcp::FourTuple& t, tcp::Deli
   switch (d.to) {
     case To::kConnection:
       conns_[d.id]->conn->on_segment(seg, now);
+      if ((ip.tos() & 0b11) == 0b11) conns_[d.id]->conn->note_ce(now);  // RFC 3168 CE
       mark_dirty(d.id, true);
       return;
     case To::kListener:

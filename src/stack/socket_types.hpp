@@ -16,9 +16,13 @@ using Fd = int;
 
 /// recv() flag: look at the data without consuming it (MSG_PEEK).
 inline constexpr int kMsgPeek = 0x2;
+/// send() flag: the bytes are urgent data (MSG_OOB; RFC 9293 §3.8.5). They stay
+/// inline in the stream (RFC 6093 §6); the peer learns where they end.
+inline constexpr int kMsgOob = 0x1;
 
 /// Readiness bits, the values of <poll.h> so they read the same.
 inline constexpr std::uint32_t kPollIn = 0x001;   ///< data (or EOF, or a pending accept)
+inline constexpr std::uint32_t kPollPri = 0x002;  ///< urgent data not yet read (POLLPRI)
 inline constexpr std::uint32_t kPollOut = 0x004;  ///< send() would take bytes
 inline constexpr std::uint32_t kPollErr = 0x008;  ///< an error is pending (SO_ERROR)
 inline constexpr std::uint32_t kPollHup = 0x010;  ///< both directions finished
@@ -41,6 +45,7 @@ enum class SockOpt : std::uint8_t {
   kKeepIntvl,    ///< TCP_KEEPINTVL, seconds
   kKeepCnt,      ///< TCP_KEEPCNT, probes
   kUserTimeout,  ///< TCP_USER_TIMEOUT, milliseconds (RFC 5482 semantics, local)
+  kTos,          ///< IP_TOS: Diffserv field (DSCP and ECN bits) of every segment, 0..255
 };
 
 /// TCP_INFO: the engine's snapshot (tcp/info.hpp: Linux `struct tcp_info`

@@ -17,6 +17,12 @@ std::unexpected<std::errc> fail(std::errc e) {
   return std::unexpected(e);
 }
 
+// A remote address a connection may be opened to: not 0.0.0.0, the limited
+// broadcast 255.255.255.255 or a multicast group (224.0.0.0/4).
+bool unicast(Ipv4Addr a) {
+  return a.value != 0 && a.value != 0xffffffffu && (a.value >> 28) != 0xe;
+}
+
 }  // namespace
 
 Stack::SocketEntry* Stack::entry(Fd fd) {
@@ -42,6 +48,7 @@ std::expected<Fd, std::errc> Stack::socket() {
   return static_cast<Fd>(fd);
 }
 
+// RFC 9293 MUST-42: with SO_REUSEADDR, a port may LISTEN while it connects (Linux semantics).
 bool Stack::port_in_use(const tcp::Endpoint& local, bool reuse) const {
   for (const auto& other : sockets_) {
     if (!other || !other->local || other->local->port != local.port) continue;
@@ -57,6 +64,7 @@ std::expected<void, std::errc> Stack::bind(Fd fd, tcp::Endpoint local) {
   if (entry_ptr == nullptr) return fail(std::errc::bad_file_descriptor);
   SocketEntry& s = *entry_ptr;
   if (s.local || s.kind != SocketEntry::Kind::kFresh) return fail(std::errc::invalid_argument);
+  // RFC 9293 MUST-43: the local IP address of OPEN is optional: bind() before connect().
   if (local.addr != Ipv4Addr{} && local.addr != config_.address) {
     return fail(std::errc::address_not_available);
   }
@@ -86,6 +94,7 @@ std::expected<void, std::errc> Stack::listen(Fd fd, int backlog, Instant now) {
   }
   const auto queue = static_cast<std::size_t>(std::clamp(backlog, 1, kMaxBacklog));
   (void)now;
+  // RFC 9293 MUST-41: a passive OPEN makes its own listener (or fails); others stay as they are.
   const std::uint32_t id = demux_.add_listener(
       std::make_unique<tcp::Listener>(*s.local, queue, s.cfg, trace_, next_conn_id_));
   next_conn_id_ += 1u << 20;  // ids of the listener's children
@@ -134,8 +143,11 @@ std::expected<void, std::errc> Stack::connect(Fd fd, tcp::Endpoint remote, Insta
     return fail(std::errc::already_connected);
   }
   if (s.kind != SocketEntry::Kind::kFresh) return fail(std::errc::invalid_argument);
+  // RFC 9293 MUST-46: no OPEN to 0.0.0.0, broadcast or multicast (Linux: ENETUNREACH).
+  if (!unicast(remote.addr)) return fail(std::errc::network_unreachable);
   if (tcb_count() >= config_.max_connections) return fail(std::errc::no_buffer_space);
   tcp::Endpoint local = s.local.value_or(tcp::Endpoint{config_.address, 0});
+  // RFC 9293 MUST-44: no local address given: the IP layer's (the interface's) is used.
   if (local.addr == Ipv4Addr{}) local.addr = config_.address;
   if (local.port == 0) {
     auto port = ports_.pick(local.addr, remote.addr, remote.port, [&](std::uint16_t p) {
@@ -158,6 +170,10 @@ std::expected<void, std::errc> Stack::connect(Fd fd, tcp::Endpoint remote, Insta
 }
 
 std::expected<std::size_t, std::errc> Stack::send(Fd fd, Bytes data, Instant now) {
+  return send(fd, data, 0, now);
+}
+
+std::expected<std::size_t, std::errc> Stack::send(Fd fd, Bytes data, int flags, Instant now) {
   SocketEntry* entry_ptr = entry(fd);
   if (entry_ptr == nullptr) return fail(std::errc::bad_file_descriptor);
   SocketEntry& s = *entry_ptr;
@@ -172,7 +188,7 @@ std::expected<std::size_t, std::errc> Stack::send(Fd fd, Bytes data, Instant now
     return fail(std::errc::operation_would_block);
   }
   if (data.empty()) return 0;
-  auto r = c.send(data, now);
+  auto r = (flags & kMsgOob) ? c.send_urgent(data, now) : c.send(data, now);
   mark_dirty(s.index);
   if (r && *r == 0) return fail(std::errc::operation_would_block);
   return r;
@@ -194,6 +210,13 @@ std::expected<std::size_t, std::errc> Stack::recv(Fd fd, MutableBytes out, int f
   if (*r == 0 && !c.at_eof()) return fail(std::errc::operation_would_block);
   if (*r > 0 && !(flags & kMsgPeek)) mark_dirty(s.index);  // a window update may be due
   return r;
+}
+
+std::expected<std::size_t, std::errc> Stack::urgent_pending(Fd fd) const {
+  const SocketEntry* entry_ptr = entry(fd);
+  if (entry_ptr == nullptr) return fail(std::errc::bad_file_descriptor);
+  if (entry_ptr->kind != SocketEntry::Kind::kConnection) return fail(std::errc::not_connected);
+  return conns_[entry_ptr->index]->conn->urgent_pending();
 }
 
 std::expected<void, std::errc> Stack::shutdown(Fd fd, ShutdownHow how, Instant now) {
@@ -232,6 +255,8 @@ std::expected<void, std::errc> Stack::close(Fd fd, Instant now) {
       const bool unread = c.status().receive_queued > 0;
       const bool too_many = orphans_ >= config_.max_orphans;
       if (too_many) ++counters_.orphans_aborted;  // Linux: "too many orphaned sockets"
+      // RFC 9293 MAY-1: CLOSE ends reading too (half-duplex close; shutdown() half-closes).
+      // RFC 9293 SHLD-3: data never read is lost: the close is abortive (RST).
       if (s.linger == 0 || unread || too_many) {
         // SO_LINGER 0, or data the application never read: abortive close,
         // RST (RFC 9293 §3.10.4 ABORT; RFC 2525 §2.17, as Linux and FreeBSD).
@@ -286,6 +311,7 @@ std::uint32_t Stack::poll(Fd fd) const {
   std::uint32_t mask = 0;
   const tcp::Status st = c.status();
   if (st.receive_queued > 0 || c.at_eof() || c.error()) mask |= kPollIn;
+  if (c.urgent_pending() > 0) mask |= kPollPri;  // RFC 9293 MUST-32 (with the callback)
   const bool sending = c.state() == tcp::State::kEstablished || c.state() == tcp::State::kCloseWait;
   if (sending && c.send_space() > 0 && !s.shut_wr) mask |= kPollOut;
   if (c.error()) mask |= kPollErr | kPollOut;
@@ -293,6 +319,7 @@ std::uint32_t Stack::poll(Fd fd) const {
   return mask;
 }
 
+// RFC 9293 SHLD-20: reports are pulled (SO_ERROR, TCP_INFO) or pushed here; nullptr stops them.
 void Stack::set_callback(std::function<void(Fd, std::uint32_t)> callback) {
   callback_ = std::move(callback);
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/rfc_tag.hpp"
 #include "stack/stack.hpp"
 #include "stack/stack_pair.hpp"
 
@@ -55,6 +56,7 @@ struct SockOpts : ::testing::Test {
 };
 
 TEST_F(SockOpts, KeepaliveOffByDefaultNothingOnTheWire) {
+  SYNACK_RFC("MUST-25");
   const auto [c, s] = connect();
   EXPECT_EQ(*a.getsockopt(c, SockOpt::kKeepAlive), 0);
   net.run_for(seconds(3 * 3600));
@@ -63,6 +65,7 @@ TEST_F(SockOpts, KeepaliveOffByDefaultNothingOnTheWire) {
 }
 
 TEST_F(SockOpts, KeepaliveProbesAfterIdleAndPeerAnswers) {
+  SYNACK_RFC("MUST-24");
   const auto [c, s] = connect();
   ASSERT_TRUE(a.setsockopt(c, SockOpt::kKeepIdle, 60, net.now()).has_value());
   ASSERT_TRUE(a.setsockopt(c, SockOpt::kKeepIntvl, 10, net.now()).has_value());
@@ -123,6 +126,7 @@ TEST_F(SockOpts, AcceptedSocketsInheritKeepaliveFromTheListener) {
 }
 
 TEST_F(SockOpts, NoDelayTurnsNagleOff) {
+  SYNACK_RFC("MUST-17");
   // Nagle (RFC 9293 §3.7.4): a second small segment waits while the first is
   // unacknowledged; TCP_NODELAY sends it at once.
   const auto [c, s] = connect();
@@ -156,6 +160,7 @@ TEST_F(SockOpts, AcceptedSocketsInheritNoDelay) {
 }
 
 TEST_F(SockOpts, KeepaliveArgumentsCheckedAsLinux) {
+  SYNACK_RFC("MUST-27");
   const Fd f = *a.socket();
   EXPECT_EQ(a.setsockopt(f, SockOpt::kKeepIdle, 0).error(), std::errc::invalid_argument);
   EXPECT_EQ(a.setsockopt(f, SockOpt::kKeepIdle, 32768).error(), std::errc::invalid_argument);
@@ -168,6 +173,7 @@ TEST_F(SockOpts, KeepaliveArgumentsCheckedAsLinux) {
 }
 
 TEST_F(SockOpts, UserTimeoutAbortsUnacknowledgedData) {
+  SYNACK_RFC("MUST-21");
   const auto [c, s] = connect();
   ASSERT_TRUE(a.setsockopt(c, SockOpt::kUserTimeout, 3000, net.now()).has_value());
   EXPECT_EQ(*a.getsockopt(c, SockOpt::kUserTimeout), 3000);

@@ -37,6 +37,7 @@ void Stack::apply_options(tcp::Connection& c, const tcp::Config& cfg, Instant no
   }
   if (have.keepalive != cfg.keepalive) c.set_keepalive(cfg.keepalive, now);
   if (have.nodelay != cfg.nodelay) c.set_nodelay(cfg.nodelay);
+  if (have.tos != cfg.tos) c.set_tos(cfg.tos);
   if (have.user_timeout != cfg.user_timeout) c.set_user_timeout(cfg.user_timeout, now);
   if (have.congestion_control != cfg.congestion_control) {
     (void)c.set_congestion_control(cfg.congestion_control);
@@ -60,6 +61,7 @@ std::expected<int, std::errc> Stack::getsockopt(Fd fd, SockOpt opt) const {
   const tcp::Connection* c =
       s.kind == SocketEntry::Kind::kConnection ? conns_[s.index]->conn.get() : nullptr;
   switch (opt) {
+    // RFC 9293 MUST-47: errors reach the application: SO_ERROR, kPollErr, the calls' results.
     case SockOpt::kError: {
       if (s.pending_error) return static_cast<int>(*s.pending_error);
       if (c != nullptr && c->error()) return static_cast<int>(*c->error());
@@ -87,6 +89,8 @@ std::expected<int, std::errc> Stack::getsockopt(Fd fd, SockOpt opt) const {
       return static_cast<int>(s.cfg.keepalive_count);
     case SockOpt::kUserTimeout:
       return static_cast<int>(std::chrono::duration_cast<milliseconds>(s.cfg.user_timeout).count());
+    case SockOpt::kTos:
+      return s.cfg.tos;
   }
   return fail(std::errc::no_protocol_option);
 }
@@ -118,6 +122,7 @@ std::expected<void, std::errc> Stack::setsockopt(Fd fd, SockOpt opt, int value, 
     case SockOpt::kLinger:
       s.linger = value < 0 ? -1 : value;
       return {};
+    // RFC 9293 MUST-17: TCP_NODELAY disables Nagle on this connection.
     case SockOpt::kNoDelay:  // Nagle off (RFC 9293 §3.7.4); on a connection it takes effect now
       s.no_delay = value != 0;
       s.cfg.nodelay = s.no_delay;
@@ -128,19 +133,29 @@ std::expected<void, std::errc> Stack::setsockopt(Fd fd, SockOpt opt, int value, 
       // advertises min(TCP_MAXSEG, device MSS) in them).
       s.cfg.mss = static_cast<std::uint16_t>(std::min<int>(value, s.cfg.mss));
       break;
+    // RFC 9293 MUST-24: keep-alives on or off per connection (SO_KEEPALIVE).
     case SockOpt::kKeepAlive:  // SO_KEEPALIVE (RFC 9293 §3.8.4)
       s.cfg.keepalive = value != 0;
       break;
+    // RFC 9293 MUST-27: the keep-alive interval is configurable (TCP_KEEPIDLE, KEEPINTVL, KEEPCNT).
     case SockOpt::kKeepIdle:   // TCP_KEEPIDLE, s
     case SockOpt::kKeepIntvl:  // TCP_KEEPINTVL, s
       if (value < 1 || value > kMaxKeepSeconds) return fail(std::errc::invalid_argument);
       (opt == SockOpt::kKeepIdle ? s.cfg.keepalive_idle : s.cfg.keepalive_interval) =
           seconds(value);
       break;
+    case SockOpt::kTos:
+      // RFC 9293 MUST-48: the application sets the Diffserv field (IP_TOS), also
+      // during the connection (RFC 9293 SHLD-21: the next segment carries it).
+      // RFC 9293 SHLD-23 [n/a]: advice to applications (change the Diffserv field rarely).
+      if (value < 0 || value > 255) return fail(std::errc::invalid_argument);
+      s.cfg.tos = static_cast<std::uint8_t>(value);
+      break;
     case SockOpt::kKeepCnt:  // TCP_KEEPCNT, probes
       if (value < 1 || value > kMaxKeepCount) return fail(std::errc::invalid_argument);
       s.cfg.keepalive_count = static_cast<std::uint32_t>(value);
       break;
+    // RFC 9293 MUST-21: the application sets R2 per connection (TCP_USER_TIMEOUT).
     case SockOpt::kUserTimeout:  // TCP_USER_TIMEOUT, ms (RFC 5482)
       if (value < 0) return fail(std::errc::invalid_argument);
       s.cfg.user_timeout = milliseconds(value);

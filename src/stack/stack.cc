@@ -29,6 +29,8 @@ Stack::Stack(StackConfig config, tcp::TraceSink* trace)
              tcp::DemuxLimits{.max_connections = config_.max_connections,
                               .max_time_wait = config_.max_time_wait,
                               .rst_closed_ports = config_.closed_port == ClosedPortReply::kRst}) {
+  // RFC 9293 MUST-67: the MSS we advertise is at most MMS_R − 20 = link MTU − 40.
+  // RFC 9293 SHLD-6: one interface with one MTU (StackConfig::mtu): the smallest is that one.
   config_.tcp.mss =
       std::min<std::uint16_t>(config_.tcp.mss, static_cast<std::uint16_t>(config_.mtu - 40));
   scratch_.resize(config_.mtu);
@@ -80,15 +82,22 @@ std::optional<Bytes> Stack::next_packet(Instant now) {
     ++counters_.ip_out;
     return Bytes(current_);
   }
-  if (auto out = demux_.poll_transmit(now)) {
-    return Bytes(scratch_.data(), emit_tcp(out->first, out->second));
+  if (auto out = demux_.poll_transmit(now)) {  // SYN-ACKs: the listener's IP_TOS
+    const tcp::Listener* l = demux_.find_listener(out->first.local);
+    return Bytes(scratch_.data(),
+                 emit_tcp(out->first, out->second, l != nullptr ? l->config().tos : 0));
   }
   while (!dirty_.empty()) {
     const std::uint32_t slot = dirty_.back();
     ConnSlot* c = conns_[slot].get();
     if (c != nullptr) {
       if (auto seg = c->conn->poll_transmit(now)) {
-        return Bytes(scratch_.data(), emit_tcp(c->conn->tuple(), *seg));
+        // With ECN on, the ECN bits are the engine's (ECT(0) on new data, else 0).
+        const std::uint8_t user = c->conn->config().tos;
+        const std::uint8_t tos = c->conn->config().ecn
+                                     ? static_cast<std::uint8_t>((user & 0xfc) | c->conn->ip_ecn())
+                                     : user;
+        return Bytes(scratch_.data(), emit_tcp(c->conn->tuple(), *seg, tos));
       }
       c->dirty = false;
     }
@@ -98,11 +107,18 @@ std::optional<Bytes> Stack::next_packet(Instant now) {
   return std::nullopt;
 }
 
-std::size_t Stack::emit_tcp(const tcp::FourTuple& t, const TcpSegment& seg) {
+// RFC 9293 MAY-4 [not implemented]: every packet, retransmissions too, gets the next IPv4 ID.
+// RFC 9293 MUST-45: a connection's segments leave from its tuple's local address.
+std::size_t Stack::emit_tcp(const tcp::FourTuple& t, const TcpSegment& seg, std::uint8_t tos) {
   const std::size_t need = Ipv4Header::kSize + seg.wire_size();
   if (scratch_.size() < need) scratch_.resize(need);
-  Ipv4Header ip{
-      .identification = ip_id_++, .ttl = config_.ttl, .src = t.local.addr, .dst = t.remote.addr};
+  // RFC 9293 SHLD-22: the connection's Diffserv field goes to IP unchanged.
+  // RFC 9293 MUST-49: the TTL is StackConfig::ttl (default 64, Linux ip_default_ttl).
+  Ipv4Header ip{.tos = tos,
+                .identification = ip_id_++,
+                .ttl = config_.ttl,
+                .src = t.local.addr,
+                .dst = t.remote.addr};
   ++counters_.ip_out;
   ++counters_.tcp_out;
   return emit_ipv4_tcp(scratch_, ip, seg);

@@ -94,6 +94,11 @@ class Stack {
   /// fills). Errors: operation_would_block (buffer full), broken_pipe (after
   /// shutdown(write) or close), not_connected, connection_reset, timed_out.
   std::expected<std::size_t, std::errc> send(Fd fd, Bytes data, Instant now);
+  /// Same with flags: kMsgOob sends `data` as urgent data (RFC 9293 §3.8.5).
+  std::expected<std::size_t, std::errc> send(Fd fd, Bytes data, int flags, Instant now);
+  /// Bytes of urgent data received and not yet read (0 = none; poll() shows
+  /// kPollPri meanwhile). Errors: bad_file_descriptor, not_connected.
+  std::expected<std::size_t, std::errc> urgent_pending(Fd fd) const;
   /// Reads received bytes; 0 = end of stream. flags: kMsgPeek leaves them queued.
   /// Errors: operation_would_block (nothing yet), not_connected, the connection's error.
   std::expected<std::size_t, std::errc> recv(Fd fd, MutableBytes out, int flags, Instant now);
@@ -171,7 +176,7 @@ class Stack {
   void queue_control(const tcp::FourTuple& t, const TcpSegment& seg);
   void queue_icmp(Ipv4Addr to, std::uint8_t type, std::uint8_t code, std::uint32_t rest,
                   Bytes body);
-  std::size_t emit_tcp(const tcp::FourTuple& t, const TcpSegment& seg);
+  std::size_t emit_tcp(const tcp::FourTuple& t, const TcpSegment& seg, std::uint8_t tos = 0);
   std::optional<Bytes> next_packet(Instant now);
   void on_timer(std::uint32_t slot, Instant now);
   bool reply_allowed();  // StackConfig::reply_rate_limit, counted when refused

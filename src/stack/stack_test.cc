@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/checksum.hpp"
+#include "base/rfc_tag.hpp"
 #include "stack/stack_pair.hpp"
 #include "wire/icmp.hpp"
 
@@ -46,6 +47,7 @@ struct Fixture : ::testing::Test {
 };
 
 TEST_F(Fixture, ConnectAcceptExchangeAndClose) {
+  SYNACK_RFC("MUST-44", "MUST-45");
   const Fd l = listen_on_b(80);
   const Fd c = connect_from_a(80);
   ASSERT_TRUE(net.run_until([&] { return (b.poll(l) & kPollIn) != 0; }, seconds(1)));
@@ -105,6 +107,7 @@ TEST_F(Fixture, TimeWaitIsCompactWhileTheSocketIsHeld) {
 }
 
 TEST_F(Fixture, ConnectToClosedPortIsRefused) {
+  SYNACK_RFC("MUST-47");
   const Fd c = connect_from_a(81);
   net.run_for(milliseconds(50));
   EXPECT_NE(a.poll(c) & kPollErr, 0u);
@@ -214,6 +217,7 @@ TEST_F(Fixture, MalformedPacketsAreCountedNotFatal) {
 }
 
 TEST_F(Fixture, SocketErrorsUsersKnow) {
+  SYNACK_RFC("MUST-47");
   EXPECT_EQ(a.send(42, as_bytes("x"), net.now()).error(), std::errc::bad_file_descriptor);
   const Fd s = *a.socket();
   EXPECT_EQ(a.send(s, as_bytes("x"), net.now()).error(), std::errc::not_connected);

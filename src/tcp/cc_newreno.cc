@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+// RFC 9293 MUST-19: slow start and congestion avoidance (RFC 5681); RTO backoff in rtt.cc.
 #include "tcp/cc_newreno.hpp"
 
 #include <algorithm>

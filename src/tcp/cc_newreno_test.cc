@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tcp/cc_newreno.hpp"
+#include "base/rfc_tag.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,7 @@ TEST(InitialWindow, FollowsRfc6928) {
 }
 
 TEST(NewReno, SlowStartCountsBytesUpToTwoSegmentsPerAck) {
+  SYNACK_RFC("MUST-19");
   NewReno cc(1000);
   EXPECT_EQ(cc.cwnd(), 10000u);
   EXPECT_TRUE(cc.in_slow_start());
@@ -30,6 +32,7 @@ TEST(NewReno, SlowStartCountsBytesUpToTwoSegmentsPerAck) {
 }
 
 TEST(NewReno, CongestionAvoidanceAddsOneSegmentPerWindowAcked) {
+  SYNACK_RFC("MUST-19");
   NewReno cc(1000, CongestionConfig{.exit_recovery_to_ssthresh = true});
   cc.enter_recovery(20000, kT0);  // ssthresh = 10000
   cc.on_recovery_exit(0);         // cwnd = ssthresh

@@ -106,12 +106,18 @@ struct Config {
   Duration max_rto = seconds(120);
   /// Added to every backed-off RTO (FreeBSD net.inet.tcp.rexmit_slop 200 ms; Linux 0).
   Duration rexmit_slop = Duration::zero();
-  /// SYN retransmissions before ETIMEDOUT (Linux net.ipv4.tcp_syn_retries 6).
-  std::uint8_t syn_retries = 6;
+  /// SYN retransmissions before ETIMEDOUT: 7 gives up after 247 s (RTOs 1 s … 64 s,
+  /// then max_rto; RFC 9293 §3.8.3 MUST-23: R2 for a SYN ≥ 3 minutes); Linux
+  /// net.ipv4.tcp_syn_retries 6 gives up after 127 s.
+  std::uint8_t syn_retries = 7;
   /// SYN-ACK retransmissions before giving up (Linux net.ipv4.tcp_synack_retries 5).
   std::uint8_t synack_retries = 5;
   /// Data / FIN retransmissions before ETIMEDOUT (Linux net.ipv4.tcp_retries2 15).
   std::uint8_t max_retransmissions = 15;
+  /// R1 (RFC 9293 §3.8.3): after this many retransmissions of one segment (SYN
+  /// included) the delivery problem is reported: Status::soft_error = timed_out and
+  /// a trace event (Linux tcp_retries1 3). Zero = never.
+  std::uint8_t r1_retransmissions = 3;
   /// Total time allowed for the handshake, zero = bounded by syn_retries only
   /// (FreeBSD net.inet.tcp.keepinit 75 s; Linux has none).
   Duration connect_timeout = Duration::zero();
@@ -121,8 +127,11 @@ struct Config {
   /// SO_KEEPALIVE). After `keepalive_idle` without a segment from the peer
   /// and nothing of ours outstanding, an ACK <SEQ=SND.NXT−1> every
   /// `keepalive_interval`; `keepalive_count` unanswered → RST and ETIMEDOUT.
+  // RFC 9293 MUST-25: keep-alives default to off.
+  // RFC 9293 MAY-5: keep-alives are implemented (connection_keepalive.cc).
   bool keepalive = false;
   /// Idle time before the first probe (Linux tcp_keepalive_time 7200 s; RFC 1122: ≥ 2 h).
+  // RFC 9293 MUST-28: the idle interval defaults to 2 hours.
   Duration keepalive_idle = seconds(7200);
   /// Time between probes (Linux tcp_keepalive_intvl 75 s).
   Duration keepalive_interval = seconds(75);
@@ -153,6 +162,11 @@ struct Config {
   bool insecure_rst = false;
   /// RFC 793 SYN handling: in-window SYN → RST + ECONNRESET (FreeBSD insecure_syn 0).
   bool insecure_syn = false;
+  /// ICMP protocol / port unreachable (codes 2, 3) abort a synchronized connection
+  /// with ECONNREFUSED (RFC 1122 §4.2.3.9, RFC 9293 §3.9.2.2 SHLD-26; code 4 always
+  /// lowers the MSS instead, RFC 1191). Off: soft errors once synchronized (RFC 5927
+  /// §4.1, Linux, FreeBSD); in SYN-SENT they abort either way.
+  bool icmp_hard_errors_abort = false;
   /// Drop SYN+FIN segments (FreeBSD net.inet.tcp.drop_synfin 1; Linux drops them in LISTEN);
   /// false: treat as a SYN, FIN and data ignored.
   bool drop_synfin = true;
@@ -170,6 +184,12 @@ struct Config {
   /// The window shift we announce (RFC 7323 §2.3; Linux 7 for tcp_rmem max 6 MiB,
   /// FreeBSD 6 for kern.ipc.maxsockbuf 2 MiB). Range 0..14.
   std::uint8_t window_scale = 7;
+  /// Explicit Congestion Notification (RFC 3168): our SYN asks for it (ECE, CWR), a
+  /// peer's ECN-setup SYN is answered with ECE; then new data goes out ECT(0), a CE
+  /// mark is echoed with ECE until the peer's CWR, and an ECE halves cwnd once per
+  /// window (CWR on the next new data). Off (default, as FreeBSD's and Linux's
+  /// active side): no ECN in SYNs, a peer's request is declined.
+  bool ecn = false;
   /// Timestamps (RFC 7323 §3; Linux tcp_timestamps 1).
   bool timestamps = true;
   /// A segment dropped by PAWS (RFC 7323 §5.3) is ACKed only when it carries
@@ -178,6 +198,11 @@ struct Config {
   bool paws_ack_only_data = false;
   /// Layout of the options in our SYN.
   OptionLayout option_layout = OptionLayout::kLinux;
+
+  // ---- IP ---------------------------------------------------------------------
+  /// Differentiated Services field (DSCP and ECN bits) of the IPv4 header of every
+  /// segment of the connection, passed to IP unchanged (IP_TOS; RFC 9293 §3.9.1.9).
+  std::uint8_t tos = 0;
 
   // ---- listener -------------------------------------------------------------------
   /// SYN cookies (RFC 4987 §3.6; Linux tcp_syncookies 1 = when the SYN queue is full).

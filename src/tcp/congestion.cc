@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+// RFC 9293 MAY-18: CUBIC (RFC 9438) besides NewReno, per socket (TCP_CONGESTION).
 #include "tcp/congestion.hpp"
 
 #include <algorithm>
@@ -52,6 +53,11 @@ void CongestionControl::on_ack(std::uint32_t bytes_acked, Duration rtt, Instant 
 void CongestionControl::enter_recovery(std::uint32_t flight_size, Instant now) {
   ssthresh_ = loss_ssthresh(flight_size, now);
   cwnd_ = sat_add(ssthresh_, 3 * smss_);
+}
+
+void CongestionControl::on_ecn(std::uint32_t flight_size, Instant now) {
+  ssthresh_ = loss_ssthresh(flight_size, now);
+  cwnd_ = std::max(ssthresh_, smss_);
 }
 
 void CongestionControl::on_dup_ack() {

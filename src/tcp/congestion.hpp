@@ -91,6 +91,9 @@ class CongestionControl {
   /// The retransmission timer expired (RFC 5681 §3.1 eq. 4): ssthresh is reduced
   /// on the first timeout of a loss episode only, cwnd = 1·SMSS (loss window).
   void on_rto(std::uint32_t flight_size, Instant now);
+  /// An ECN-Echo (RFC 3168 §6.1.2): ssthresh = loss_ssthresh(FlightSize), cwnd =
+  /// ssthresh (at least SMSS); nothing is retransmitted.
+  void on_ecn(std::uint32_t flight_size, Instant now);
 
  protected:
   /// Window growth for on_ack(): slow start / congestion avoidance.

@@ -76,6 +76,7 @@ void Connection::release_buffers(bool keep_received) {
   persist_deadline_ = kNever;
 }
 
+// RFC 9293 MUST-13: TIME-WAIT lasts 2·MSL (Config::msl 30 s: Linux's 60 s TIME-WAIT).
 void Connection::enter_time_wait(Instant now) {
   rtx_deadline_ = handshake_deadline_ = delack_deadline_ = kNever;  // "turn off the other timers"
   rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
@@ -136,6 +137,7 @@ Status Connection::status() const {
   }
   s.srtt = rtt_.srtt().value_or(Duration::zero());
   s.persist_probes = persist_probes_;
+  s.soft_error = soft_error_;
   return s;
 }
 
@@ -210,6 +212,7 @@ void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
   max_snd_wnd_ = snd.wnd;
   last_ack_sent_ = rcv.nxt;
   take_peer_options(syn, /*we_offered=*/true, now);  // a SYN-ACK echoes what the peer offered
+  ecn_on_syn(syn);
   rcv.wnd = receive_window();
   syn_pending_ = true;
   retransmits_ = 0;
@@ -229,6 +232,8 @@ void Connection::return_to_listen(std::string_view cause, std::string_view rfc, 
 
 // ---- SEND, RECEIVE (§3.10.2, §3.10.3) ---------------------------------------------------
 
+// RFC 9293 MAY-15 [not implemented]: SEND has no PUSH flag; all data is pushed (MUST-60/61).
+// RFC 9293 MAY-14 [not implemented]: no FLUSH call.
 std::expected<std::size_t, std::errc> Connection::send(Bytes data, Instant /*now*/) {
   switch (state_) {
     case State::kClosed:
@@ -251,6 +256,7 @@ std::expected<std::size_t, std::errc> Connection::send(Bytes data, Instant /*now
   return n;
 }
 
+// RFC 9293 MAY-17 [not implemented]: a received PSH is not passed to RECEIVE.
 std::expected<std::size_t, std::errc> Connection::receive(MutableBytes out, Instant now) {
   if (state_ == State::kClosed && rcvbuf_.size() == 0) {
     if (error_) return std::unexpected(*error_);
@@ -258,6 +264,7 @@ std::expected<std::size_t, std::errc> Connection::receive(MutableBytes out, Inst
   }
   const std::uint32_t before = receive_window();
   const std::size_t n = rcvbuf_.read(out);
+  urgent_progress();
   // Window update when the window opens from below one MSS (RFC 9293 §3.8.6.2.2),
   // or (Config::window_update_on_read) grows by 2·MSS and a quarter of the buffer.
   const std::uint32_t after = receive_window();

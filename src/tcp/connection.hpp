@@ -38,13 +38,14 @@ namespace synack::tcp {
 
 /// Send sequence variables (RFC 9293 §3.3.1).
 struct SendSequence {
-  SeqNum una;             ///< SND.UNA: oldest unacknowledged sequence number
-  SeqNum nxt;             ///< SND.NXT: next sequence number to be sent
+  SeqNum una;  ///< SND.UNA: oldest unacknowledged sequence number
+  SeqNum nxt;  ///< SND.NXT: next sequence number to be sent
+  // RFC 9293 REC-1: SND.WND and RCV.WND are 32-bit; window arithmetic is 32-bit.
   std::uint32_t wnd = 0;  ///< SND.WND: send window, bytes (scaled)
   SeqNum wl1;             ///< SND.WL1: SEG.SEQ of the last window update
   SeqNum wl2;             ///< SND.WL2: SEG.ACK of the last window update
   SeqNum iss;             ///< ISS: initial send sequence number
-  std::uint16_t up = 0;   ///< SND.UP (urgent data is not sent by this engine)
+  SeqNum up;              ///< SND.UP: the octet after the urgent data (send_urgent)
 };
 
 /// Receive sequence variables (RFC 9293 §3.3.1).
@@ -52,7 +53,7 @@ struct ReceiveSequence {
   SeqNum nxt;             ///< RCV.NXT: next sequence number expected
   std::uint32_t wnd = 0;  ///< RCV.WND: receive window, bytes
   SeqNum irs;             ///< IRS: initial receive sequence number
-  std::uint16_t up = 0;   ///< RCV.UP: last urgent pointer seen (recorded only)
+  SeqNum up;              ///< RCV.UP: the octet after the peer's urgent data
 };
 
 /// STATUS (RFC 9293 §3.10.6): a snapshot of the TCB.
@@ -80,6 +81,9 @@ struct Status {
   std::uint32_t ssthresh = 0;        ///< slow-start threshold, bytes (0 before data flows)
   Duration srtt{};                   ///< smoothed RTT (RFC 6298), zero before a sample
   std::uint64_t persist_probes = 0;  ///< zero-window probes sent (RFC 9293 §3.8.6.1)
+  /// The last soft error (RFC 9293 §3.9.1.8): ICMP unreachable / time exceeded /
+  /// parameter problem, or timed_out once R1 retransmissions are reached (§3.8.3).
+  std::optional<std::errc> soft_error;
 };
 
 class Connection {
@@ -132,12 +136,28 @@ class Connection {
   /// ABORT: RST <SEQ=SND.NXT> in SYN-RECEIVED, ESTABLISHED, FIN-WAIT-*, CLOSE-WAIT;
   /// → CLOSED. Errors: not_connected (CLOSED).
   std::expected<void, std::errc> abort(Instant now);
+  /// SEND with the URGENT flag (RFC 9293 §3.8.5, RFC 6093): as send(), and
+  /// SND.UP moves to the octet after the last byte taken, so every segment
+  /// sent before SND.UP carries URG and the pointer. Errors: as send().
+  std::expected<std::size_t, std::errc> send_urgent(Bytes data, Instant now);
+  /// Bytes of urgent data the application has not read yet: from the next
+  /// byte RECEIVE returns up to RCV.UP (0 = none pending). Urgent data is
+  /// read inline, in stream order (RFC 6093 §6: no out-of-band byte).
+  [[nodiscard]] std::size_t urgent_pending() const;
+  /// The IP layer saw CE (congestion experienced) on the segment just handed to
+  /// on_segment(): with ECN negotiated, our ACKs carry ECE until the peer's CWR.
+  void note_ce(Instant now);
+  /// The ECN field for the IP header of the segment poll_transmit() returned last:
+  /// 0b10 (ECT(0)) for new data on an ECN connection, else 0 (RFC 3168 §6.1.5).
+  [[nodiscard]] std::uint8_t ip_ecn() const { return last_tx_ect_ ? 0b10 : 0; }
   /// STATUS.
   [[nodiscard]] Status status() const;
   /// TCP_NODELAY: true disables Nagle (RFC 9293 §3.7.4); turning it on lets
   /// data held by Nagle go at the next poll_transmit (as Linux flushes it).
   void set_nodelay(bool on) { cfg_.nodelay = on; }
   [[nodiscard]] bool nodelay() const { return cfg_.nodelay; }
+  /// IP_TOS: the Diffserv field of the segments sent from now on (Config::tos).
+  void set_tos(std::uint8_t tos) { cfg_.tos = tos; }
   /// Zero-window probes sent so far (RFC 9293 §3.8.6.1; TCP_INFO-style counter).
   [[nodiscard]] std::uint64_t persist_probes() const { return persist_probes_; }
 
@@ -206,7 +226,7 @@ class Connection {
   bool check_rst(const TcpSegment& seg, Instant now);             // second
   bool check_syn(const TcpSegment& seg, Instant now);             // fourth
   bool check_ack(const TcpSegment& seg, Instant now);             // fifth
-  void check_urg(const TcpSegment& seg);                          // sixth
+  void check_urg(const TcpSegment& seg, Instant now);             // sixth
   void deliver_syn_text(Instant now);                             // §3.10.7.3 queued text
   bool process_text(TcpSegment& seg, Instant now);                // seventh
   void check_fin(const TcpSegment& seg, Instant now);             // eighth
@@ -241,6 +261,14 @@ class Connection {
   void note_duplicate_text(const TcpSegment& seg);  // old data: report it as D-SACK
   void schedule_ack(bool immediate, Instant now);   // ACK now or delay it
 
+  // connection_ecn.cc — Explicit Congestion Notification (RFC 3168).
+  void ecn_on_syn(const TcpSegment& syn);                   // negotiation from the peer's SYN
+  void ecn_on_segment(const TcpSegment& seg, Instant now);  // CWR and ECE of an acceptable segment
+  void ecn_mark(TcpSegment& s) const;                       // ECE/CWR in SYNs, ECE on our ACKs
+  void ecn_new_data(TcpSegment& s);                         // ECT(0), CWR on new data
+  // connection_urgent.cc — urgent data (RFC 9293 §3.8.5).
+  void mark_urgent(TcpSegment& s) const;  // URG and the pointer while SND.UP is ahead
+  void urgent_progress();                 // forget SND.UP / RCV.UP once acked / read
   // connection_output.cc
   TcpSegment make_segment(SeqNum seq, std::uint16_t flags, Bytes payload, Instant now) const;
   TcpOptions syn_options(bool syn_ack, Instant now) const;
@@ -311,8 +339,17 @@ class Connection {
  private:
   std::uint32_t max_snd_wnd_ = 0;  // MAX.SND.WND
   // options
+  // RFC 9293 MUST-15: without the peer's MSS option, send MSS 536 (IPv4; no IPv6 here).
   std::uint16_t peer_mss_ = 536;
   std::optional<std::errc> soft_error_;  // last ICMP soft error (connection_icmp.cc)
+  bool ecn_ok_ = false;                  // ECN negotiated (RFC 3168 §6.1.1)
+  bool ece_pending_ = false;             // CE seen: our ACKs carry ECE until the peer's CWR
+  bool cwr_pending_ = false;             // cwnd cut for an ECE: CWR on the next new data
+  bool ecn_cut_ = false;                 // a cut happened; the next only once ecn_recover_ is acked
+  bool last_tx_ect_ = false;             // the segment last returned is new data sent ECT(0)
+  SeqNum ecn_recover_;                   // SND.NXT at the last cut
+  bool snd_up_valid_ = false;            // SND.UP marks urgent data not yet acknowledged
+  bool rcv_up_valid_ = false;            // RCV.UP marks urgent data not yet read
   std::uint8_t snd_wscale_ = 0;
   std::uint8_t rcv_wscale_ = 0;
   bool wscale_ok_ = false;

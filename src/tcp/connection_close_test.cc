@@ -111,6 +111,7 @@ SYNACK_SCENARIO(Close, LostFinalAckReAckedFromTimeWait) {
 }
 
 SYNACK_SCENARIO(Close, TimeWaitExpiresAfterExactly2Msl) {
+  SYNACK_RFC("MUST-13");
   Harness h;
   h.time_wait();
   EXPECT_EQ(h.conn.next_deadline(), h.now + seconds(60));
@@ -262,6 +263,7 @@ SYNACK_SCENARIO(Close, FinAfterAllQueuedData) {
 }
 
 SYNACK_SCENARIO(Close, RstInEstablishedIsConnectionReset) {
+  SYNACK_RFC("MUST-12");
   Harness h;
   h.established();
   h.inject({.flags = RST, .seq = kPeerIss + 1});
@@ -308,6 +310,7 @@ SYNACK_SCENARIO(Close, SegmentInClosedGetsReset) {
 }
 
 SYNACK_SCENARIO(Data, SegmentationByPeerMss) {
+  SYNACK_RFC("MUST-15", "MUST-61", "SHLD-28");
   Harness h;
   h.syn_sent();
   h.inject({.flags = SYN | ACK, .seq = kPeerIss, .ack = kIss + 1});  // no MSS option: 536
@@ -320,6 +323,7 @@ SYNACK_SCENARIO(Data, SegmentationByPeerMss) {
 }
 
 SYNACK_SCENARIO(Data, PeerWindowRespectedAndZeroWindowProbed) {
+  SYNACK_RFC("MUST-35", "MUST-36", "SHLD-29");
   Harness h;
   h.syn_sent();
   h.inject({.flags = SYN | ACK, .seq = kPeerIss, .ack = kIss + 1, .wnd = 100, .mss = 1460});
@@ -337,6 +341,7 @@ SYNACK_SCENARIO(Data, PeerWindowRespectedAndZeroWindowProbed) {
 }
 
 SYNACK_SCENARIO(Data, RetransmissionWithExponentialBackoff) {
+  SYNACK_RFC("MUST-19");
   Harness h;
   h.established();
   ASSERT_TRUE(h.conn.send(as_bytes("abc"), h.now).has_value());
@@ -374,6 +379,7 @@ SYNACK_SCENARIO(Data, RtoRetransmitsFirstSegmentThenTheRestAsAcksArrive) {
 }
 
 SYNACK_SCENARIO(Data, ReceiveBufferBoundsWindow) {
+  SYNACK_RFC("MAY-8", "MUST-66");
   Harness h;
   h.established();
   const std::string big(kRcvBuf + 500, 'd');
@@ -395,6 +401,7 @@ SYNACK_SCENARIO(Data, ReceiveBufferBoundsWindow) {
 }
 
 SYNACK_SCENARIO(Data, OutOfOrderHeldAndAcked) {
+  SYNACK_RFC("SHLD-31", "MAY-13");
   // RFC 9293 §3.10.7.4 seventh (SHLD-31): an out-of-order segment is kept and
   // delivered once the hole fills (it used to be dropped); ACKed at once
   // (RFC 5681 §4.2).

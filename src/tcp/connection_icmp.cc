@@ -14,6 +14,8 @@ std::expected<std::size_t, std::errc> Connection::peek(MutableBytes out) const {
   return 0;
 }
 
+// RFC 9293 MUST-56: unreachable 0/1/5, time exceeded, parameter problem: soft, no abort.
+// RFC 9293 SHLD-25: soft errors are kept for the application: Status / TCP_INFO soft_error.
 void Connection::on_icmp_error(std::uint8_t type, std::uint8_t code, std::uint16_t next_hop_mtu,
                                Instant now) {
   if (type != 3) {  // time exceeded, parameter problem: soft (RFC 5927 §3)
@@ -41,9 +43,11 @@ void Connection::on_icmp_error(std::uint8_t type, std::uint8_t code, std::uint16
       }
       return;
     }
+    // RFC 9293 SHLD-26 [deviation]: DEVIATION(linux): codes 2, 3 are soft once synchronized
+    // RFC 9293 SHLD-26 [deviation]: (RFC 5927 §4.1); Config::icmp_hard_errors_abort aborts.
     case 2:  // protocol unreachable
     case 3:  // port unreachable
-      if (state_ == State::kSynSent) {
+      if (state_ == State::kSynSent || cfg_.icmp_hard_errors_abort) {
         reset_connection(std::errc::connection_refused, "ICMP port/protocol unreachable",
                          "RFC 1122 §4.2.3.9", now);
         return;

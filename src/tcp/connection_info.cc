@@ -62,6 +62,7 @@ Info Connection::info(Instant now) const {
   i.snd_wscale = wscale_ok_ ? snd_wscale_ : 0;
   i.rcv_wscale = wscale_ok_ ? rcv_wscale_ : 0;
   i.rto = micros(st.rto);
+  i.soft_error = st.soft_error ? static_cast<std::int32_t>(*st.soft_error) : 0;
   i.rtt = micros(rtt_.srtt().value_or(Duration::zero()));
   i.rttvar = micros(rtt_.rttvar().value_or(Duration::zero()));
   i.snd_mss = st.snd_mss;

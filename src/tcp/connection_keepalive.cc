@@ -24,6 +24,8 @@ void Connection::note_peer_alive(Instant now) {
   if (cfg_.keepalive && keepalive_state(state_)) keepalive_deadline_ = now + cfg_.keepalive_idle;
 }
 
+// RFC 9293 MUST-26: probes only when nothing is outstanding and the peer was idle the interval.
+// RFC 9293 MUST-29: one unanswered probe is no verdict: keepalive_count (9) must go unanswered.
 void Connection::arm_keepalive(Instant now) {
   last_rcv_ = now;
   keepalive_probes_ = 0;

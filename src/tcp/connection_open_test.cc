@@ -29,6 +29,7 @@ SYNACK_SCENARIO(Open, HandshakePassive) {
 }
 
 SYNACK_SCENARIO(Open, SynCarriesNoDataThirdSegmentDoes) {
+  SYNACK_RFC("MUST-61");
   Harness h;
   h.syn_sent();
   ASSERT_EQ(h.conn.send(as_bytes("hello"), h.now).value(), 5u);
@@ -64,6 +65,7 @@ SYNACK_SCENARIO(Open, SplitHandshake) {
 }
 
 SYNACK_SCENARIO(Open, SimultaneousOpen) {
+  SYNACK_RFC("MUST-10");
   // RFC 9293 Figure 8: both SYNs cross, both send SYN-ACKs, both ACK.
   Harness h;
   h.syn_received_active();
@@ -96,6 +98,7 @@ SYNACK_SCENARIO(Open, SimultaneousOpenQueuesTheSynsText) {
 }
 
 SYNACK_SCENARIO(Open, SimultaneousOpenRstRefuses) {
+  SYNACK_RFC("MUST-11");
   Harness h;
   h.syn_received_active();
   h.inject({.flags = RST, .seq = kPeerIss + 1});
@@ -117,6 +120,7 @@ SYNACK_SCENARIO(Open, OldDuplicateSynActiveSide) {
 }
 
 SYNACK_SCENARIO(Open, OldDuplicateSynPassiveSideReturnsToListen) {
+  SYNACK_RFC("MUST-11");
   // RFC 9293 Figure 9, B's side: the RST for our SYN-ACK sends us back to LISTEN.
   Harness h;
   h.syn_received();
@@ -178,7 +182,10 @@ SYNACK_SCENARIO(Open, LostThirdAckNeverRecoveredSendsRst) {
 }
 
 SYNACK_SCENARIO(Open, SynTimeoutsExactBackoffSchedule) {
-  Harness h;  // syn_retries 6: SYN at 0, 1, 3, 7, 15, 31, 63 s; ETIMEDOUT at 127 s
+  SYNACK_RFC("MUST-22");
+  Config c = test_config();
+  c.syn_retries = 6;  // Linux tcp_syn_retries (the engine's default 7 is Rfc9293.SynR2*)
+  Harness h(c);       // SYN at 0, 1, 3, 7, 15, 31, 63 s; ETIMEDOUT at 127 s
   h.syn_sent();
   for (std::int64_t d : {1000, 2000, 4000, 8000, 16000, 32000}) {
     h.advance(d - 1);
@@ -304,6 +311,7 @@ SYNACK_SCENARIO(Open, CloseInSynReceivedSendsFin) {
 }
 
 SYNACK_SCENARIO(Open, OptionsNegotiated) {
+  SYNACK_RFC("MUST-14", "SHLD-5", "MAY-3");
   Config c = test_config();
   c.window_scaling = c.sack = c.timestamps = true;
   c.window_scale = 7;

@@ -11,6 +11,8 @@ std::uint32_t Connection::receive_window() const {
   const std::uint32_t cap = std::uint32_t{cfg_.max_unscaled_window} << rcv_wscale_;
   const auto free = std::min<std::uint32_t>(static_cast<std::uint32_t>(rcvbuf_.free()), cap);
   if (!cfg_.receiver_sws || !rcv_window_.advertised()) return free;
+  // RFC 9293 MUST-39 [configurable]: Config::receiver_sws, default on (off: FreeBSD corpus).
+  // RFC 9293 MAY-8: the window stays closed for as long as the application does not read.
   // Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): the right edge RCV.NXT + RCV.WND
   // stays until RCV.BUFF − RCV.USER − RCV.WND ≥ min(RCV.BUFF / 2, MSS).
   const std::uint64_t nxt = rcvbuf_.next_offset();
@@ -41,6 +43,9 @@ TcpOptions Connection::syn_options(bool syn_ack, Instant now) const {
   const std::uint32_t ecr = syn_ack ? ts_recent_ : 0;
   const std::uint8_t shift = std::min<std::uint8_t>(cfg_.window_scale, 14);
   TcpOptions o;
+  // RFC 9293 MUST-14: our MSS goes in every SYN and SYN-ACK (the peer's: take_peer_options).
+  // RFC 9293 SHLD-5: sent even when it is 536 (IPv4 only: the IPv6 case does not arise).
+  // RFC 9293 MAY-3: the MSS option is sent in every SYN, whatever its value.
   o.mss(cfg_.mss);
   if (cfg_.option_layout == OptionLayout::kFreeBsd) {
     // FreeBSD tcp_addoptions: NOP-pad sackOK to an even offset and TS to 2 mod 4;
@@ -80,6 +85,7 @@ TcpSegment Connection::make_segment(SeqNum seq, std::uint16_t flags, Bytes paylo
   const bool syn = (flags & TcpFlags::kSyn) != 0;
   s.window = window_field(syn);
   s.payload = payload;
+  // RFC 9293 MUST-65: the MSS option only in SYNs (syn_options); never in other segments.
   if (syn) {
     s.options = syn_options((flags & TcpFlags::kAck) != 0, now);
   } else if (ts_ok_ && !(flags & TcpFlags::kRst)) {
@@ -91,6 +97,8 @@ TcpSegment Connection::make_segment(SeqNum seq, std::uint16_t flags, Bytes paylo
     const SackRanges r = rcvbuf_.sack_blocks(max_sack_blocks(ts_ok_));
     if (r.count > 0) s.options.nop().nop().sack(to_sack_blocks(r, rcv.irs + 1).view());
   }
+  mark_urgent(s);
+  ecn_mark(s);
   return s;
 }
 
@@ -128,6 +136,8 @@ TcpSegment Connection::resend_from(SeqNum seq, std::size_t max_len, Instant now)
   return make_segment(seq, flags, data, now);
 }
 
+// RFC 9293 SHLD-16: an RTO resends the oldest unacknowledged data from SND.UNA.
+// RFC 9293 MAY-7: a full segment from SND.UNA, even past SND.UNA + SND.WND.
 std::optional<TcpSegment> Connection::retransmission(Instant now) {
   // RFC 9293 §3.10.8: "send the segment at the front of the retransmission queue".
   rtx_pending_ = false;
@@ -217,6 +227,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
     len = std::min({unsent, std::max<std::size_t>(usable, 1), mss});
   } else {
     // Sender SWS avoidance and Nagle (RFC 9293 §3.8.6.2.1, §3.7.4; window.cc).
+    // RFC 9293 MUST-60: every SEND is pushed: data waits only for Nagle, SWS or the window.
     const SendDecision d = send_decision({.queued = unsent,
                                           .usable = static_cast<std::uint32_t>(usable),
                                           .mss = static_cast<std::uint32_t>(mss),
@@ -225,6 +236,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
                                           .nodelay = cfg_.nodelay,
                                           .push = true,
                                           .fin_queued = fin_queued_});
+    // RFC 9293 SHLD-28: full-sized segments whenever the data and the window allow.
     if (d == SendDecision::kSend) len = std::min({unsent, usable, mss});
     // Nothing outstanding will bring an ACK: the persist timer forces a send.
     if (d == SendDecision::kWaitWindow && sent == 0 && rtx_deadline_ == kNever &&
@@ -236,6 +248,8 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
   if (len == 0 && !fin_now) return std::nullopt;
   const Bytes data = sndbuf_.peek(sent, len);
   std::uint16_t flags = TcpFlags::kAck;
+  // RFC 9293 MUST-61: PSH on the segment that empties the send queue.
+  // RFC 9293 SHLD-27: successive SENDs' pushes collapse: PSH only where the queue ends.
   if (!data.empty() && len == unsent) flags |= TcpFlags::kPsh;
   if (fin_now) {
     flags |= TcpFlags::kFin;
@@ -243,6 +257,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
     fin_seq_ = snd.nxt + static_cast<SeqLen>(len);
   }
   TcpSegment s = make_segment(snd.nxt, flags, data, now);
+  if (!probe) ecn_new_data(s);
   rtt_sampler_.on_send(snd.nxt, s.seg_len(), now, /*retransmission=*/probe);
   // A probe octet does not advance SND.NXT: our ACKs keep SEQ = SND.NXT inside
   // the peer's zero window (else it drops them as unacceptable); if the peer
@@ -263,6 +278,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
 }
 
 std::optional<TcpSegment> Connection::poll_transmit(Instant now) {
+  last_tx_ect_ = false;
   std::optional<TcpSegment> s = next_segment(now);
   if (s && s->flags.ack() && !s->flags.rst()) last_ack_sent_ = s->ack;  // RFC 7323 §4.3
   if (s) ++stats_.segs_out;                                             // TCP_INFO
@@ -293,6 +309,8 @@ std::optional<TcpSegment> Connection::next_segment(Instant now) {
     control_.erase(control_.begin());
     return s;
   }
+  // RFC 9293 SHLD-12: the keep-alive probe carries no data (SEG.SEQ = SND.NXT − 1).
+  // RFC 9293 MAY-6 [not implemented]: no garbage-octet probes; peers accept empty ones.
   if (keepalive_probe_pending_) {  // RFC 9293 §3.8.4: <SEQ=SND.NXT−1><ACK=RCV.NXT><CTL=ACK>
     keepalive_probe_pending_ = false;
     if (is_synchronized(state_)) return make_segment(snd.nxt - 1, TcpFlags::kAck, {}, now);

@@ -19,6 +19,8 @@ Duration Connection::persist_interval() const {
   return std::min(d, cfg_.max_rto);
 }
 
+// RFC 9293 SHLD-29: the first probe after one RTO of zero window.
+// RFC 9293 SHLD-30: then exponential backoff of the probe interval (capped at max_rto).
 void Connection::arm_persist(Instant now) {
   if (persist_deadline_ == kNever && persist_shift_ == 0) persist_base_ = rto();  // a new episode
   persist_deadline_ = now + persist_interval();
@@ -29,6 +31,9 @@ void Connection::arm_persist(Instant now) {
   }
 }
 
+// RFC 9293 MUST-35: a zero window is probed the standard way: one octet of new data.
+// RFC 9293 MUST-36: zero-window probing is always on.
+// RFC 9293 MUST-37: answered probes keep the connection open however long the window stays 0.
 void Connection::on_persist_timeout(Instant now) {
   persist_deadline_ = kNever;
   const bool sending = state_ == State::kEstablished || state_ == State::kCloseWait ||

@@ -26,6 +26,8 @@ bool Connection::receive_text(TcpSegment& seg, Instant now) {
                                          : rcv_nxt_off + static_cast<std::uint64_t>(delta);
   const std::uint64_t window_end = rcv_nxt_off + receive_window();
   const bool holes_before = !rcvbuf_.reassembler().empty();
+  // RFC 9293 SHLD-31: out-of-order text is held by the reassembler (bounded), not dropped.
+  // RFC 9293 MAY-13: out-of-order data is ACKed at once (RFC 5681 §4.2).
   const InsertResult r = rcvbuf_.insert(offset, text, window_end);
   rcv.nxt += static_cast<SeqLen>(r.delivered);
   stats_.bytes_received += r.delivered;  // TCP_INFO tcpi_bytes_received
@@ -54,6 +56,10 @@ bool Connection::receive_text(TcpSegment& seg, Instant now) {
   return seg_end <= r.rcv_nxt;
 }
 
+// RFC 9293 MUST-58: ACKs aggregate: one pending flag, one ACK at the next poll_transmit.
+// RFC 9293 MUST-59: everything handed in before poll_transmit is processed before that ACK.
+// RFC 9293 SHLD-18 [configurable]: delayed ACK is Config::delayed_ack, default 0 = off.
+// RFC 9293 SHLD-19: with it on, every second segment is ACKed at once.
 void Connection::schedule_ack(bool immediate, Instant now) {
   // Delayed ACK (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2, RFC 5681 §4.2): at most
   // Config::delayed_ack late (≤ 500 ms; 200 ms Linux-like, 40 ms FreeBSD) and
@@ -63,7 +69,9 @@ void Connection::schedule_ack(bool immediate, Instant now) {
     ack_pending_ = true;
     return;
   }
-  if (delack_deadline_ == kNever) delack_deadline_ = now + cfg_.delayed_ack;
+  // RFC 9293 MUST-40: whatever is configured, an ACK is delayed less than 0.5 s.
+  constexpr Duration kMaxDelay = milliseconds(499);
+  if (delack_deadline_ == kNever) delack_deadline_ = now + std::min(cfg_.delayed_ack, kMaxDelay);
 }
 
 void Connection::note_duplicate_text(const TcpSegment& seg) {

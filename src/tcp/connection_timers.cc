@@ -93,6 +93,8 @@ void Connection::on_retransmit_timeout(Instant now) {
   rtx_deadline_ = kNever;
   switch (state_) {
     case State::kSynSent:
+      // RFC 9293 MUST-22: a SYN follows the same R1/R2 procedure (R2 = Config::syn_retries).
+      // RFC 9293 MUST-23: syn_retries 7 → R2 after 247 s ≥ 3 min (linux personality: 6, 127 s).
       if (retransmits_ >= cfg_.syn_retries) {
         give_up(std::errc::timed_out, "SYN retransmissions exhausted",
                 "RFC 9293 §3.8.3 (R2 for SYN), Linux tcp_syn_retries", now);
@@ -127,6 +129,7 @@ void Connection::on_retransmit_timeout(Instant now) {
         return;
       }
       if (snd.una == snd.nxt) return;  // nothing outstanding (the persist timer probes)
+      // RFC 9293 SHLD-17: data beyond a closed window is probed, never counted toward R2.
       if (snd.wnd == 0 && !fin_sent_) {
         // The peer closed its window with data outstanding: probes on the
         // persist timer, not retransmissions (RFC 6429; connection_persist.cc).
@@ -135,6 +138,8 @@ void Connection::on_retransmit_timeout(Instant now) {
         on_persist_timeout(now);
         return;
       }
+      // RFC 9293 MUST-20: R2 (max_retransmissions 15, or the user timeout) closes; R1 below.
+      // RFC 9293 SHLD-11: R2 default ≥ 100 s: 15 backed-off RTOs of ≥ 200 ms last ≈ 15 min.
       if (cfg_.user_timeout == Duration::zero() && retransmits_ >= cfg_.max_retransmissions) {
         give_up(std::errc::timed_out, "retransmissions exhausted",
                 "RFC 9293 §3.8.3 (R2), Linux tcp_retries2", now);
@@ -153,6 +158,9 @@ void Connection::on_retransmit_timeout(Instant now) {
       return;
   }
   ++retransmits_;
+  // RFC 9293 SHLD-10: R1 = Config::r1_retransmissions, 3 retransmissions (Linux tcp_retries1).
+  // RFC 9293 SHLD-9: at R1 the user learns of the delivery problem (Status::soft_error).
+  if (retransmits_ == cfg_.r1_retransmissions && !soft_error_) soft_error_ = std::errc::timed_out;
   rtt_.backoff();                // RFC 6298 (5.5)
   rtt_sampler_.on_retransmit();  // RFC 6298 §3 (Karn)
   arm_retransmit(now);

@@ -79,6 +79,7 @@ TEST(Rto, MinimumRto200ms) {
 }
 
 TEST(Rto, KarnNoSampleFromRetransmittedSegment) {
+  SYNACK_RFC("MUST-18");
   // RFC 6298 §3: the ACK of a retransmitted segment is ambiguous; the backed-off
   // RTO stays (§5) until a segment sent once is acknowledged.
   Harness h;
@@ -96,6 +97,7 @@ TEST(Rto, KarnNoSampleFromRetransmittedSegment) {
 }
 
 TEST(Rto, BackoffScheduleCappedAtMaxRtoThenTimedOut) {
+  SYNACK_RFC("MUST-20");
   Config c = test_config();
   c.max_rto = seconds(5);
   c.max_retransmissions = 5;
@@ -284,6 +286,7 @@ TEST(Congestion, TwoDupAcksDoNotRetransmit) {
 }
 
 TEST(Congestion, RtoRestartsSlowStartFromOneSegment) {
+  SYNACK_RFC("MUST-19");
   Harness h;
   established_big_window(h, 6);
   EXPECT_EQ(h.drain().size(), 6u);
@@ -294,6 +297,7 @@ TEST(Congestion, RtoRestartsSlowStartFromOneSegment) {
 }
 
 TEST(Congestion, CubicSelectableByName) {
+  SYNACK_RFC("MAY-18");
   Config c = test_config();
   c.congestion_control = "cubic";
   Harness h(c);
@@ -317,6 +321,7 @@ Config delack_config() {
 }
 
 TEST(DelayedAck, OneSegmentAckedAfterTheTimeout) {
+  SYNACK_RFC("SHLD-18");
   Harness h(delack_config());
   h.established();
   h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
@@ -329,6 +334,7 @@ TEST(DelayedAck, OneSegmentAckedAfterTheTimeout) {
 }
 
 TEST(DelayedAck, EverySecondSegmentAckedAtOnce) {
+  SYNACK_RFC("SHLD-19");
   Harness h(delack_config());
   h.established();
   h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "abc"});
@@ -340,6 +346,7 @@ TEST(DelayedAck, EverySecondSegmentAckedAtOnce) {
 }
 
 TEST(DelayedAck, OutOfOrderAndHoleFillAckedAtOnce) {
+  SYNACK_RFC("MAY-13");
   Harness h(delack_config());
   h.established();
   h.inject({.flags = ACK, .seq = kPeerIss + 4, .ack = kIss + 1, .data = "def"});

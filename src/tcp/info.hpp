@@ -61,6 +61,9 @@ struct Info {
   std::uint64_t segs_in = 0;             ///< tcpi_segs_in
   std::uint64_t delivery_rate = 0;       ///< tcpi_delivery_rate: bytes/s over the last ~RTT
   std::uint32_t last_ack_recv = 0;  ///< tcpi_last_ack_recv: ms since the last acceptable segment
+  /// synack: errno of the last soft error (ICMP unreachable, R1 retransmissions reached),
+  /// 0 = none; cleared when the peer acknowledges new data (RFC 9293 §3.8.3, §3.9.2.2).
+  std::int32_t soft_error = 0;
 };
 
 }  // namespace synack::tcp

@@ -15,6 +15,9 @@ std::uint32_t IsnGenerator::offset(const FourTuple& t) const {
   return static_cast<std::uint32_t>(siphash24(secret_, msg));
 }
 
+// RFC 9293 MUST-8: the ISN includes M, a clock ticking every 4 µs.
+// RFC 9293 SHLD-1: plus F(), SipHash-2-4 of the 4-tuple and a secret key (RFC 6528).
+// RFC 9293 MUST-9: F()'s key (Config::isn_secret) never leaves the host.
 SeqNum IsnGenerator::next(const FourTuple& t, Instant now) const {
   if (fixed_) return SeqNum(*fixed_);
   // M: a timer ticking every 4 µs (RFC 6528 §3, RFC 9293 §3.4.1).

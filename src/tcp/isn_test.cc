@@ -2,6 +2,7 @@
 // RFC 6528 ISNs and RFC 4987 SYN cookies.
 #include <gtest/gtest.h>
 
+#include "base/rfc_tag.hpp"
 #include "tcp/isn.hpp"
 #include "tcp/syn_cookie.hpp"
 
@@ -18,6 +19,7 @@ SipKey key(std::uint8_t seed) {
 }
 
 TEST(Isn, ClockTicksEveryFourMicroseconds) {
+  SYNACK_RFC("MUST-8");
   IsnGenerator g(key(1));
   const Instant t0{};
   EXPECT_EQ(g.next(kTuple, t0 + microseconds(4)) - g.next(kTuple, t0), 1);
@@ -27,6 +29,7 @@ TEST(Isn, ClockTicksEveryFourMicroseconds) {
 }
 
 TEST(Isn, KeyedByTupleAndSecret) {
+  SYNACK_RFC("SHLD-1", "MUST-9");
   IsnGenerator a(key(1));
   IsnGenerator b(key(2));
   FourTuple other = kTuple;

@@ -23,6 +23,7 @@ Config keepalive_config() {
 constexpr Seg kProbe{.flags = ACK, .seq = kIss, .ack = kPeerIss + 1};
 
 TEST(Keepalive, OffByDefault) {
+  SYNACK_RFC("MUST-25");
   Harness h;
   h.established();
   h.advance(3 * 3600 * 1000);
@@ -32,6 +33,7 @@ TEST(Keepalive, OffByDefault) {
 }
 
 TEST(Keepalive, ProbeScheduleThenRstAndTimedOut) {
+  SYNACK_RFC("MAY-5", "MUST-29", "SHLD-12");
   Harness h(keepalive_config());
   h.established();  // t = 0: the last segment from the peer
   h.advance(9999);
@@ -55,6 +57,7 @@ TEST(Keepalive, ProbeScheduleThenRstAndTimedOut) {
 }
 
 TEST(Keepalive, PeerAnswerRestartsIdleTimer) {
+  SYNACK_RFC("MUST-29");
   Harness h(keepalive_config());
   h.established();
   h.advance(10000);
@@ -71,6 +74,7 @@ TEST(Keepalive, PeerAnswerRestartsIdleTimer) {
 }
 
 TEST(Keepalive, DataFromPeerDefersProbe) {
+  SYNACK_RFC("MUST-26");
   Harness h(keepalive_config());
   h.established();
   h.advance(6000);
@@ -83,6 +87,7 @@ TEST(Keepalive, DataFromPeerDefersProbe) {
 }
 
 TEST(Keepalive, LinuxDefaultsSchedule) {
+  SYNACK_RFC("MUST-28");
   Harness h;
   h.established();
   h.conn.set_keepalive(true, h.now);
@@ -100,6 +105,7 @@ TEST(Keepalive, LinuxDefaultsSchedule) {
 }
 
 TEST(Keepalive, SetterTurnsItOffAndRetimes) {
+  SYNACK_RFC("MUST-24", "MUST-27");
   Harness h(keepalive_config());
   h.established();
   h.advance(5000);
@@ -116,6 +122,7 @@ TEST(Keepalive, SetterTurnsItOffAndRetimes) {
 }
 
 TEST(Keepalive, NoProbeWhileDataOutstanding) {
+  SYNACK_RFC("MUST-26");
   Harness h(keepalive_config());
   h.established();
   ASSERT_TRUE(h.conn.send(as_bytes(std::string("x")), h.now).has_value());

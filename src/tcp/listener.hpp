@@ -68,6 +68,7 @@ class Listener {
   /// Replaces the configuration for connections created from now on (the
   /// socket options of a listening socket, inherited by what it accepts).
   void set_config(const Config& cfg) { cfg_ = cfg; }
+  [[nodiscard]] const Config& config() const { return cfg_; }
   /// SYN-ACKs sent with a cookie instead of queue state.
   [[nodiscard]] std::uint64_t cookies_sent() const { return cookies_sent_; }
 

@@ -39,6 +39,7 @@ TEST(PawsRules, SerialComparison) {
 }
 
 TEST(Paws, OldDuplicateDroppedAndAcked) {
+  SYNACK_RFC("MUST-5");
   Harness h(ts_config());
   established_ts(h, 1000);
   h.inject({.flags = ACK | PSH, .seq = 301, .ack = 101, .data = "abc", .tsval = 1005});

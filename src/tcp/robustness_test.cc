@@ -80,6 +80,7 @@ SYNACK_SCENARIO(Robustness, AckForDataNeverSentIsDroppedAndAcked) {
 }
 
 SYNACK_SCENARIO(Robustness, AckBelowMaxSndWndIsChallenged) {
+  SYNACK_RFC("MAY-12");
   Harness h;
   h.established();  // MAX.SND.WND = 10000
   h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1 - 20000});

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+// RFC 9293 MUST-18: RTO per RFC 6298, RTT samples by Karn's algorithm (RttSampler).
 #include "tcp/rtt.hpp"
 
 #include <algorithm>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tcp/rtt.hpp"
+#include "base/rfc_tag.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,6 +17,7 @@ TEST(RttEstimator, StartsWithTheInitialRto) {
 }
 
 TEST(RttEstimator, FirstAndSubsequentSamplesFollowRfc6298) {
+  SYNACK_RFC("MUST-18");
   RttEstimator e;
   e.on_sample(milliseconds(100));  // §2.2: SRTT = R, RTTVAR = R/2
   EXPECT_EQ(*e.srtt(), milliseconds(100));
@@ -99,6 +101,7 @@ TEST(RttSampler, TimesOneSegmentUntilItIsCovered) {
 }
 
 TEST(RttSampler, KarnDiscardsMeasurementsAcrossRetransmissions) {
+  SYNACK_RFC("MUST-18");
   RttSampler s;
   const Instant t0{seconds(1)};
   s.on_send(SeqNum(1000), 100, t0, false);

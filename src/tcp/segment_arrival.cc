@@ -86,6 +86,7 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
   rcv.nxt = seg.seq + 1;
   last_ack_sent_ = rcv.nxt;
   take_peer_options(seg, /*we_offered=*/true, now);
+  ecn_on_syn(seg);
   round_receive_buffer();
   snd.wnd = seg.window;  // SYN windows are never scaled (RFC 7323 §2.2)
   max_snd_wnd_ = snd.wnd;
@@ -105,11 +106,12 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
       TcpSegment rest = seg;
       rest.flags.bits &= static_cast<std::uint16_t>(~TcpFlags::kSyn);
       rest.seq = seg.seq + 1;
-      check_urg(rest);
+      check_urg(rest, now);
       if (process_text(rest, now)) check_fin(rest, now);
     }
     return;
   }
+  // RFC 9293 MUST-10: simultaneous open: a SYN in SYN-SENT leads to SYN-RECEIVED.
   // Simultaneous open: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
   // "If there are other controls or text in the segment, queue them for
   // processing after the ESTABLISHED state has been reached" (at most what
@@ -163,6 +165,7 @@ void Connection::on_segment_time_wait(const TcpSegment& seg, Instant now) {
   }
 }
 
+// RFC 9293 MUST-12: an abort is reported (ECONNRESET from recv/SO_ERROR); a FIN reads as EOF.
 void Connection::reset_connection(std::errc err, std::string_view cause, std::string_view rfc,
                                   Instant now) {
   error_ = err;
@@ -176,11 +179,12 @@ void Connection::on_segment_synchronized(TcpSegment seg, Instant now) {
   if (!check_sequence(seg, now)) return;  // first
   note_peer_alive(now);                   // keepalive (connection_keepalive.cc)
   note_segment_in(seg);                   // TCP_INFO (connection_info.cc)
+  ecn_on_segment(seg, now);               // RFC 3168 (connection_ecn.cc)
   if (!check_rst(seg, now)) return;       // second
   // third: security/compartment — not used (RFC 9293 §3.7.9)
   if (!check_syn(seg, now)) return;                 // fourth
   if (!check_ack(seg, now)) return;                 // fifth
-  check_urg(seg);                                   // sixth
+  check_urg(seg, now);                              // sixth
   if (process_text(seg, now)) check_fin(seg, now);  // seventh, eighth
   settle_fin_wait_1(now);
 }
@@ -258,6 +262,7 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
   // allowance should be made to accept valid ACKs, URGs, and RSTs": a segment
   // at RCV.NXT goes on to the ACK step; its text is refused by the seventh.
   if (!check_paws(seg, now)) return false;  // RFC 7323 §5.3 R1 (connection_timestamps.cc)
+  // RFC 9293 MUST-66: with a zero window, RST and URG (and ACK) at RCV.NXT are processed.
   const bool zero_window_allowance = acceptance_window() == 0 && seg.seq == rcv.nxt;
   if (zero_window_allowance || segment_acceptable(seg)) {
     update_ts_recent(seg, now);  // RFC 7323 §4.3 (2)
@@ -282,6 +287,7 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
 }
 
 // Second, check the RST bit (with RFC 5961 §3.2).
+// RFC 9293 SHLD-2: a RST may carry data (a reason); the text is ignored, the RST acted on.
 bool Connection::check_rst(const TcpSegment& seg, Instant now) {
   if (!seg.flags.rst()) return true;
   if (seg.seq != rcv.nxt && !cfg_.insecure_rst) {
@@ -291,6 +297,7 @@ bool Connection::check_rst(const TcpSegment& seg, Instant now) {
   }
   constexpr std::string_view kRfc = "RFC 9293 §3.10.7.4 second: RST";
   switch (state_) {
+    // RFC 9293 MUST-11: passive_ remembers whether SYN-RECEIVED came from LISTEN.
     case State::kSynReceived:
       if (passive_) {
         return_to_listen("rcv RST (passive open)", kRfc, now);
@@ -343,6 +350,7 @@ bool Connection::check_syn(const TcpSegment& seg, Instant now) {
 }
 
 void Connection::update_window(const TcpSegment& seg) {
+  // RFC 9293 MUST-1: SEG.WND is an unsigned 16-bit field, widened to 32 bits before scaling.
   // §3.10.7.4 fifth: update if SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
   if (seq_lt(snd.wl1, seg.seq) || (snd.wl1 == seg.seq && seq_le(snd.wl2, seg.ack))) {
     snd.wnd = std::uint32_t{seg.window} << snd_wscale_;
@@ -361,6 +369,8 @@ void Connection::acknowledge(SeqNum ack, Instant now) {
   if (n > 0) sndbuf_.acknowledge(static_cast<std::size_t>(n));
   if (n > 0) note_delivered(static_cast<std::size_t>(n), now);  // TCP_INFO
   snd.una = ack;
+  urgent_progress();
+  soft_error_.reset();      // progress: the delivery problem is over (Linux tcp_ack)
   unacked_since_ = kNever;  // progress: the user timeout starts again (RFC 5482)
   // RFC 6298 (5.2)/(5.3): stop or restart the timer. The backed-off RTO stays
   // until a new RTT sample collapses it (RFC 6298 §5, Karn).
@@ -400,6 +410,7 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
   }
   // The peer took our zero-window probe octet (connection_persist.cc).
   if (zero_window_probed_ && seg.ack == snd.nxt + 1 && !fin_sent_) snd.nxt += 1;
+  // RFC 9293 MAY-12: RFC 5961 §5 blind data injection mitigation, always on.
   // RFC 5961 §5.2: acceptable iff SND.UNA − MAX.SND.WND ≤ SEG.ACK ≤ SND.NXT.
   if (seq_gt(seg.ack, snd.nxt)) {
     drop(DropReason::kAckUnsent, "rcv ACK for data never sent", kRfc, now);
@@ -449,12 +460,21 @@ void Connection::deliver_syn_text(Instant now) {
   syn_text_.clear();
 }
 
-// Sixth, check the URG bit: the urgent pointer is recorded, not signalled.
-void Connection::check_urg(const TcpSegment& seg) {
-  if (seg.flags.urg() &&
-      (state_ == State::kEstablished || state_ == State::kFinWait1 || state_ == State::kFinWait2)) {
-    rcv.up = std::max(rcv.up, seg.urgent);
+// Sixth, check the URG bit: RCV.UP ← max(RCV.UP, SEG.SEQ + SEG.UP), and the
+// user learns of it when RCV.UP is ahead of the data consumed.
+void Connection::check_urg(const TcpSegment& seg, Instant now) {
+  if (!seg.flags.urg() || seg.urgent == 0 ||
+      !(state_ == State::kEstablished || state_ == State::kFinWait1 ||
+        state_ == State::kFinWait2)) {
+    return;
   }
+  // RFC 9293 MUST-31: RCV.UP is a sequence number, so urgent data may span any length.
+  const SeqNum up = seg.seq + static_cast<SeqLen>(seg.urgent);
+  if (rcv_up_valid_ && !seq_gt(up, rcv.up)) return;
+  rcv.up = up;
+  rcv_up_valid_ = true;
+  // RFC 9293 MUST-32: the user is told at once (this event; the stack's kPollPri).
+  trace(TraceKind::kUserCall, "signal user: urgent data", "RFC 9293 §3.10.7.4 sixth: URG", now);
 }
 
 // Seventh, process the segment text.
@@ -473,6 +493,13 @@ bool Connection::process_text(TcpSegment& seg, Instant now) {
   }
   if (!receiving) {
     drop(DropReason::kDataAfterFin, "text after FIN", kRfc, now);
+    return false;
+  }
+  if (detached_) {
+    // RFC 9293 SHLD-3: data arriving after CLOSE is lost: RST (Linux tcp_rcv_state_process).
+    trace(TraceKind::kDrop, "data after CLOSE: reset", "RFC 9293 §3.6.1", now);
+    (void)abort(now);
+    error_ = std::errc::connection_aborted;
     return false;
   }
   return receive_text(seg, now);  // connection_receive.cc: reassembly, SACK

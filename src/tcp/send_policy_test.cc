@@ -46,6 +46,7 @@ Seg data(std::uint32_t offset, const std::string& bytes, bool psh = true) {
 // ---- Nagle (RFC 9293 §3.7.4) -----------------------------------------------------------
 
 TEST(Nagle, ShortSegmentsWaitForTheAckAndCoalesce) {
+  SYNACK_RFC("SHLD-7", "MAY-16", "SHLD-27", "MUST-60");
   Harness h(classic_nagle());
   h.established();
   send(h, "a");
@@ -58,6 +59,7 @@ TEST(Nagle, ShortSegmentsWaitForTheAckAndCoalesce) {
 }
 
 TEST(Nagle, ClassicHoldsTheTailOfALargeWrite) {
+  SYNACK_RFC("SHLD-7");
   // RFC 896 as written: any unacknowledged data holds a short segment.
   Harness h(classic_nagle());
   h.syn_sent();
@@ -89,6 +91,7 @@ TEST(Nagle, MinshallSendsTheTailButHoldsTheNextShortWrite) {
 }
 
 TEST(Nagle, NodelaySendsEveryWriteAtOnce) {
+  SYNACK_RFC("MUST-17");
   Config c = classic_nagle();
   c.nodelay = true;
   Harness h(c);
@@ -126,6 +129,7 @@ TEST(Nagle, FinIsNotDelayed) {
 // ---- sender SWS avoidance (RFC 9293 §3.8.6.2.1) --------------------------------------------
 
 TEST(SenderSws, SliverOfTheWindowIsNotUsed) {
+  SYNACK_RFC("MUST-38");
   Harness h;
   established_with_window(h, 4000);  // Max(SND.WND) = 4000
   const std::string d(5000, 's');
@@ -160,6 +164,7 @@ TEST(SenderSws, OverrideTimeoutSendsWhatTheWindowAllows) {
 // ---- receiver SWS avoidance (RFC 9293 §3.8.6.2.2) -------------------------------------------
 
 TEST(ReceiverSws, WindowOpensOnlyInWorthwhileSteps) {
+  SYNACK_RFC("MUST-39");
   Harness h;  // RCV.BUFF 10000, MSS 1460: steps of min(5000, 1460)
   h.established();
   const std::string in(9000, 'r');
@@ -195,6 +200,7 @@ TEST(ReceiverSws, OffKeepsTheFreeSpace) {
 // ---- persist timer (RFC 9293 §3.8.6.1, RFC 6429) ---------------------------------------------
 
 TEST(Persist, ZeroWindowForTenMinutesThenResumes) {
+  SYNACK_RFC("SHLD-17", "SHLD-30", "MUST-37");
   Config c = test_config();
   c.max_rto = seconds(60);
   Harness h(c);
@@ -241,6 +247,7 @@ TEST(Persist, ZeroWindowForTenMinutesThenResumes) {
 }
 
 TEST(Persist, ProbeAcceptedByAReopenedWindow) {
+  SYNACK_RFC("MUST-36");
   Harness h;
   established_with_window(h, 1000);
   const std::string d(1500, 'q');
@@ -275,6 +282,7 @@ TEST(Persist, UnansweredProbesTimeOut) {
 }
 
 TEST(Persist, WindowClosedWithDataOutstandingProbesInsteadOfRetransmitting) {
+  SYNACK_RFC("SHLD-17");
   Harness h;
   established_with_window(h, 3000);
   const std::string d(4000, 'w');

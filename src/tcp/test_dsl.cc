@@ -121,6 +121,7 @@ void Harness::inject(const Seg& s) {
   if (s.mss) seg.options.mss(*s.mss);
   if (s.tsval) seg.options.nop().nop().timestamps(*s.tsval, s.tsecr.value_or(0));
   seg.payload = as_bytes(s.data);
+  seg.urgent = s.up;
   log.push_back(
       fmt::format("t={:>8.3f} < {}", to_ms(now.time_since_epoch()) / 1000.0, describe(seg)));
   Delivery d = demux.on_segment(tuple, seg, now);

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/rfc_tag.hpp"
 #include "tcp/config.hpp"
 #include "tcp/connection.hpp"
 #include "tcp/demux.hpp"
@@ -37,6 +38,7 @@ inline constexpr std::uint16_t SYN = TcpFlags::kSyn;
 inline constexpr std::uint16_t RST = TcpFlags::kRst;
 inline constexpr std::uint16_t PSH = TcpFlags::kPsh;
 inline constexpr std::uint16_t ACK = TcpFlags::kAck;
+inline constexpr std::uint16_t URG = TcpFlags::kUrg;
 
 /// A segment as a test writes it. Numbers are raw sequence numbers.
 /// For inject: wnd defaults to kPeerWnd. For expect_tx: wnd/mss are checked
@@ -52,6 +54,8 @@ struct Seg {
   /// unset); expect_tx checks whichever of the two is given.
   std::optional<std::uint32_t> tsval;
   std::optional<std::uint32_t> tsecr;
+  /// Urgent pointer field (inject only; give URG in flags for it to count).
+  std::uint16_t up = 0;
 };
 
 inline constexpr std::uint32_t kIss = 100;        ///< our ISS in the fixtures

@@ -57,6 +57,8 @@ TimeWaitResult on_rst(TimeWaitEntry& tw, const TcpSegment& seg, const Config& cf
 }
 
 // A SYN (no ACK) that may re-open: a newer TSval (RFC 6191) or SEG.SEQ > RCV.NXT.
+// RFC 9293 MAY-2: a new SYN reopens the connection from TIME-WAIT (RFC 6191 rules).
+// RFC 9293 SHLD-4: with timestamps, a SYN with a newer TSval reopens TIME-WAIT (RFC 6191).
 bool syn_reopens(const TimeWaitEntry& tw, const TcpSegment& seg) {
   if (!seg.flags.syn() || seg.flags.ack()) return false;
   const auto ts = seg.options.summarize().timestamps;

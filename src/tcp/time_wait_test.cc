@@ -71,6 +71,7 @@ TEST(TimeWaitEntry, NewSynAboveRcvNxtReopens) {
 }
 
 TEST(TimeWaitEntry, TimestampsDecideReopen) {
+  SYNACK_RFC("SHLD-4");
   // RFC 6191: with timestamps, a newer TSval re-opens even if SEG.SEQ is old.
   Harness h;
   TimeWaitEntry tw = entry_from_harness(h);
@@ -113,6 +114,7 @@ SYNACK_SCENARIO(TimeWait, RstClosesWithLinuxPersonality) {
 }
 
 SYNACK_SCENARIO(TimeWait, NewSynReopensConnection) {
+  SYNACK_RFC("MAY-2");
   Harness h;
   h.time_wait();
   h.inject({.flags = SYN, .seq = kPeerIss + 5000});

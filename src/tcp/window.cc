@@ -27,6 +27,7 @@ bool ReceiveWindow::update_worthy(std::uint64_t rcv_nxt, std::size_t buffer, std
   return free >= offered(rcv_nxt) + threshold;
 }
 
+// RFC 9293 SHLD-14: the right edge we advertise never moves left.
 WindowAdvert ReceiveWindow::advertise(std::uint64_t rcv_nxt, std::size_t buffer, std::size_t used,
                                       std::uint32_t mss, bool syn) {
   const std::uint64_t free = buffer > used ? buffer - used : 0;
@@ -52,6 +53,9 @@ WindowAdvert ReceiveWindow::advertise(std::uint64_t rcv_nxt, std::size_t buffer,
   return out;
 }
 
+// RFC 9293 SHLD-7: Nagle (with Config::nagle_minshall, Minshall's variant: Linux's).
+// RFC 9293 MAY-16: short SENDs are held and aggregated while data is unacknowledged (Nagle).
+// RFC 9293 MUST-38: sender SWS avoidance: full segments, or ≥ Fs·max window, or all data.
 SendDecision send_decision(const SendCheck& c) {
   if (c.queued == 0) return SendDecision::kNothing;
   if (c.usable == 0) return SendDecision::kWaitWindow;
@@ -69,6 +73,7 @@ SendDecision send_decision(const SendCheck& c) {
   return all_fits ? SendDecision::kWaitData : SendDecision::kWaitWindow;
 }
 
+// RFC 9293 MUST-16: Eff.snd.MSS = min(SendMSS + 20, MMS_S) − TCP and IP header and options.
 std::uint32_t effective_send_mss(std::optional<std::uint16_t> peer_mss, std::uint32_t mms_s,
                                  std::uint32_t tcp_option_bytes, std::uint32_t ip_option_bytes,
                                  std::uint32_t min_mss) {

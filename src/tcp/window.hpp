@@ -41,6 +41,8 @@ struct PeerWindowScale {
 
 /// U = snd.una + snd.wnd − snd.nxt, or 0 if the window shrank below snd.nxt
 /// (RFC 9293 §3.8.6.2.1).
+// RFC 9293 MUST-34: a window shrunk below SND.NXT gives a usable window of 0, never negative.
+// RFC 9293 SHLD-15: so no new data goes out while the window is shrunk.
 [[nodiscard]] constexpr std::uint32_t usable_window(SeqNum snd_una, std::uint32_t snd_wnd,
                                                     SeqNum snd_nxt) {
   const SeqNum right = snd_una + snd_wnd;

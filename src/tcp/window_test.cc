@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tcp/window.hpp"
+#include "base/rfc_tag.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
@@ -35,6 +36,7 @@ TEST(WindowScale, PeerWindowIsUnscaledOnSyn) {
 }
 
 TEST(UsableWindow, IsZeroWhenTheWindowShrankBelowSndNxt) {
+  SYNACK_RFC("MUST-34");
   EXPECT_EQ(usable_window(SeqNum(100), 1000, SeqNum(600)), 500u);
   EXPECT_EQ(usable_window(SeqNum(100), 1000, SeqNum(1100)), 0u);
   EXPECT_EQ(usable_window(SeqNum(100), 400, SeqNum(600)), 0u);
@@ -42,6 +44,7 @@ TEST(UsableWindow, IsZeroWhenTheWindowShrankBelowSndNxt) {
 }
 
 TEST(ReceiveWindow, RightEdgeMovesOnlyInSwsSteps) {
+  SYNACK_RFC("MUST-39");
   ReceiveWindow w;
   WindowAdvert a = w.advertise(0, 10000, 0, 1000);
   EXPECT_EQ(a.field, 10000);
@@ -59,6 +62,7 @@ TEST(ReceiveWindow, RightEdgeMovesOnlyInSwsSteps) {
 }
 
 TEST(ReceiveWindow, NeverShrinks) {
+  SYNACK_RFC("SHLD-14");
   ReceiveWindow w;
   w.advertise(0, 10000, 0, 1000);
   const WindowAdvert a = w.advertise(0, 10000, 9000, 1000);  // buffer suddenly full
@@ -92,6 +96,7 @@ TEST(ReceiveWindow, ZeroWindowReopensOnlyWhenWorthIt) {
 }
 
 RC_GTEST_PROP(ReceiveWindowProp, RightEdgeNeverMovesLeft, (std::uint8_t shift_raw)) {
+  SYNACK_RFC("SHLD-14");
   const auto shift = static_cast<std::uint8_t>(shift_raw % 15);
   const std::size_t buffer = *rc::gen::inRange<std::size_t>(1, 1 << 22);
   const auto mss = *rc::gen::inRange<std::uint32_t>(64, 9000);
@@ -138,6 +143,7 @@ TEST(SendDecision, NagleHoldsSmallSegmentsWhileDataIsUnacked) {
 }
 
 TEST(SendDecision, SenderSwsAvoidanceUsesHalfTheMaxWindow) {
+  SYNACK_RFC("MUST-38");
   SendCheck c{.queued = 5000, .usable = 600, .mss = 1460, .max_snd_wnd = 1000};
   EXPECT_EQ(send_decision(c), SendDecision::kSend);  // rule (3): 600 ≥ 1000/2
   c.unacked = true;
@@ -147,6 +153,7 @@ TEST(SendDecision, SenderSwsAvoidanceUsesHalfTheMaxWindow) {
 }
 
 TEST(EffectiveSendMss, FollowsRfc9293Section371) {
+  SYNACK_RFC("MUST-16");
   EXPECT_EQ(effective_send_mss(1460, 1480), 1460u);
   EXPECT_EQ(effective_send_mss(1460, 1480, 12), 1448u);     // timestamps on every segment
   EXPECT_EQ(effective_send_mss(std::nullopt, 1480), 536u);  // no MSS option

@@ -4,6 +4,7 @@
 // re-serialises byte-identically with emit_ipv4_tcp.
 #include <gtest/gtest.h>
 
+#include "base/rfc_tag.hpp"
 #include "wire/format.hpp"
 #include "wire/tcp.hpp"
 #include "wire/test_util.hpp"
@@ -28,6 +29,7 @@ TEST(Golden, AllFivePresent) {
 }
 
 TEST(Golden, EveryVectorReserialisesByteIdentically) {
+  SYNACK_RFC("MUST-2");
   for (const auto& [name, bytes] : test::linux_golden()) {
     const auto pkt = parse_ipv4_tcp(bytes);
     ASSERT_TRUE(pkt.has_value()) << name << ": " << to_string(pkt.error());

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "base/checksum.hpp"
+#include "base/rfc_tag.hpp"
 #include "wire/tcp.hpp"
 #include "wire/test_util.hpp"
 
@@ -107,6 +108,7 @@ TEST(Ipv4View, RejectsShortBuffers) {
 // A TCP packet with 8 bytes of IP options (two NOPs, a 4-byte unknown option
 // and EOL padding): the options are exposed, skipped, and TCP still parses.
 TEST(Ipv4View, IpOptionsAreSkippedSafely) {
+  SYNACK_RFC("MUST-50");
   const Buffer plain = test::sample_syn();
   Buffer p(plain.begin(), plain.begin() + 20);
   for (const int b : {0x01, 0x01, 0x9e, 0x04, 0x00, 0x00, 0x00, 0x00}) {

@@ -38,6 +38,7 @@ bool TcpView::checksum_ok(Ipv4Addr src, Ipv4Addr dst) const {
 }
 
 std::expected<TcpSegment, WireError> TcpSegment::parse(const TcpView& view) {
+  // RFC 9293 MUST-5: options are parsed on every segment, not only on SYNs.
   auto options = TcpOptions::parse(view.options());
   if (!options) return std::unexpected(options.error());
   TcpSegment s;
@@ -70,8 +71,10 @@ void TcpSegment::emit(MutableBytes out, Ipv4Addr src, Ipv4Addr dst) const {
   store_be16(out, 18, urgent);
   const Bytes opts = options.bytes();
   std::memcpy(out.data() + 20, opts.data(), opts.size());
+  // RFC 9293 MUST-69: the header after the options is padded with zeros.
   std::memset(out.data() + 20 + opts.size(), 0, hlen - 20 - opts.size());  // EOL padding
   if (!payload.empty()) std::memcpy(out.data() + hlen, payload.data(), payload.size());
+  // RFC 9293 MUST-2: every segment is sent with its checksum over the pseudo-header.
   const auto total = static_cast<std::uint16_t>(hlen + payload.size());
   auto c = pseudo_header_ipv4(src.value, dst.value, kIpProtoTcp, total);
   store_be16(out, 16, c.add(out.first(total)).finish());

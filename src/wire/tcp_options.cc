@@ -36,6 +36,8 @@ bool length_ok(std::uint8_t kind, std::size_t len) {
 std::expected<TcpOptions, WireError> TcpOptions::parse(Bytes raw) {
   if (raw.size() > kMaxSize) return std::unexpected(WireError::kOptionPastEnd);
   std::size_t i = 0;
+  // RFC 9293 MUST-4: EOL, NOP and MSS are understood (and WS, SACK-permitted, SACK, TS).
+  // RFC 9293 MUST-64: options are read byte by byte, whatever their alignment.
   while (i < raw.size()) {
     const std::uint8_t kind = load_u8(raw, i);
     if (kind == 0) break;  // EOL: the rest is padding
@@ -45,10 +47,12 @@ std::expected<TcpOptions, WireError> TcpOptions::parse(Bytes raw) {
     }
     if (i + 1 >= raw.size()) return std::unexpected(WireError::kOptionNoRoomForLength);
     const std::size_t len = load_u8(raw, i + 1);
+    // RFC 9293 MUST-7: an illegal length makes the segment malformed: dropped and counted.
     if (len == 0) return std::unexpected(WireError::kOptionLengthZero);
     if (len == 1) return std::unexpected(WireError::kOptionLengthOne);
     if (i + len > raw.size()) return std::unexpected(WireError::kOptionPastEnd);
     if (!length_ok(kind, len)) return std::unexpected(WireError::kOptionBadLength);
+    // RFC 9293 MUST-6: a kind we do not implement is skipped by its length, without error.
     i += len;
   }
   TcpOptions out;
@@ -67,6 +71,7 @@ bool TcpOptions::append(std::span<const std::byte> b) {
   return true;
 }
 
+// RFC 9293 MUST-68: every option we build, except EOL and NOP, carries its length.
 TcpOptions& TcpOptions::mss(std::uint16_t mss) {
   std::array<std::byte, 4> b{};
   store_u8(b, 0, 2);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/rfc_tag.hpp"
 #include "wire/test_util.hpp"
 
 namespace synack {
@@ -17,6 +18,7 @@ std::expected<TcpOptions, WireError> parse_hex(std::string_view hex) {
 }
 
 TEST(TcpOptions, ParsesLinuxSynOptions) {
+  SYNACK_RFC("MUST-4", "MUST-64");
   // mss 1460, sackOK, TS val 0x8e099f5f ecr 0, nop, wscale 10 (a real Linux SYN).
   const auto o = parse_hex("020405b40402080a8e099f5f000000000103030a");
   ASSERT_TRUE(o.has_value());
@@ -73,6 +75,7 @@ TEST(TcpOptions, SackWithoutBlocksIsBadLength) {
 }
 
 TEST(TcpOptions, UnknownKindIsSkippedByItsLength) {
+  SYNACK_RFC("MUST-6");
   // kind 253 (experimental) len 4, then MSS: the MSS is still found.
   const auto o = parse_hex("fd04beef020405b4");
   ASSERT_TRUE(o.has_value());
@@ -105,16 +108,19 @@ TEST(TcpOptions, LastOccurrenceWins) {
 }
 
 TEST(TcpOptions, MalformedLengthZero) {
+  SYNACK_RFC("MUST-7");
   EXPECT_EQ(parse_hex("0200").error(), WireError::kOptionLengthZero);
   EXPECT_EQ(parse_hex("01fd00").error(), WireError::kOptionLengthZero);  // unknown kind too
 }
 
 TEST(TcpOptions, MalformedLengthOne) {
+  SYNACK_RFC("MUST-7");
   EXPECT_EQ(parse_hex("0201").error(), WireError::kOptionLengthOne);
   EXPECT_EQ(parse_hex("0101fd01").error(), WireError::kOptionLengthOne);
 }
 
 TEST(TcpOptions, MalformedPastEnd) {
+  SYNACK_RFC("MUST-7");
   EXPECT_EQ(parse_hex("020405").error(), WireError::kOptionPastEnd);
   EXPECT_EQ(parse_hex("080a00000001").error(), WireError::kOptionPastEnd);
   EXPECT_EQ(parse_hex("fdff").error(), WireError::kOptionPastEnd);
@@ -137,11 +143,13 @@ TEST(TcpOptions, MalformedKnownKindWrongLength) {
 }
 
 TEST(TcpOptions, AllNopAndAllEolAreValid) {
+  SYNACK_RFC("MUST-4");
   EXPECT_TRUE(TcpOptions::parse(std::vector<std::byte>(40, std::byte{1})).has_value());
   EXPECT_TRUE(TcpOptions::parse(std::vector<std::byte>(40, std::byte{0})).has_value());
 }
 
 TEST(TcpOptions, BuildLaysOutInCallOrder) {
+  SYNACK_RFC("MUST-68");
   TcpOptions a;
   a.mss(1460).nop().window_scale(6).sack_permitted().timestamps(1, 0);
   EXPECT_EQ(test::to_hex(a.bytes()), "020405b4010303060402080a0000000100000000");

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/rfc_tag.hpp"
 #include "wire/test_util.hpp"
 
 namespace synack {
@@ -97,6 +98,7 @@ TEST(TcpView, RejectsDataOffsetBelow5OrBeyondTheSegment) {
 }
 
 TEST(TcpView, ChecksumCoversPseudoHeader) {
+  SYNACK_RFC("MUST-3");
   const Buffer p = test::sample_syn(true);
   const auto v = TcpView::parse(Bytes(p).subspan(20));
   ASSERT_TRUE(v.has_value());
