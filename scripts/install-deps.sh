@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libfmt-dev nlohmann-json3-dev libssl-dev libasio-dev
-  libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  libpcap-dev libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   clang-19 libclang-rt-19-dev clang-format
   tcpdump tshark libxml2-utils
   iproute2 iputils-ping ethtool curl socat python3

@@ -7,6 +7,8 @@
 #include <map>
 #include <utility>
 
+#include "viz/collapse.hpp"
+
 namespace synack::viz {
 
 bool PacketInfo::has(Tag t) const {
@@ -53,7 +55,14 @@ const PacketInfo* Analysis::for_event(std::size_t event_index) const {
 
 std::int64_t Analysis::relative(std::uint32_t raw, EndpointId owner) const {
   if (absolute || owner >= base.size() || !base[owner]) return raw;
-  return SeqNum(raw) - SeqNum(*base[owner]);
+  // The nearest ISN at or below `raw` (mod 2^32): a SYN,ACK answers one
+  // connection, so with several drawn against one endpoint (a SYN flood's
+  // spoofed clients) each counts from its own SYN,ACK.
+  std::uint32_t best = raw - *base[owner];
+  if (owner < isns.size()) {
+    for (const std::uint32_t isn : isns[owner]) best = std::min(best, raw - isn);
+  }
+  return best;
 }
 
 namespace {
@@ -195,10 +204,22 @@ Analysis analyze(const Run& run, bool absolute) {
   Analysis a;
   a.absolute = absolute;
   a.base = compute_bases(run);
+  a.isns.resize(run.endpoints.size());
+  for (const auto& e : run.events) {
+    const auto* p = std::get_if<PacketEvent>(&e);
+    if (!p || p->from >= a.isns.size() || !p->tcp.flags.syn() || !p->tcp.flags.ack()) continue;
+    auto& known = a.isns[p->from];
+    if (known.size() < Analysis::kMaxIsns && std::ranges::find(known, p->tcp.seq) == known.end()) {
+      known.push_back(p->tcp.seq);
+    }
+  }
   const auto shift = compute_shifts(run);
   std::map<std::pair<EndpointId, EndpointId>, Direction> dirs;
   std::uint32_t number = 0;
   for (std::size_t i = 0; i < run.events.size(); ++i) {
+    if (is_summary(run.events[i])) {
+      for (auto& [key, d] : dirs) d = Direction{};  // segments were collapsed here
+    }
     const auto* p = std::get_if<PacketEvent>(&run.events[i]);
     if (!p) continue;
     PacketInfo info;

@@ -66,11 +66,20 @@ struct Analysis {
   /// Per endpoint: the sequence number relative numbers count from (its ISN,
   /// else its first SYN's SEG.SEQ, else its first SEG.SEQ); nullopt if it sent nothing.
   std::vector<std::optional<std::uint32_t>> base;
+  /// Per endpoint: the SEG.SEQ of every SYN,ACK it sent (at most kMaxIsns),
+  /// for runs where one endpoint answers several connections (a SYN flood's
+  /// spoofed clients): each number counts from the nearest ISN below it. Bare
+  /// SYNs keep counting from base, so a new incarnation's SYN shows how far
+  /// its ISN moved (old-duplicate-syn).
+  std::vector<std::vector<std::uint32_t>> isns;
+  static constexpr std::size_t kMaxIsns = 64;
   bool absolute = false;
 
   /// The info for Run::events[event_index], or nullptr if that is not a packet.
   [[nodiscard]] const PacketInfo* for_event(std::size_t event_index) const;
-  /// A raw sequence number of endpoint `owner`'s space, relative unless absolute.
+  /// A raw sequence number of endpoint `owner`'s space, relative unless
+  /// absolute: the distance (mod 2^32, so never negative) from base[owner]
+  /// or, if nearer, from one of isns[owner] at or below it.
   [[nodiscard]] std::int64_t relative(std::uint32_t raw, EndpointId owner) const;
 };
 

@@ -46,9 +46,10 @@ json page_data(const Run& run, const Analysis& an) {
   json eps = json::array();
   for (EndpointId e = 0; e < run.endpoints.size(); ++e) {
     const auto init = run.initial_state(e);
-    eps.push_back({{"name", run.endpoints[e].name},
-                   {"address", run.endpoints[e].address()},
-                   {"initial", init ? std::string(to_string(*init)) : std::string("?")}});
+    eps.push_back(
+        {{"name", run.endpoints[e].name},
+         {"address", run.endpoints[e].address()},
+         {"initial", init ? std::string(to_string(*init)) : std::string("(no TCP state)")}});
   }
   json events = json::array();
   for (std::size_t i = 0; i < run.events.size(); ++i) {

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "viz/wire_states.hpp"
+
 namespace synack::cli {
 
 using tcp::State;
@@ -116,7 +118,7 @@ viz::Run LiveRecorder::build(const Conn& c) const {
                        c.omitted, kMaxEvents));
   }
   viz::Run run = b.build();
-  infer_states(run, 0, State::kClosed);
+  viz::infer_states(run, 0, State::kClosed);
   return run;
 }
 
@@ -130,90 +132,6 @@ std::string LiveRecorder::describe(PacketDirection dir, const TcpSegment& seg) {
   return fmt::format("{} {}",
                      dir == PacketDirection::kFromKernel ? "kernel → synack" : "synack → kernel",
                      seg.flags.to_string());
-}
-
-// ---- peer state inference -----------------------------------------------------------
-
-namespace {
-
-struct Inference {
-  State state;
-  std::optional<std::uint32_t> fin_seq;  // the peer's FIN sequence number (to spot its ACK)
-  viz::EndpointId e;
-  std::vector<viz::StateEvent> out;  // inferred from the packet being looked at
-
-  void go(Instant t, State to, std::string_view why) {
-    if (to == state) return;
-    out.push_back({t, e, state, to, fmt::format("{} (inferred from the wire)", why), ""});
-    state = to;
-  }
-
-  void sent(const viz::PacketEvent& p) {
-    const auto& f = p.tcp.flags;
-    if (f.rst()) return go(p.sent, State::kClosed, "snd RST");
-    if (f.syn() && !f.ack()) go(p.sent, State::kSynSent, "snd SYN");
-    if (f.syn() && f.ack()) go(p.sent, State::kSynReceived, "snd SYN,ACK");
-    if (!f.syn() && f.ack() && state == State::kSynSent) {
-      go(p.sent, State::kEstablished, "snd ACK of SYN,ACK");
-    }
-    if (f.fin()) {
-      fin_seq = p.tcp.seq + p.tcp.len;
-      if (state == State::kEstablished || state == State::kSynReceived) {
-        go(p.sent, State::kFinWait1, "snd FIN");
-      } else if (state == State::kCloseWait) {
-        go(p.sent, State::kLastAck, "snd FIN");
-      }
-    }
-  }
-
-  void received(const viz::PacketEvent& p) {
-    if (p.fate != viz::Fate::kDelivered || !p.arrived) return;
-    const Instant t = *p.arrived;
-    const auto& f = p.tcp.flags;
-    if (f.rst()) return go(t, State::kClosed, "rcv RST");
-    const bool acks_fin = fin_seq && f.ack() && p.tcp.ack == *fin_seq + 1;
-    if (state == State::kSynReceived && f.ack()) go(t, State::kEstablished, "rcv ACK of SYN");
-    if (acks_fin) {
-      if (state == State::kFinWait1) {
-        go(t, f.fin() ? State::kTimeWait : State::kFinWait2, "rcv ACK of FIN");
-      } else if (state == State::kClosing) {
-        go(t, State::kTimeWait, "rcv ACK of FIN");
-      } else if (state == State::kLastAck) {
-        go(t, State::kClosed, "rcv ACK of FIN");
-      }
-    }
-    if (f.fin()) {
-      if (state == State::kEstablished)
-        go(t, State::kCloseWait, "rcv FIN");
-      else if (state == State::kFinWait1)
-        go(t, State::kClosing, "rcv FIN");
-      else if (state == State::kFinWait2)
-        go(t, State::kTimeWait, "rcv FIN");
-    }
-  }
-};
-
-}  // namespace
-
-// Packets on a TUN device arrive the instant they are sent, so each inferred
-// change is placed right after the packet it was read from (the ladder shows
-// a state on the row of the segment that caused it).
-void infer_states(viz::Run& run, viz::EndpointId e, State initial) {
-  Inference inf{initial, std::nullopt, e, {}};
-  std::vector<viz::Event> out;
-  out.reserve(run.events.size() * 2);
-  for (auto& ev : run.events) {
-    std::optional<viz::PacketEvent> p;
-    if (const auto* pe = std::get_if<viz::PacketEvent>(&ev)) p = *pe;
-    out.push_back(std::move(ev));
-    if (!p) continue;
-    if (p->from == e) inf.sent(*p);
-    if (p->to == e) inf.received(*p);
-    for (auto& st : inf.out) out.emplace_back(std::move(st));
-    inf.out.clear();
-  }
-  run.events = std::move(out);
-  if (!run.endpoints[e].initial_state) run.endpoints[e].initial_state = initial;
 }
 
 }  // namespace synack::cli

@@ -74,8 +74,4 @@ class LiveRecorder : public tcp::TraceSink {
   std::vector<std::function<void(const viz::Run&)>> on_finished_;
 };
 
-/// Adds StateEvents for endpoint `e` of `run`, inferred from the segments it
-/// sent and received (for a peer we cannot trace, like the Linux kernel).
-void infer_states(viz::Run& run, viz::EndpointId e, tcp::State initial);
-
 }  // namespace synack::cli

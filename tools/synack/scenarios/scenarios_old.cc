@@ -297,8 +297,8 @@ Result syn_flood(const Options& o) {
            "hash, a time counter and the MSS), so no state is kept. The client's ACK returns "
            "the cookie, the server checks it and builds the connection. The run stops at "
            "900 ms; the spoofed half-open entries would time out after the SYN-ACK retries. "
-           "The server's sequence numbers are shown relative to the client's connection (the "
-           "cookie), so the SYN-ACKs to the spoofed addresses show large offsets."},
+           "Each SYN-ACK counts from its own ISN (seq=0), as Wireshark numbers each "
+           "connection; the client's connection counts from its cookie."},
       who);
   check(r, cookies == 1, "the server answers the client's SYN with a valid SYN cookie");
   check(r, count_flags(sent_by(r.run, 1), kSynAckF) >= static_cast<std::size_t>(kSpoofed),
