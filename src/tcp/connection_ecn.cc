@@ -14,9 +14,8 @@ void Connection::ecn_on_syn(const TcpSegment& syn) {
   ecn_ok_ = cfg_.ecn && ece && (syn.flags.ack() ? !cwr : cwr);
 }
 
-void Connection::note_ce(Instant now) {
+void Connection::note_ce(Instant /*now*/) {
   if (!ecn_ok_ || !is_synchronized(state_)) return;
-  if (!ece_pending_) trace(TraceKind::kDrop, "CE mark: ECE until CWR", "RFC 3168 §6.1.3", now);
   ece_pending_ = true;
   ack_pending_ = true;  // tell the sender at once
 }
@@ -31,7 +30,6 @@ void Connection::ecn_on_segment(const TcpSegment& seg, Instant now) {
   ecn_cut_ = true;
   ecn_recover_ = snd.nxt;
   cwr_pending_ = true;
-  trace(TraceKind::kRetransmit, "ECE: cwnd halved, CWR next", "RFC 3168 §6.1.2", now);
 }
 
 void Connection::ecn_mark(TcpSegment& s) const {

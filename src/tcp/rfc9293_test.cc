@@ -342,15 +342,15 @@ SYNACK_SCENARIO(Rfc9293, EcnCeEchoedUntilCwrAndEceHalvesCwndOnce) {
   h.inject({.flags = ACK | CWR, .seq = kPeerIss + 7, .ack = kIss + 1, .data = "cwr"});
   h.expect_tx({{.flags = ACK, .seq = kIss + 1, .ack = kPeerIss + 10}});
   // Sender: an ECE halves cwnd once per window; the next new data carries CWR.
-  ASSERT_EQ(h.conn.send(as_bytes(std::string(8 * 1460, 'e')), h.now).value(), 8u * 1460);
-  ASSERT_EQ(h.drain().size(), 8u);
+  ASSERT_EQ(h.conn.send(as_bytes(std::string(6 * 1460, 'e')), h.now).value(), 6u * 1460);
+  ASSERT_EQ(h.drain().size(), 6u);
   const std::uint32_t before = h.conn.status().cwnd;
   h.inject({.flags = ACK | ECE, .seq = kPeerIss + 10, .ack = kIss + 1 + 1460});
   const std::uint32_t after = h.conn.status().cwnd;
   EXPECT_LT(after, before);
   h.inject({.flags = ACK | ECE, .seq = kPeerIss + 10, .ack = kIss + 1 + 2 * 1460});
   EXPECT_EQ(h.conn.status().cwnd, after);  // same window: no second cut
-  h.inject({.flags = ACK, .seq = kPeerIss + 10, .ack = kIss + 1 + 8 * 1460});
+  h.inject({.flags = ACK, .seq = kPeerIss + 10, .ack = kIss + 1 + 6 * 1460});
   ASSERT_EQ(h.conn.send(as_bytes("n"), h.now).value(), 1u);
   bool cwr = false;
   for (const TcpSegment& s : h.drain()) cwr = cwr || (s.flags.cwr() && !s.payload.empty());
