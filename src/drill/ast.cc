@@ -58,6 +58,12 @@ std::string option_to_string(const OptionSpec& o) {
     }
     case OptionSpec::Kind::kTimestamps:
       return fmt::format("TS val {} ecr {}", o.ts_val, o.ts_ecr);
+    case OptionSpec::Kind::kFastOpen:
+      return o.text.empty() ? "FO" : fmt::format("FO {}", o.text);
+    case OptionSpec::Kind::kFastOpenExp:
+      return o.text.empty() ? "FOEXP" : fmt::format("FOEXP {}", o.text);
+    case OptionSpec::Kind::kMd5:
+      return o.text.empty() ? "md5" : fmt::format("md5 {}", o.text);
   }
   return "?";
 }

@@ -30,6 +30,9 @@ struct EventTime {
   std::optional<std::int64_t> range_end_usecs;
   /// "T1...T2": a system call that starts at T1 and blocks until T2.
   std::optional<std::int64_t> end_usecs;
+  /// A backtick command written without a time (Linux scripts open with one);
+  /// it runs as "+0".
+  bool untimed = false;
 };
 
 /// A system call argument or return value, parsed generically.
@@ -72,13 +75,19 @@ struct OptionSpec {
     kWindowScale,
     kSackPermitted,
     kSack,
-    kTimestamps
+    kTimestamps,
+    kFastOpen,     ///< "FO [COOKIE]": RFC 7413 option, kind 34
+    kFastOpenExp,  ///< "FOEXP [COOKIE]": the experimental kind 254, magic 0xF989
+    kMd5,          ///< "md5 [DIGEST]": RFC 2385 signature, kind 19
   };
   Kind kind = Kind::kNop;
   std::uint32_t value = 0;                                    ///< MSS (bytes) or window scale shift
   std::vector<std::pair<std::uint32_t, std::uint32_t>> sack;  ///< blocks [left, right)
   std::uint32_t ts_val = 0;  ///< TS val as scripted (never checked outbound)
   std::uint32_t ts_ecr = 0;  ///< TS ecr as scripted
+  /// FO / FOEXP / md5: the cookie or digest as written (hex digits, or a
+  /// name such as TFO_COOKIE); empty when none is given.
+  std::string text;
 };
 
 /// ECN codepoint in the IP header, written "[noecn]", "[ect0]", "[ect1]", "[ce]".
@@ -115,9 +124,10 @@ struct IcmpEvent {
   std::string rest;  ///< the remainder of the line, as written
 };
 
-/// A backtick shell command, e.g. `sysctl -w net.inet.tcp.rfc1323=1`.
+/// A backtick shell command, e.g. `sysctl -w net.inet.tcp.rfc1323=1`; in
+/// Linux scripts often several lines (`../common/defaults.sh` and sysctls).
 struct CommandEvent {
-  std::string text;  ///< between the backticks
+  std::string text;  ///< between the backticks, newlines kept
 };
 
 /// One `assert NAME OP VALUE` statement of a %{ }% block.

@@ -4,11 +4,15 @@
 
 #include <fmt/core.h>
 
+#include <netinet/tcp.h>
 #include <array>
+
 #include <cerrno>
 #include <charconv>
 #include <sstream>
 #include <vector>
+
+#include "drill/shell.hpp"
 
 namespace synack::drill {
 
@@ -84,7 +88,7 @@ struct NamedOpt {
   std::string_view name;
   SockOpt opt;
 };
-constexpr std::array<NamedOpt, 16> kSockOpts{{
+constexpr std::array<NamedOpt, 17> kSockOpts{{
     {"SO_RCVBUF", SockOpt::kRcvBuf},
     {"SO_SNDBUF", SockOpt::kSndBuf},
     {"SO_ERROR", SockOpt::kError},
@@ -101,6 +105,7 @@ constexpr std::array<NamedOpt, 16> kSockOpts{{
     {"TCP_KEEPIDLE", SockOpt::kKeepIdle},
     {"TCP_KEEPINTVL", SockOpt::kKeepIntvl},
     {"TCP_KEEPCNT", SockOpt::kKeepCnt},
+    {"TCP_USER_TIMEOUT", SockOpt::kUserTimeout},
 }};
 
 // Constants whose numbers scripts compare or combine. FreeBSD's <fcntl.h>
@@ -210,7 +215,7 @@ std::string_view to_string(Knob k) {
   for (const auto& m : kSysctls) {
     if (m.knob == k) return m.key;
   }
-  return "?";
+  return linux_knob_name(k);
 }
 
 std::expected<ShellCommand, std::string> parse_command(std::string_view text) {
@@ -266,6 +271,35 @@ std::optional<tcp::State> tcpi_state(std::string_view name) {
     if (tcpi_name(s) == name) return s;
   }
   return std::nullopt;
+}
+
+// Host (Linux) TCP_* state numbers of <netinet/tcp.h>, as TCP_INFO reports them.
+std::uint8_t linux_tcp_state(tcp::State s) {
+  switch (s) {
+    case tcp::State::kEstablished:
+      return TCP_ESTABLISHED;
+    case tcp::State::kSynSent:
+      return TCP_SYN_SENT;
+    case tcp::State::kSynReceived:
+      return TCP_SYN_RECV;
+    case tcp::State::kFinWait1:
+      return TCP_FIN_WAIT1;
+    case tcp::State::kFinWait2:
+      return TCP_FIN_WAIT2;
+    case tcp::State::kTimeWait:
+      return TCP_TIME_WAIT;
+    case tcp::State::kCloseWait:
+      return TCP_CLOSE_WAIT;
+    case tcp::State::kLastAck:
+      return TCP_LAST_ACK;
+    case tcp::State::kListen:
+      return TCP_LISTEN;
+    case tcp::State::kClosing:
+      return TCP_CLOSING;
+    case tcp::State::kClosed:
+      break;
+  }
+  return TCP_CLOSE;
 }
 
 std::optional<tcp::State> bsd_state(std::string_view name) {

@@ -64,6 +64,8 @@ using ShellCommand = std::variant<SysctlCommand, SockstatCommand, TcpdropCommand
 [[nodiscard]] std::optional<tcp::State> tcpi_state(std::string_view name);
 /// State → "TCPI_ESTABLISHED".
 [[nodiscard]] std::string tcpi_name(tcp::State s);
+/// Linux's TCP_* number of a state (<netinet/tcp.h>), as TCP_INFO's tcpi_state.
+[[nodiscard]] std::uint8_t linux_tcp_state(tcp::State s);
 /// sockstat's spelling ("SYN_RCVD", "TIME_WAIT") → State.
 [[nodiscard]] std::optional<tcp::State> bsd_state(std::string_view name);
 

@@ -9,7 +9,9 @@
 #include <charconv>
 
 #include "drill/emulation.hpp"
+#include "drill/pycode.hpp"
 #include "drill/run_state.hpp"
+#include "drill/shell.hpp"
 
 namespace synack::drill {
 
@@ -28,8 +30,9 @@ std::string_view to_string(Outcome o) {
 namespace {
 
 constexpr std::string_view kSupportedCalls[] = {
-    "socket", "bind",   "listen",   "accept", "connect",    "read",       "write", "recv",
-    "send",   "sendto", "shutdown", "close",  "getsockopt", "setsockopt", "fcntl"};
+    "socket",     "bind",       "listen", "accept", "connect",  "read",
+    "write",      "recv",       "send",   "sendto", "shutdown", "close",
+    "getsockopt", "setsockopt", "fcntl",  "ioctl",  "sendmsg",  "recvmsg"};
 
 std::optional<std::string> preflight_call(const SyscallEvent& call) {
   if (std::ranges::find(kSupportedCalls, call.name) == std::end(kSupportedCalls)) {
@@ -44,7 +47,9 @@ std::optional<std::string> preflight_call(const SyscallEvent& call) {
   return std::nullopt;
 }
 
-std::optional<std::string> preflight_code(const CodeEvent& code) {
+// The asserts the first runner understood (tcpi_state, tcpi_options): run as
+// before, with their own messages. Everything else goes to pycode.hpp.
+std::optional<std::string> legacy_asserts(const CodeEvent& code) {
   if (!code.only_asserts) return "python code other than tcpi asserts";
   for (const Assertion& a : code.asserts) {
     if (a.name == "tcpi_state") {
@@ -58,16 +63,36 @@ std::optional<std::string> preflight_code(const CodeEvent& code) {
   return std::nullopt;
 }
 
+std::optional<std::string> preflight_code(const CodeEvent& code) {
+  if (!legacy_asserts(code)) return std::nullopt;
+  return check_python(code.text);
+}
+
+// Options of features the engine does not have: the scripts SKIP naming them.
+std::optional<std::string> preflight_options(const PacketEvent& pkt) {
+  for (const OptionSpec& o : pkt.options) {
+    if (o.kind == OptionSpec::Kind::kFastOpen || o.kind == OptionSpec::Kind::kFastOpenExp) {
+      return "TCP Fast Open (RFC 7413) is not implemented";
+    }
+    if (o.kind == OptionSpec::Kind::kMd5)
+      return "TCP MD5 signatures (RFC 2385) are not implemented";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> preflight(const Script& script) {
   if (script.ip_version != IpVersion::kIpv4) return "ipv6";
   for (const Event& ev : script.events) {
     std::optional<std::string> reason;
-    if (std::holds_alternative<IcmpEvent>(ev.body)) {
+    if (const auto* pkt = std::get_if<PacketEvent>(&ev.body)) {
+      reason = preflight_options(*pkt);
+    } else if (std::holds_alternative<IcmpEvent>(ev.body)) {
       reason = "icmp";
     } else if (const auto* cmd = std::get_if<CommandEvent>(&ev.body)) {
-      if (auto parsed = parse_command(cmd->text); !parsed) reason = parsed.error();
+      const auto dir = std::filesystem::path(script.path).parent_path();
+      if (auto parsed = parse_shell(cmd->text, dir); !parsed) reason = parsed.error();
     } else if (const auto* code = std::get_if<CodeEvent>(&ev.body)) {
       reason = preflight_code(*code);
     } else if (const auto* call = std::get_if<SyscallEvent>(&ev.body)) {
@@ -219,6 +244,11 @@ bool Run::belongs_to_connection(const LivePacket& live) {
 }
 
 std::optional<std::pair<Instant, LivePacket>> Run::take_outbound() {
+  if (!held_.empty()) {
+    auto p = std::move(held_.front());
+    held_.pop_front();
+    return p;
+  }
   while (auto out = target_.next_outbound()) {
     auto live = parse_live(std::move(out->bytes));
     if (!live) {
@@ -255,6 +285,7 @@ void Run::run_outbound(const Event& ev, const PacketEvent& pkt, const ExpectedTi
                               "script packet: {} {}",
                               format_usecs(et.usecs), pkt.to_string()));
   }
+  if (tso_) gather_tso(pkt, *taken);
   auto& [when, live] = *taken;
   const std::int64_t actual = std::chrono::duration_cast<microseconds>(when - start_).count();
   learn_isn(pkt, live, conn_.map);
@@ -269,6 +300,38 @@ void Run::run_outbound(const Event& ev, const PacketEvent& pkt, const ExpectedTi
   learn_timestamps(pkt, live, conn_.map);
   trace(fmt::format("{} > {}", format_usecs(actual), format_live(live, conn_.map)));
   last_usecs_ = actual;
+}
+
+// packetdrill on a TSO device: a `>` line longer than the live segment is
+// matched by the consecutive segments queued with it (same ack, contiguous,
+// no SYN/RST) until their payloads add up to the line's length.
+void Run::gather_tso(const PacketEvent& pkt, std::pair<Instant, LivePacket>& taken) {
+  const auto plain = [](const TcpSegment& t) {
+    return !t.flags.syn() && !t.flags.rst() && !t.payload.empty();
+  };
+  const TcpSegment& first = taken.second.packet.tcp;
+  if (!plain(first) || first.flags.fin() || pkt.len <= first.payload.size()) return;
+  std::vector<LivePacket> parts;
+  std::size_t total = first.payload.size();
+  SeqNum next = first.seq + static_cast<SeqLen>(first.payload.size());
+  const SeqNum ack = first.ack;
+  while (total < pkt.len) {
+    auto more = take_outbound();
+    if (!more) break;
+    const TcpSegment& t = more->second.packet.tcp;
+    if (!plain(t) || t.seq != next || t.ack != ack || total + t.payload.size() > pkt.len) {
+      held_.push_front(std::move(*more));
+      break;
+    }
+    const bool fin = t.flags.fin();
+    total += t.payload.size();
+    next = next + static_cast<SeqLen>(t.payload.size());
+    parts.push_back(std::move(more->second));
+    if (fin) break;
+  }
+  if (parts.empty()) return;
+  parts.insert(parts.begin(), std::move(taken.second));
+  taken.second = coalesce(parts);
 }
 
 void Run::run_inbound(const PacketEvent& pkt) {
@@ -323,26 +386,43 @@ void Run::run_syscall(const Event& ev, const ExpectedTime& et) {
 
 // --- backticks and %{ }% -------------------------------------------------------
 
-void Run::run_command(const Event& ev, const CommandEvent& cmd) {
-  auto parsed = parse_command(cmd.text);
-  if (!parsed) skip(ev.line, parsed.error());
-  trace(fmt::format("{} `{}`", format_usecs(now_usecs()), cmd.text));
-  if (const auto* sysctl = std::get_if<SysctlCommand>(&*parsed)) {
+void Run::note(const std::string& text) {
+  if (std::ranges::find(notes_, text) == notes_.end()) notes_.push_back(text);
+  trace(fmt::format("note: {}", text));
+}
+
+void Run::run_step(const Event& ev, const std::string& text, const ShellStep& step) {
+  if (const auto* sysctl = std::get_if<SysctlCommand>(&step)) {
     if (!target_.set_knob(*knob_for_sysctl(sysctl->key), sysctl->value)) {
       skip(ev.line, fmt::format("unsupported sysctl {}", sysctl->key));
     }
-  } else if (const auto* sockstat = std::get_if<SockstatCommand>(&*parsed)) {
+  } else if (const auto* knob = std::get_if<KnobCommand>(&step)) {
+    if (!target_.set_knob(knob->knob, knob->value)) {
+      if (!knob->lenient) skip(ev.line, fmt::format("unsupported sysctl {}", knob->setting));
+      note(fmt::format("not modelled: {} ({})", knob->setting, to_string(knob->knob)));
+    }
+  } else if (const auto* sockstat = std::get_if<SockstatCommand>(&step)) {
     const auto n = target_.count_connections(sockstat->port, sockstat->state);
     if (!n) skip(ev.line, "target cannot count connections (sockstat)");
     if (*n != sockstat->expected) {
-      fail(ev.line,
-           fmt::format("error executing `{}` command: expected {} connection(s) in {}, "
-                       "found {}",
-                       cmd.text, sockstat->expected, tcp::to_bsd_string(sockstat->state), *n));
+      fail(ev.line, fmt::format("error executing `{}` command: expected {} connection(s) in {}, "
+                                "found {}",
+                                text, sockstat->expected, tcp::to_bsd_string(sockstat->state), *n));
     }
-  } else {
+  } else if (std::holds_alternative<TcpdropCommand>(step)) {
     target_.drop_time_wait();
+  } else if (const auto* n = std::get_if<NoteCommand>(&step)) {
+    note(n->text);
+  } else if (const auto* tso = std::get_if<TsoCommand>(&step)) {
+    tso_ = tso->on;
   }
+}
+
+void Run::run_command(const Event& ev, const CommandEvent& cmd) {
+  auto steps = parse_shell(cmd.text, std::filesystem::path(script_.path).parent_path());
+  if (!steps) skip(ev.line, steps.error());
+  trace(fmt::format("{} `{}`", format_usecs(now_usecs()), cmd.text));
+  for (const ShellStep& step : *steps) run_step(ev, cmd.text, step);
 }
 
 void Run::run_code(const Event& ev, const CodeEvent& code) {
@@ -351,6 +431,10 @@ void Run::run_code(const Event& ev, const CodeEvent& code) {
   const auto info = target_.tcp_info(fd->second);
   if (!info)
     fail(ev.line, "error in Python code: TCP_INFO not available for the socket under test");
+  if (legacy_asserts(code)) {
+    run_python_code(ev, code, *info);
+    return;
+  }
   for (const Assertion& a : code.asserts) {
     bool ok = false;
     std::string actual;
@@ -385,6 +469,19 @@ void Run::run_code(const Event& ev, const CodeEvent& code) {
                     code.asserts.size()));
 }
 
+void Run::run_python_code(const Event& ev, const CodeEvent& code, const TcpInfo& info) {
+  const PyLookup lookup = [&info](std::string_view name) -> std::optional<std::int64_t> {
+    for (const auto& [n, v] : info.fields) {
+      if (n == name) return v;
+    }
+    return std::nullopt;
+  };
+  const PyResult r = run_python(code.text, python_vars_, lookup);
+  if (r.kind == PyResult::Kind::kUnsupported) skip(ev.line, r.message);
+  if (r.kind == PyResult::Kind::kAssertFailed) fail(ev.line, r.message);
+  trace(fmt::format("{} %{{ }}% ran", format_usecs(now_usecs())));
+}
+
 ScriptResult Run::execute() {
   try {
     if (auto reason = preflight(script_)) return {Outcome::kSkip, *reason, 0};
@@ -395,12 +492,15 @@ ScriptResult Run::execute() {
     setup.mtu = script_.mtu.value_or(1500);
     target_.reset(setup);
     start_ = target_.now();
+    tso_ = options_.personality == Personality::kLinux;
     for (const Event& ev : script_.events) run_event(ev);
     finish_at_end();
   } catch (const Stop& stop) {
-    return stop.result;
+    ScriptResult r = stop.result;
+    r.notes = notes_;
+    return r;
   }
-  return {Outcome::kPass, "", 0};
+  return {Outcome::kPass, "", 0, notes_};
 }
 
 }  // namespace detail

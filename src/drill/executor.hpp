@@ -17,6 +17,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "drill/ast.hpp"
 #include "drill/parser.hpp"
@@ -36,6 +37,9 @@ struct ScriptResult {
   /// packet). SKIP: the reason, e.g. "ipv6" or "unknown sysctl net.inet.foo".
   std::string message;
   int line = 0;  ///< the script line of a FAIL or a runtime SKIP, 0 otherwise
+  /// What the run did not model but went on without, e.g. "not modelled:
+  /// net.ipv4.tcp_frto=2 (…)" from defaults.sh, or a no-op command's reason.
+  std::vector<std::string> notes{};
 };
 
 /// Addresses, ports and knobs of a run. Defaults are packetdrill's.

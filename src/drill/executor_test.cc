@@ -261,7 +261,9 @@ TEST(Executor, SkipsWithReasons) {
             "unknown sysctl net.inet.tcp.frob");
   EXPECT_EQ(run("0 `ifconfig lo0 up`\n", fake).message, "unsupported command: ifconfig lo0 up");
   EXPECT_EQ(run("0 < icmp unreachable port_unreachable\n", fake).message, "icmp");
-  EXPECT_EQ(run("0 %{ print(tcpi_rtt) }%\n", fake).message, "python code other than tcpi asserts");
+  EXPECT_EQ(run("0 %{ import os }%\n", fake).message, "python: unexpected 'import'");
+  EXPECT_EQ(run("0 < S 0:0(0) win 1000 <mss 1460,FO abcd1234>\n", fake).message,
+            "TCP Fast Open (RFC 7413) is not implemented");
   EXPECT_EQ(run("0 poll(3, 1) = 0\n", fake).message, "unsupported system call poll");
   EXPECT_EQ(run("0 getsockopt(3, IPPROTO_TCP, TCP_INFO, ..., ...) = 0\n", fake).message,
             "unsupported socket option TCP_INFO");
@@ -383,6 +385,86 @@ TEST(Executor, SyntaxErrorIsAFailure) {
   const auto r = run_file("/nonexistent/x.pkt", fake);
   EXPECT_EQ(r.outcome, Outcome::kFail);
   EXPECT_EQ(r.message, "/nonexistent/x.pkt: cannot read file");
+}
+
+}  // namespace
+}  // namespace synack::drill
+
+namespace synack::drill {
+namespace {
+
+// A write the fake answers with three 1000-byte segments (PSH on the last),
+// as a stack without TSO sends what a Linux TSO device hands over as one.
+void write_three_segments(FakeTarget& fake) {
+  answer_syn(fake);
+  fake.on_call = [](FakeTarget& f, const FakeCall& c) -> std::optional<SysResult> {
+    if (c.name != "send") return std::nullopt;
+    for (std::uint32_t i = 0; i < 3; ++i) {
+      StackSegment s{
+          .seq = kIsn + 1 + 1000 * i,
+          .ack = 1,
+          .flags = static_cast<std::uint16_t>(TcpFlags::kAck | (i == 2 ? TcpFlags::kPsh : 0)),
+          .payload = 1000};
+      f.send_at(f.now(), stack_packet(s));
+    }
+    return SysResult::ok(3000);
+  };
+}
+
+constexpr std::string_view kTsoWrite = R"(--tolerance_usecs=10000
+ 0.00 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0.00 bind(3, ..., ...) = 0
++0.00 listen(3, 1) = 0
++0.10 < S 0:0(0) win 65535 <mss 1460,sackOK,TS val 100 ecr 0>
++0.00 > S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,TS val 1 ecr 100>
++0.10 < . 1:1(0) ack 1 win 65535 <nop,nop,TS val 101 ecr 1>
++0.00 accept(3, ..., ...) = 4
++0.00 write(4, ..., 3000) = 3000
++0.00 > P. 1:3001(3000) ack 1 <...>
+)";
+
+TEST(Executor, LinuxPersonalityCoalescesSegmentsAsTso) {
+  FakeTarget fake;
+  write_three_segments(fake);
+  RunOptions linux_run;
+  linux_run.personality = Personality::kLinux;
+  const auto r = run(kTsoWrite, fake, linux_run);
+  EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
+
+  FakeTarget bsd;  // the FreeBSD personality compares packet by packet
+  write_three_segments(bsd);
+  const auto f = run(kTsoWrite, bsd);
+  EXPECT_EQ(f.outcome, Outcome::kFail);
+  EXPECT_NE(f.message.find("actual packet: 0.200000 . 1:1001(1000) ack 1"), std::string::npos)
+      << f.message;
+}
+
+TEST(Executor, EthtoolTsoOffStopsCoalescing) {
+  FakeTarget fake;
+  write_three_segments(fake);
+  RunOptions linux_run;
+  linux_run.personality = Personality::kLinux;
+  std::string script(kTsoWrite);
+  script.insert(script.find('\n') + 1, "`ethtool -K tun0 tso off gso off`\n");
+  const auto r = run(script, fake, linux_run);
+  EXPECT_EQ(r.outcome, Outcome::kFail);
+  EXPECT_NE(r.message.find("actual packet: 0.200000 . 1:1001(1000) ack 1"), std::string::npos)
+      << r.message;
+}
+
+TEST(Executor, PythonBlocksReadNamedTcpInfoFields) {
+  FakeTarget fake;
+  fake.info = TcpInfo{tcp::State::kEstablished, 7, {{"tcpi_snd_cwnd", 10}}};
+  const std::string open = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n";
+  EXPECT_EQ(
+      run(open + "+0 %{ cwnd = 8 }%\n+0 %{ cwnd += 2; assert tcpi_snd_cwnd == cwnd }%\n", fake)
+          .outcome,
+      Outcome::kPass);
+  const auto bad = run(open + "+0 %{ assert 11 <= tcpi_snd_cwnd, tcpi_snd_cwnd }%\n", fake);
+  EXPECT_EQ(bad.message, "x.pkt:2: assertion failed: 11 <= tcpi_snd_cwnd (tcpi_snd_cwnd is 10)");
+  const auto missing = run(open + "+0 %{ assert tcpi_lost == 0 }%\n", fake);
+  EXPECT_EQ(missing.outcome, Outcome::kSkip);
+  EXPECT_EQ(missing.message, "tcp_info field tcpi_lost not available");
 }
 
 }  // namespace

@@ -22,6 +22,23 @@ std::expected<LivePacket, std::string> parse_live(std::vector<std::byte> bytes) 
   return LivePacket(std::move(bytes), *parsed);
 }
 
+LivePacket coalesce(const std::vector<LivePacket>& parts) {
+  std::vector<std::byte> payload;
+  for (const auto& p : parts) {
+    payload.insert(payload.end(), p.packet.tcp.payload.begin(), p.packet.tcp.payload.end());
+  }
+  TcpSegment seg = parts.front().packet.tcp;
+  const std::uint16_t tail = TcpFlags::kPsh | TcpFlags::kFin;
+  seg.flags.bits = static_cast<std::uint16_t>((seg.flags.bits & ~tail) |
+                                              (parts.back().packet.tcp.flags.bits & tail));
+  seg.payload = Bytes(payload);
+  const Ipv4Header ip = Ipv4Header::from(parts.front().packet.ip);
+  std::vector<std::byte> out(Ipv4Header::kSize + seg.wire_size());
+  out.resize(emit_ipv4_tcp(MutableBytes(out), ip, seg));
+  auto live = parse_live(std::move(out));
+  return std::move(*live);
+}
+
 std::vector<std::byte> script_option_bytes(const std::vector<OptionSpec>& options,
                                            std::vector<bool>* ignore, const SeqMap* inbound_map) {
   TcpOptions built;
@@ -56,6 +73,10 @@ std::vector<std::byte> script_option_bytes(const std::vector<OptionSpec>& option
       case OptionSpec::Kind::kTimestamps:
         ts_offsets.push_back(built.size());
         built.timestamps(o.ts_val, inbound_map ? inbound_map->map_ecr(o.ts_ecr) : o.ts_ecr);
+        break;
+      case OptionSpec::Kind::kFastOpen:  // never built: preflight SKIPs these scripts
+      case OptionSpec::Kind::kFastOpenExp:
+      case OptionSpec::Kind::kMd5:
         break;
     }
   }

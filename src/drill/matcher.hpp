@@ -70,6 +70,12 @@ struct LivePacket {
 /// Parses an outbound IPv4/TCP packet. Errors: the WireError's name.
 [[nodiscard]] std::expected<LivePacket, std::string> parse_live(std::vector<std::byte> bytes);
 
+/// Several consecutive live segments as the one TSO segment they were cut
+/// from (packetdrill scripts written for TSO expect one packet of up to 64 KB):
+/// the first's header and options, payloads concatenated, PSH and FIN of the
+/// last. `parts` must be non-empty, in order and contiguous.
+[[nodiscard]] LivePacket coalesce(const std::vector<LivePacket>& parts);
+
 /// Compares a live outbound packet with a `>` line. nullopt when it matches,
 /// else packetdrill's message, e.g.
 /// "live packet field tcp_ack_seq: expected: 1 vs actual: 0".

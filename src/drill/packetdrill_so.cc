@@ -70,35 +70,6 @@ std::int64_t usecs_of(Instant t) {
   return std::chrono::duration_cast<microseconds>(t.time_since_epoch()).count();
 }
 
-// Host (Linux) TCP_* state numbers of <netinet/tcp.h>, as TCP_INFO reports them.
-std::uint8_t linux_state(tcp::State s) {
-  switch (s) {
-    case tcp::State::kEstablished:
-      return TCP_ESTABLISHED;
-    case tcp::State::kSynSent:
-      return TCP_SYN_SENT;
-    case tcp::State::kSynReceived:
-      return TCP_SYN_RECV;
-    case tcp::State::kFinWait1:
-      return TCP_FIN_WAIT1;
-    case tcp::State::kFinWait2:
-      return TCP_FIN_WAIT2;
-    case tcp::State::kTimeWait:
-      return TCP_TIME_WAIT;
-    case tcp::State::kCloseWait:
-      return TCP_CLOSE_WAIT;
-    case tcp::State::kLastAck:
-      return TCP_LAST_ACK;
-    case tcp::State::kListen:
-      return TCP_LISTEN;
-    case tcp::State::kClosing:
-      return TCP_CLOSING;
-    case tcp::State::kClosed:
-      break;
-  }
-  return TCP_CLOSE;
-}
-
 // (level, optname) of the host's headers → drill::SockOpt; nullopt if unknown.
 std::optional<SockOpt> option_of(int level, int name) {
   if (level == SOL_SOCKET) {
@@ -565,7 +536,7 @@ class SoInstance {
     const auto info = adapter_.tcp_info(fd);
     if (!info) return fail(EBADF);
     struct tcp_info t {};
-    t.tcpi_state = linux_state(info->state);
+    t.tcpi_state = linux_tcp_state(info->state);
     t.tcpi_options = info->options;
     const auto n = std::min<socklen_t>(*len, sizeof t);
     std::memcpy(val, &t, n);

@@ -85,8 +85,8 @@ std::string strip_comments(std::string_view in) {
           out[i] = ' ';
         }
         break;
-      case Mode::kBacktick:
-        if (c == '`' || c == '\n') mode = Mode::kNormal;
+      case Mode::kBacktick:  // a shell command may span lines (Linux scripts)
+        if (c == '`') mode = Mode::kNormal;
         break;
       case Mode::kString:
         if (c == '\\' && next != '\0') {
@@ -117,6 +117,27 @@ struct Line {
   std::string text;
 };
 
+// Opened minus closed ( [ { outside strings: > 0 when a call continues on the
+// next line.
+int bracket_balance(std::string_view line) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return depth;
+}
+
 // ---------------------------------------------------------------------------
 // Pass 2: #ifdef / #ifndef / #else / #endif, then join %{ }% blocks.
 
@@ -131,6 +152,8 @@ std::vector<Line> preprocess(const std::string& text, const std::string& path,
   std::vector<Cond> conds;
   std::vector<Line> lines;
   bool in_code = false;
+  bool in_shell = false;  // inside a backtick command spanning lines
+  int open_brackets = 0;  // ( [ { left open by the event so far
   bool active = true;
   std::istringstream stream(text);
   std::string raw;
@@ -138,6 +161,12 @@ std::vector<Line> preprocess(const std::string& text, const std::string& path,
   while (std::getline(stream, raw)) {
     ++number;
     const std::string_view t = trim(raw);
+    const bool odd_backticks = std::ranges::count(raw, '`') % 2 == 1;
+    if (in_shell) {  // shell lines (their '#' comments too) belong to the command
+      if (active) lines.back().text += "\n" + raw;
+      if (odd_backticks) in_shell = false;
+      continue;
+    }
     if (!in_code && !t.empty() && t.front() == '#') {
       std::istringstream words{std::string(t)};
       std::string directive, name;
@@ -166,6 +195,7 @@ std::vector<Line> preprocess(const std::string& text, const std::string& path,
     const bool opens = raw.find("%{") != std::string::npos;
     const bool closes =
         raw.rfind("}%") != std::string::npos && (!opens || raw.rfind("}%") > raw.find("%{"));
+    if (!in_code && odd_backticks) in_shell = true;
     if (!active) {
       if (opens && !closes) in_code = true;
       if (in_code && closes && !opens) in_code = false;
@@ -177,10 +207,17 @@ std::vector<Line> preprocess(const std::string& text, const std::string& path,
       continue;
     }
     if (opens && !closes) in_code = true;
+    if (!opens && open_brackets > 0) {  // a call's arguments spanning lines (Linux msghdr)
+      lines.back().text += "\n" + raw;
+      open_brackets += bracket_balance(raw);
+      continue;
+    }
     if (!t.empty()) lines.push_back({number, raw});
+    if (!opens && !in_shell) open_brackets = std::max(0, bracket_balance(raw));
   }
   if (!conds.empty()) throw ParseError(path, conds.back().line, "'#ifdef' without '#endif'");
   if (in_code) throw ParseError(path, number, "'%{' without '}%'");
+  if (in_shell) throw ParseError(path, number, "'`' without a closing '`'");
   return lines;
 }
 
@@ -388,6 +425,15 @@ Expr parse_primary(LineParser& p) {
       const std::size_t save = p.pos();
       p.accept(".");
       std::string name = p.word();
+      if (!name.empty() && p.looking_at("(")) {  // msg_iov(1)=..., msg_name(...)=...
+        const std::size_t paren = p.pos();
+        p.expect("(");
+        name += "(" + p.until(")") + ")";
+        if (!p.looking_at("=")) {
+          p.set_pos(paren);
+          name.clear();
+        }
+      }
       if (name.empty() || !p.accept("=")) {
         p.set_pos(save);
         name.clear();
@@ -519,6 +565,11 @@ OptionSpec parse_option(LineParser& p) {
     if (!p.accept_word("ecr"))
       p.fail(fmt::format("expected 'ecr' but found {}", p.describe_next()));
     o.ts_ecr = p.accept("*") ? 0 : p.u32();
+  } else if (name == "FO" || name == "FOEXP" || name == "md5") {
+    o.kind = name == "FO"      ? OptionSpec::Kind::kFastOpen
+             : name == "FOEXP" ? OptionSpec::Kind::kFastOpenExp
+                               : OptionSpec::Kind::kMd5;
+    if (p.peek() != ',' && p.peek() != '>') o.text = p.word();
   } else {
     p.set_pos(save);
     p.fail(fmt::format("unknown TCP option {}", p.describe_next()));
@@ -733,7 +784,11 @@ void parse_header_option(LineParser& p, Script& script) {
 
 Event parse_event(LineParser& p) {
   Event ev;
-  ev.time = parse_time(p);
+  if (p.peek() == '`') {
+    ev.time.untimed = true;  // Linux scripts: a command before the first event, "+0"
+  } else {
+    ev.time = parse_time(p);
+  }
   const char c = p.peek();
   if (c == '<' || c == '>') {
     p.expect(std::string_view(&c, 1));

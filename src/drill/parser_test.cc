@@ -168,6 +168,30 @@ TEST(Parser, PacketVariants) {
   EXPECT_EQ(icmp.code, "port_unreachable");
 }
 
+TEST(Parser, LinuxScriptShapes) {
+  const auto s = parse_script(
+      "`../common/defaults.sh\n# shell comment\nsysctl -q net.ipv4.tcp_timestamps=0`\n"
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 recvmsg(3, {msg_name(...)=...,\n"
+      "              msg_iov(1)=[{..., 1000}],\n"
+      "              msg_flags=0}, 0) = 1000\n"
+      "+0 < S 0:0(0) win 1000 <mss 1460,FO abcd1234,nop,nop>\n",
+      "t.pkt");
+  ASSERT_EQ(s.events.size(), 4u);
+  EXPECT_TRUE(s.events[0].time.untimed);
+  EXPECT_EQ(std::get<CommandEvent>(s.events[0].body).text,
+            "../common/defaults.sh\n# shell comment\nsysctl -q net.ipv4.tcp_timestamps=0");
+  const auto& call = std::get<SyscallEvent>(s.events[2].body);
+  ASSERT_EQ(call.args.size(), 3u);
+  EXPECT_EQ(call.args[1].fields[1], "msg_iov(1)");
+  EXPECT_EQ(call.args[1].items[1].to_string(), "[{..., 1000}]");
+  EXPECT_EQ(s.events[3].line, 8);
+  const auto& pkt = std::get<PacketEvent>(s.events[3].body);
+  EXPECT_EQ(pkt.options[1].kind, OptionSpec::Kind::kFastOpen);
+  EXPECT_EQ(pkt.options[1].text, "abcd1234");
+  EXPECT_THROW(parse_script("`sysctl -q a=1\n0 socket(..., 1, 6) = 3\n", "t.pkt"), ParseError);
+}
+
 TEST(Parser, CommandsAndCodeBlocks) {
   const auto s = parse_script(
       " 0.00 `sysctl -w net.inet.tcp.rfc1323=1`\n"

@@ -4,13 +4,16 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "drill/ast.hpp"
 #include "drill/executor.hpp"
 #include "drill/matcher.hpp"
+#include "drill/shell.hpp"
 #include "drill/target.hpp"
 #include "drill/timing.hpp"
 
@@ -65,17 +68,22 @@ class Run {
 
   void run_outbound(const Event& ev, const PacketEvent& pkt, const ExpectedTime& et);
   std::optional<std::pair<Instant, LivePacket>> take_outbound();
+  void gather_tso(const PacketEvent& pkt, std::pair<Instant, LivePacket>& taken);
   [[nodiscard]] bool belongs_to_connection(const LivePacket& live);
   void run_inbound(const PacketEvent& pkt);
   void run_syscall(const Event& ev, const ExpectedTime& et);
   void run_command(const Event& ev, const CommandEvent& cmd);
+  void run_step(const Event& ev, const std::string& text, const ShellStep& step);
+  void note(const std::string& text);
   void run_code(const Event& ev, const CodeEvent& code);
+  void run_python_code(const Event& ev, const CodeEvent& code, const TcpInfo& info);
 
   // syscalls.cc
   int live_fd(const Event& ev, const Expr& e) const;
   std::int64_t eval(const Event& ev, const Expr& e) const;
   SysResult issue_sockopt(const Event& ev, const SyscallEvent& call, bool set);
   SysResult issue_fcntl(const Event& ev, int fd);
+  SysResult issue_msg(const Event& ev, int fd, bool send);
   void check_sockopt_value(const Event& ev, const SyscallEvent& call);
 
  public:
@@ -93,8 +101,15 @@ class Run {
   Connection conn_;
   std::uint16_t next_remote_port_;
   std::optional<PendingCall> pending_;
-  int line_ = 0;                ///< the line of the event being run
-  std::int64_t got_value_ = 0;  ///< the value of the last getsockopt
+  int line_ = 0;                                     ///< the line of the event being run
+  std::int64_t got_value_ = 0;                       ///< the value of the last getsockopt
+  std::vector<std::string> notes_;                   ///< ScriptResult::notes
+  std::map<std::string, std::int64_t> python_vars_;  ///< variables of %{ }% blocks
+  /// Coalesce outbound packets as a TSO device would send them (Linux
+  /// personality; `ethtool -K tun0 tso off` turns it off).
+  bool tso_ = false;
+  /// Live packets taken from the target but not yet matched (TSO look-ahead).
+  std::deque<std::pair<Instant, LivePacket>> held_;
 };
 
 }  // namespace synack::drill::detail

@@ -46,6 +46,8 @@ std::optional<HostOpt> host_option(SockOpt o) {
       return HostOpt{IPPROTO_TCP, TCP_KEEPINTVL};
     case SockOpt::kKeepCnt:
       return HostOpt{IPPROTO_TCP, TCP_KEEPCNT};
+    case SockOpt::kUserTimeout:
+      return HostOpt{IPPROTO_TCP, TCP_USER_TIMEOUT};
     default:
       return std::nullopt;  // TCP_NOOPT, TCP_KEEPINIT, SO_REUSEPORT, TCP_NOPUSH: not in synack
   }

@@ -5,12 +5,14 @@
 // Built only with -DSYNACK_DRILL_STACK=ON (no_stack_target.cc otherwise).
 #include "drill/stack_adapter.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <deque>
 #include <map>
 #include <system_error>
 #include <vector>
 
+#include "drill/emulation.hpp"
 #include "drill/stack_target.hpp"
 
 namespace synack::drill {
@@ -45,6 +47,8 @@ std::optional<synack::SockOpt> stack_option(drill::SockOpt o) {
       return synack::SockOpt::kKeepIntvl;
     case drill::SockOpt::kKeepCnt:
       return synack::SockOpt::kKeepCnt;
+    case drill::SockOpt::kUserTimeout:
+      return synack::SockOpt::kUserTimeout;
     default:
       return std::nullopt;
   }
@@ -55,6 +59,49 @@ std::uint8_t window_scale_for(std::int64_t max_buf) {
   std::uint8_t s = 0;
   while (s < 14 && (std::int64_t{65535} << s) < max_buf) ++s;
   return s;
+}
+
+// Linux tcp_select_initial_window(): halve max(tcp_rmem[2], rmem_max 212992)
+// until it fits in 16 bits, ≤ 14 (15 MiB → 8, 6 MiB → 7).
+std::uint8_t linux_window_scale_for(std::int64_t rmem_max) {
+  std::int64_t space = std::max<std::int64_t>(rmem_max, 212992);
+  std::uint8_t s = 0;
+  while (space > 65535 && s < 14) {
+    space >>= 1;
+    ++s;
+  }
+  return s;
+}
+
+// Linux sysctls with nothing to change because the engine already behaves so
+// (value as the engine does it); any other value is not modelled.
+bool linux_matches(Knob knob, std::int64_t v) {
+  switch (knob) {
+    case Knob::kDsack:  // RFC 2883 DSACK blocks are sent
+      return v == 1;
+    case Knob::kFack:  // no FACK
+      return v == 0;
+    case Knob::kReordering:  // dupthresh 3 (RFC 5681 §3.2)
+      return v == 3;
+    case Knob::kSlowStartAfterIdle:  // cwnd is not reset after idle
+      return v == 0;
+    case Knob::kNotsentLowat:  // no TCP_NOTSENT_LOWAT: "unlimited"
+      return v == 0xffffffffLL;
+    case Knob::kFastOpen:  // no TCP Fast Open (RFC 7413)
+    case Knob::kMtuProbing:
+    case Knob::kFrto:
+    case Knob::kEarlyRetrans:
+    case Knob::kRecovery:
+    case Knob::kEcnOption:
+      return v == 0;
+    case Knob::kFastOpenBlackhole:  // no Fast Open: nothing to black-hole
+    case Knob::kBaseMss:            // used only by MTU probing (off)
+    case Knob::kBufMin:             // no memory pressure in a script
+    case Knob::kWmemMax:            // no send-buffer autotuning
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace
@@ -290,8 +337,41 @@ bool StackAdapter::set_knob(Knob knob, std::int64_t v) {
       break;
     case Knob::kHostcachePurge:
       break;
+    case Knob::kRmemDefault:
+      c.rcv_buf = static_cast<std::uint32_t>(v);
+      break;
+    case Knob::kRmemMax:
+      c.window_scale = linux_window_scale_for(v);
+      break;
+    case Knob::kWmemDefault:
+      c.snd_buf = static_cast<std::uint32_t>(v);
+      break;
+    case Knob::kTimestamps:
+      c.timestamps = v != 0;
+      break;
+    case Knob::kWindowScaling:
+      c.window_scaling = v != 0;
+      break;
+    case Knob::kSynRetries:
+      c.syn_retries = static_cast<std::uint8_t>(std::clamp<std::int64_t>(v, 1, 127));
+      break;
+    case Knob::kSynackRetries:
+      c.synack_retries = static_cast<std::uint8_t>(std::clamp<std::int64_t>(v, 1, 127));
+      break;
+    case Knob::kCongestionControl:
+      c.congestion_control = v == 1 ? "cubic" : "newreno";
+      break;
+    case Knob::kLinuxEcn:  // no ECN in the engine yet: only "off"
+      if (v != 0) return false;
+      break;
+    case Knob::kLinuxSynCookies:
+      c.syn_cookies = v == 0   ? tcp::SynCookies::kOff
+                      : v == 1 ? tcp::SynCookies::kWhenFull
+                               : tcp::SynCookies::kAlways;
+      break;
     default:
-      return false;
+      if (!linux_matches(knob, v)) return false;
+      break;
   }
   if (used_) {
     stack_->tcp_config() = c;  // live change; IP-level knobs wait for the next reset
@@ -321,8 +401,29 @@ int StackAdapter::drop_time_wait() {
 std::optional<TcpInfo> StackAdapter::tcp_info(int fd) const {
   if (!sockets_.contains(fd)) return std::nullopt;
   const auto info = stack_->tcp_info(fd);
-  if (!info) return TcpInfo{tcp::State::kClosed, 0};
-  return TcpInfo{info->state, info->options};
+  if (!info) {
+    return TcpInfo{tcp::State::kClosed, 0, {{"tcpi_state", linux_tcp_state(tcp::State::kClosed)}}};
+  }
+  TcpInfo t{info->state, info->options};
+  // Only the fields whose meaning and unit are Linux's (tcp/info.hpp); e.g.
+  // tcpi_unacked (Linux counts packets, synack bytes) is left out.
+  t.fields = {{"tcpi_state", linux_tcp_state(info->state)},
+              {"tcpi_options", info->options},
+              {"tcpi_snd_wscale", info->snd_wscale},
+              {"tcpi_rcv_wscale", info->rcv_wscale},
+              {"tcpi_rto", info->rto},
+              {"tcpi_rtt", info->rtt},
+              {"tcpi_rttvar", info->rttvar},
+              {"tcpi_snd_mss", info->snd_mss},
+              {"tcpi_rcv_mss", info->rcv_mss},
+              {"tcpi_snd_cwnd", info->snd_cwnd},
+              {"tcpi_snd_ssthresh", info->snd_ssthresh},
+              {"tcpi_total_retrans", info->total_retrans},
+              {"tcpi_snd_wnd", info->snd_wnd},
+              {"tcpi_bytes_received", static_cast<std::int64_t>(info->bytes_received)},
+              {"tcpi_segs_out", static_cast<std::int64_t>(info->segs_out)},
+              {"tcpi_segs_in", static_cast<std::int64_t>(info->segs_in)}};
+  return t;
 }
 
 void StackAdapter::rebuild() {

@@ -3,6 +3,7 @@
 // returned values → packetdrill's runtime errors. See executor.hpp.
 #include <fmt/core.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "drill/emulation.hpp"
@@ -35,6 +36,18 @@ std::optional<std::int64_t> linger_seconds(const Expr& e) {
     return std::nullopt;
   }
   return e.items[0].integer != 0 ? e.items[1].integer : -1;
+}
+
+// The struct field named `name` (e.g. "msg_iov(1)" matched by "msg_iov"), or nullptr.
+const Expr* field(const Expr& e, std::string_view name) {
+  if (e.kind != Expr::Kind::kStruct) return nullptr;
+  for (std::size_t i = 0; i < e.fields.size(); ++i) {
+    const std::string& f = e.fields[i];
+    if (f == name || (f.starts_with(name) && f.size() > name.size() && f[name.size()] == '(')) {
+      return &e.items[i];
+    }
+  }
+  return nullptr;
 }
 
 std::string describe_errno(int err) {
@@ -141,7 +154,50 @@ SysResult Run::issue(const Event& ev, bool retry) {
     return r;
   }
   if (name == "fcntl") return issue_fcntl(ev, fd);
+  if (name == "sendmsg" || name == "recvmsg") return issue_msg(ev, fd, name == "sendmsg");
+  if (name == "ioctl") {
+    const Expr& req = arg(*this, ev, 1);
+    if (req.kind != Expr::Kind::kSymbol || (req.text != "SIOCINQ" && req.text != "FIONREAD")) {
+      skip(ev.line, fmt::format("unsupported ioctl {}", req.to_string()));
+    }
+    // SIOCINQ: bytes ready to read, as a peek of everything queued sees them.
+    SysResult r = target_.recv(fd, std::size_t{64} << 20, /*peek=*/true);
+    if (r.would_block || r.err == EAGAIN) r = SysResult::ok(0);
+    if (r.ret < 0) return r;
+    got_value_ = r.ret;
+    return SysResult::ok(0);
+  }
   skip(ev.line, fmt::format("unsupported system call {}", name));
+}
+
+// sendmsg/recvmsg with a msghdr: the iovecs' total length, no control
+// messages, flags 0 (MSG_PEEK for recvmsg).
+SysResult Run::issue_msg(const Event& ev, int fd, bool send) {
+  const Expr& msg = arg(*this, ev, 1);
+  const Expr* iov = field(msg, "msg_iov");
+  if (iov == nullptr || iov->kind != Expr::Kind::kList) {
+    skip(ev.line, fmt::format("unsupported msghdr {}", msg.to_string()));
+  }
+  std::int64_t len = 0;
+  for (const Expr& v : iov->items) {
+    if (v.kind != Expr::Kind::kStruct || v.items.size() != 2) {
+      skip(ev.line, fmt::format("unsupported iovec {}", v.to_string()));
+    }
+    len += eval(ev, v.items[1]);
+  }
+  if (const Expr* control = field(msg, "msg_control");
+      control != nullptr && control->kind != Expr::Kind::kEllipsis) {
+    skip(ev.line, fmt::format("unsupported control message {}", control->to_string()));
+  }
+  const std::int64_t flags = eval(ev, arg(*this, ev, 2));
+  const std::int64_t peek = *constant_value("MSG_PEEK", options_.personality);
+  if (flags != 0 && (send || flags != peek)) {
+    skip(ev.line, fmt::format("unsupported {} flags {}", send ? "sendmsg" : "recvmsg",
+                              arg(*this, ev, 2).to_string()));
+  }
+  if (!send) return target_.recv(fd, static_cast<std::size_t>(len), flags == peek);
+  const std::vector<std::byte> zeros(static_cast<std::size_t>(len), std::byte{0});
+  return target_.send(fd, Bytes(zeros));
 }
 
 SysResult Run::issue_fcntl(const Event& ev, int fd) {
@@ -189,11 +245,13 @@ void Run::check_call(const Event& ev, const SysResult& r) {
       }
     }
   }
-  if (call.name == "getsockopt" && r.ret == 0) check_sockopt_value(ev, call);
+  if ((call.name == "getsockopt" || call.name == "ioctl") && r.ret == 0) {
+    check_sockopt_value(ev, call);
+  }
 }
 
 void Run::check_sockopt_value(const Event& ev, const SyscallEvent& call) {
-  const Expr& value = arg(*this, ev, 3);
+  const Expr& value = arg(*this, ev, call.name == "ioctl" ? 2 : 3);
   if (value.kind == Expr::Kind::kEllipsis) return;
   std::int64_t want = 0;
   if (auto linger = linger_seconds(value)) {
@@ -202,13 +260,14 @@ void Run::check_sockopt_value(const Event& ev, const SyscallEvent& call) {
     want = eval(ev, value);
   }
   if (want == got_value_) return;
-  const bool is_errno = *sockopt_for(arg(*this, ev, 2).text) == SockOpt::kError;
+  const bool is_errno =
+      call.name == "getsockopt" && *sockopt_for(arg(*this, ev, 2).text) == SockOpt::kError;
   const auto show = [&](std::int64_t v) {
     return is_errno ? errno_name(static_cast<int>(v)) : std::to_string(v);
   };
-  fail(ev.line, fmt::format("runtime error in {} call: Bad getsockopt optval: expected: {} "
+  fail(ev.line, fmt::format("runtime error in {} call: Bad {} optval: expected: {} "
                             "actual: {}",
-                            call.name, show(want), show(got_value_)));
+                            call.name, call.name, show(want), show(got_value_)));
 }
 
 }  // namespace synack::drill::detail

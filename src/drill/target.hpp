@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -70,21 +71,22 @@ struct SysResult {
 /// for SO_ERROR, seconds for TCP_KEEP* (as the C API), seconds for SO_LINGER
 /// (−1 = linger off).
 enum class SockOpt : std::uint8_t {
-  kRcvBuf,     ///< SO_RCVBUF, bytes
-  kSndBuf,     ///< SO_SNDBUF, bytes
-  kError,      ///< SO_ERROR: pending errno, cleared by reading (get only)
-  kReuseAddr,  ///< SO_REUSEADDR
-  kReusePort,  ///< SO_REUSEPORT
-  kKeepAlive,  ///< SO_KEEPALIVE
-  kLinger,     ///< SO_LINGER: seconds, −1 = off
-  kNoDelay,    ///< TCP_NODELAY
-  kMaxSeg,     ///< TCP_MAXSEG, bytes
-  kNoOpt,      ///< TCP_NOOPT (FreeBSD): send no options
-  kNoPush,     ///< TCP_NOPUSH (FreeBSD) / TCP_CORK (Linux)
-  kKeepInit,   ///< TCP_KEEPINIT (FreeBSD), seconds: give up connecting
-  kKeepIdle,   ///< TCP_KEEPIDLE, seconds
-  kKeepIntvl,  ///< TCP_KEEPINTVL, seconds
-  kKeepCnt,    ///< TCP_KEEPCNT, probes
+  kRcvBuf,       ///< SO_RCVBUF, bytes
+  kSndBuf,       ///< SO_SNDBUF, bytes
+  kError,        ///< SO_ERROR: pending errno, cleared by reading (get only)
+  kReuseAddr,    ///< SO_REUSEADDR
+  kReusePort,    ///< SO_REUSEPORT
+  kKeepAlive,    ///< SO_KEEPALIVE
+  kLinger,       ///< SO_LINGER: seconds, −1 = off
+  kNoDelay,      ///< TCP_NODELAY
+  kMaxSeg,       ///< TCP_MAXSEG, bytes
+  kNoOpt,        ///< TCP_NOOPT (FreeBSD): send no options
+  kNoPush,       ///< TCP_NOPUSH (FreeBSD) / TCP_CORK (Linux)
+  kKeepInit,     ///< TCP_KEEPINIT (FreeBSD), seconds: give up connecting
+  kKeepIdle,     ///< TCP_KEEPIDLE, seconds
+  kKeepIntvl,    ///< TCP_KEEPINTVL, seconds
+  kKeepCnt,      ///< TCP_KEEPCNT, probes
+  kUserTimeout,  ///< TCP_USER_TIMEOUT, ms (RFC 5482 semantics, local)
 };
 
 /// Stack configuration a script may change with `sysctl -w` (the emulation
@@ -115,8 +117,40 @@ enum class Knob : std::uint8_t {
   kBlackhole,          ///< 0 = RST for closed ports, 1/2 = drop silently
   kTolerateMissingTs,  ///< 0/1: accept segments without TS once negotiated
   kHostcachePurge,     ///< 1 = flush the host cache (a no-op on a fresh stack)
+  // Linux sysctls (net.ipv4.*; shell.cc maps the keys, docs/conformance.md lists them).
+  kRmemDefault,         ///< tcp_rmem[1]: default SO_RCVBUF, bytes
+  kRmemMax,             ///< tcp_rmem[2]: bytes (sets the window scale, Linux's rule)
+  kWmemDefault,         ///< tcp_wmem[1]: default SO_SNDBUF, bytes
+  kWmemMax,             ///< tcp_wmem[2]: send-buffer autotuning ceiling, bytes
+  kBufMin,              ///< tcp_rmem[0] / tcp_wmem[0]: bytes under memory pressure
+  kTimestamps,          ///< tcp_timestamps 0/1 (RFC 7323 §3)
+  kWindowScaling,       ///< tcp_window_scaling 0/1 (RFC 7323 §2)
+  kSynRetries,          ///< tcp_syn_retries: SYN retransmissions
+  kSynackRetries,       ///< tcp_synack_retries: SYN-ACK retransmissions
+  kFrto,                ///< tcp_frto: 0 off, 2 F-RTO (RFC 5682)
+  kDsack,               ///< tcp_dsack 0/1 (RFC 2883)
+  kFack,                ///< tcp_fack 0/1
+  kReordering,          ///< tcp_reordering: initial dupthresh, segments
+  kCongestionControl,   ///< tcp_congestion_control: 0 reno, 1 cubic
+  kSlowStartAfterIdle,  ///< tcp_slow_start_after_idle 0/1 (RFC 5681 §4.1)
+  kEarlyRetrans,        ///< tcp_early_retrans: 0 off … 3/4 TLP (RFC 8985)
+  kRecovery,            ///< tcp_recovery: bit 1 = RACK loss detection (RFC 8985)
+  kTsoWinDivisor,       ///< tcp_tso_win_divisor
+  kMinTsoSegs,          ///< tcp_min_tso_segs
+  kLinuxEcn,            ///< tcp_ecn: 0 off, 1 request and accept, 2 accept only (RFC 3168)
+  kEcnOption,           ///< tcp_ecn_option (AccECN option)
+  kPacingSsRatio,       ///< tcp_pacing_ss_ratio, percent
+  kPacingCaRatio,       ///< tcp_pacing_ca_ratio, percent
+  kNotsentLowat,        ///< tcp_notsent_lowat, bytes (0xffffffff = off)
+  kFastOpen,            ///< tcp_fastopen flags (RFC 7413)
+  kFastOpenKey,         ///< tcp_fastopen_key set (value 1)
+  kFastOpenBlackhole,   ///< tcp_fastopen_blackhole_timeout_sec, s
+  kLinuxSynCookies,     ///< tcp_syncookies: 0 off, 1 when full, 2 always
+  kMtuProbing,          ///< tcp_mtu_probing: 0 off (RFC 4821)
+  kBaseMss,             ///< tcp_base_mss, bytes
 };
 
+/// The FreeBSD sysctl key of a FreeBSD knob, the Linux one (net.ipv4.…) of a Linux knob.
 [[nodiscard]] std::string_view to_string(Knob k);
 
 /// What TCP_INFO reports for `%{ assert tcpi_* }%`.
@@ -124,6 +158,10 @@ struct TcpInfo {
   tcp::State state = tcp::State::kClosed;
   /// TCPI_OPT_* bits: 1 timestamps, 2 SACK, 4 window scale, 8 ECN.
   std::uint8_t options = 0;
+  /// Linux `struct tcp_info` fields by name ("tcpi_snd_cwnd", ...) with
+  /// Linux's units, for %{ }% blocks; a field the target cannot report
+  /// faithfully is absent (the script SKIPs naming it).
+  std::vector<std::pair<std::string, std::int64_t>> fields{};
 };
 
 class Target {

@@ -164,7 +164,8 @@ int run_scripts(const DrillArgs& args, const std::vector<fs::path>& scripts,
       results.push_back({{"path", path.string()},
                          {"outcome", drill::to_string(r.outcome)},
                          {"message", r.message},
-                         {"line", r.line}});
+                         {"line", r.line},
+                         {"notes", r.notes}});
     } else if (r.outcome == drill::Outcome::kPass) {
       fmt::print("PASS {}\n", path.string());
     } else if (r.outcome == drill::Outcome::kSkip) {
