@@ -71,7 +71,13 @@ function(synack_test name)
   # gtest_discover_tests flattens PROPERTIES, so LABELS above keeps only "unit".
   # Set the full list from the discovered ${name}_TESTS once they are known.
   set(label_file "${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake")
+  # Label slow: multi-GiB transfers under ASan; 600 s (the ci preset's default)
+  # is too tight when the machine is shared, so they get 1500 s.
+  set(props "LABELS \"${labels}\"")
+  if("slow" IN_LIST ARG_LABELS)
+    string(APPEND props " TIMEOUT 1500")
+  endif()
   file(WRITE "${label_file}" "if(${name}_TESTS)\n  set_tests_properties(\${${name}_TESTS} "
-                             "PROPERTIES LABELS \"${labels}\")\nendif()\n")
+                             "PROPERTIES ${props})\nendif()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${label_file}")
 endfunction()
