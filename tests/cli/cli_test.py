@@ -100,6 +100,7 @@ class Conventions(CliCase):
         r = run("--version")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertRegex(r.stdout, r"^synack \d+\.\d+\.\d+\nfeatures: ")
+        self.assertRegex(run("--help").stdout, r"\n  --version +\S")  # listed in --help
         for args in (["-h"], ["draw", "-h"], ["drill", "--help"]):
             r = run(*args)
             self.assertEqual(r.returncode, 0, args)
@@ -118,6 +119,10 @@ class Conventions(CliCase):
             (["serve", "--create-netns"], "synack serve: ", "--netns"),      # RequiresError
             (["serve", "--http", "/no/such/dir"], "synack serve: ", "/no/such/dir"),  # ExistingDirectory
             (["serve", "--echo", "--mtu", "10"], "synack serve: ", "--mtu"),   # Range
+            (["serve", "--echo", "--addr", "10.0.0.1/33"], "synack serve: ",  # own validator
+             '--addr: "10.0.0.1/33": expected a.b.c.d/len'),
+            (["fetch", "--tun", "a-very-long-device-name", "http://10.0.0.1/"], "synack fetch: ",
+             '--tun: "a-very-long-device-name": a device name is 1..15 characters'),
             (["draw", "-f", "png", GOLDEN_RUN], "synack draw: ", "png"),      # own check, usage
         ]
         for args, prefix, fragment in cases:
@@ -159,6 +164,27 @@ class Units(CliCase):
         for size in ("64K", "64KiB", "65536", "65536B"):
             r = run("sim", "--bytes", size, "--rtt", "1ms")
             self.assertIn("65536 B delivered of 65536 B", r.stdout, size)
+
+    def test_rates_are_decimal_and_equal_spellings_run_alike(self):
+        """The simulation is deterministic, so equal values give the same report
+        (all but the header, which echoes the options as typed)."""
+        def report(bandwidth="10Mbit", rtt="20ms", loss="1%", limit="1min"):
+            r = run("sim", "--bytes", "256K", "--seed", "3", "--bandwidth", bandwidth, "--rtt",
+                    rtt, "--loss", loss, "--time-limit", limit)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return r.stdout.split("\n", 1)[1]
+
+        ten = report()
+        self.assertIn("262144 B delivered of 262144 B", ten)
+        for same in ("10000kbit", "10000000bit", "10Mbit/s", "10Mbps", "0.01Gbit"):
+            self.assertEqual(report(bandwidth=same), ten, same)
+        self.assertNotEqual(report(bandwidth="10485760bit"), ten)  # 10 Mbit is not 10 x 2^20
+        for same in ("20000us", "20000µs", "0.02s", "20000000ns"):
+            self.assertEqual(report(rtt=same), ten, same)
+        self.assertNotEqual(report(rtt="21ms"), ten)
+        self.assertEqual(report(loss="0.01"), ten)
+        self.assertNotEqual(report(loss="2%"), ten)
+        self.assertEqual(report(limit="60s"), ten)
 
     def test_bad_values_name_the_field_and_the_forms(self):
         self.assert_one_line_error(run("sim", "--bytes", "1Q"), 2, "synack sim: ",

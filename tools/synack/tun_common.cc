@@ -12,6 +12,9 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/core.h>
@@ -21,13 +24,43 @@
 #include "viz/render.hpp"
 
 namespace synack::cli {
+namespace {
+
+// "a.b.c.d/len" (len 1..30; "/24" when absent) → address and prefix length.
+std::optional<std::pair<Ipv4Addr, unsigned>> parse_addr_prefix(const std::string& text) {
+  const auto slash = text.find('/');
+  const auto addr = Ipv4Addr::parse(text.substr(0, slash));
+  unsigned prefix = 24;
+  if (slash != std::string::npos) {
+    const std::string p = text.substr(slash + 1);
+    const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), prefix);
+    if (ec != std::errc{} || end != p.data() + p.size()) return std::nullopt;
+  }
+  if (!addr || prefix < 1 || prefix > 30) return std::nullopt;
+  return std::pair{*addr, prefix};
+}
+
+// CLI11 validators (a bad value is a usage error, exit 2): "" when fine.
+std::string addr_problem(const std::string& text) {
+  return parse_addr_prefix(text) ? ""
+                                 : fmt::format("\"{}\": expected a.b.c.d/len with len 1..30", text);
+}
+
+std::string device_name_problem(const std::string& text) {
+  if (!text.empty() && text.size() <= 15 && text.find('/') == std::string::npos) return "";
+  return fmt::format("\"{}\": a device name is 1..15 characters without '/'", text);
+}
+
+}  // namespace
 
 void add_tun_options(CLI::App& cmd, TunCommandOptions& o) {
   o.command = cmd.get_name();
-  cmd.add_option("--tun", o.tun, "TUN device name (created, or attached to if it exists)");
+  cmd.add_option("--tun", o.tun, "TUN device name (created, or attached to if it exists)")
+      ->check(CLI::Validator(device_name_problem, "NAME"));
   cmd.add_option("--addr", o.addr,
                  "synack's address/prefix; the kernel side gets the first host address")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Validator(addr_problem, "A.B.C.D/LEN"));
   auto* netns = cmd.add_option("--netns", o.netns,
                                "create the device inside this network namespace (recommended)");
   cmd.add_flag("--create-netns", o.create_netns,
@@ -129,23 +162,16 @@ std::optional<tcp::Endpoint> parse_endpoint(const std::string& text) {
 }
 
 std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
-  const auto slash = o.addr.find('/');
-  const auto ours = Ipv4Addr::parse(o.addr.substr(0, slash));
-  unsigned prefix = 24;
-  if (slash != std::string::npos) {
-    const std::string p = o.addr.substr(slash + 1);
-    const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), prefix);
-    if (ec != std::errc{} || end != p.data() + p.size()) prefix = 99;
-  }
-  if (!ours || prefix < 1 || prefix > 30) {
-    fmt::print(stderr, "synack {}: --addr \"{}\": expected a.b.c.d/len with len 1..30\n", o.command,
-               o.addr);
+  const auto parsed = parse_addr_prefix(o.addr);  // checked at parse time (addr_problem)
+  if (!parsed) {
+    fmt::print(stderr, "synack {}: --addr {}\n", o.command, addr_problem(o.addr));
     return std::nullopt;
   }
+  const auto [ours, prefix] = *parsed;
   // The kernel side: the first host address of the subnet (the next one if that is ours).
   const std::uint32_t mask = ~0u << (32 - prefix);
-  Ipv4Addr kernel{(ours->value & mask) + 1};
-  if (kernel == *ours) kernel.value += 1;
+  Ipv4Addr kernel{(ours.value & mask) + 1};
+  if (kernel == ours) kernel.value += 1;
 
   TunSession s;
   if (o.create_netns) {
@@ -164,7 +190,7 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
     }
     s.capture.emplace(std::move(*f));
   }
-  s.ours = *ours;
+  s.ours = ours;
   s.kernel = kernel;
   s.recorder = std::make_unique<LiveRecorder>("linux");
   TunStackOptions opt;
@@ -173,7 +199,7 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
   opt.tun.kernel_address = kernel;
   opt.tun.prefix_len = static_cast<std::uint8_t>(prefix);
   opt.tun.mtu = o.mtu;
-  opt.stack.address = *ours;
+  opt.stack.address = ours;
   if (o.rto_min) opt.stack.tcp.min_rto = *o.rto_min;
   // Fresh secrets from the kernel's CSPRNG, as a real stack keeps (RFC 6528 §3).
   if (::getrandom(opt.stack.secret.data(), opt.stack.secret.size(), 0) < 0 ||
