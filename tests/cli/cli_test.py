@@ -7,6 +7,7 @@ atomic output files, progress only on a terminal.
                                   # completions and man pages beside SYNACK in cli-docs/
     cli_test.py SYNACK --interop  # the TUN cases (root: namespaces, TUN devices)
 """
+import hashlib
 import os
 import pty
 import re
@@ -480,8 +481,9 @@ class Interop(CliCase):
         ns = f"synack-cli-f{os.getpid()}"
         subprocess.run(["ip", "netns", "add", ns], check=True)
         with tempfile.TemporaryDirectory() as d:
+            page = os.urandom(256 * 1024)
             with open(os.path.join(d, "page.bin"), "wb") as f:
-                f.write(os.urandom(256 * 1024))
+                f.write(page)
             web = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-m", "http.server",
                                     "8000", "--directory", d], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
@@ -498,9 +500,12 @@ class Interop(CliCase):
                 status, tty = spawn_on_tty(*fetch, env=env)()
                 self.assertEqual(status, 0, tty)
                 self.assertIn(b"\r\x1b[Ksynack fetch: ", tty)
+                self.assertIn("synack fetch: HTTP 200 \u2014 262144 bytes in ".encode(), tty)
                 r = run(*fetch, "--quiet", env=env)  # piped and quiet: the summary only
                 self.assertEqual(r.returncode, 0, r.stderr)
                 self.assertNotIn("\r", r.stderr + r.stdout)
+                self.assertRegex(r.stderr, r"synack fetch: HTTP 200 \u2014 262144 bytes in [\d.]+ s "
+                                 rf"\([\d.]+ Mbit/s\), sha256 {hashlib.sha256(page).hexdigest()}\n$")
                 with open(os.path.join(d, "got.bin"), "rb") as a, \
                         open(os.path.join(d, "page.bin"), "rb") as b:
                     self.assertEqual(a.read(), b.read())
