@@ -295,6 +295,21 @@ class Progress(CliCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stderr, "")
 
+    def test_draw_of_a_capture_shows_progress_on_a_terminal_only(self):
+        env = {k: v for k, v in os.environ.items() if k != "SYNACK_PROGRESS"}
+        capture = os.path.join(ROOT, "tests", "capture", "data", "lo.pcap")
+        with tempfile.TemporaryDirectory() as d:
+            svg = os.path.join(d, "x.svg")
+            args = ("draw", capture, "--stream", "0", "-f", "svg", "-o", svg)
+            status, tty = run_on_tty(*args, env=env)
+            self.assertEqual(status, 0, tty)
+            self.assertIn(f"\r\x1b[Ksynack draw: reading {capture}: ".encode(), tty)
+            self.assertIn(b"\r\x1b[Ksynack draw: drawing 10 packets", tty)
+            r = run(*args, env=env)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertRegex(r.stderr, rf"^synack draw: {re.escape(svg)}: 10 packets, \d+ events "
+                             rf"drawn, {os.path.getsize(svg)} bytes written\n$")
+
 
 class Generated(CliCase):
     """The completions and man pages generated at build time (scripts/gen_cli_docs.py)."""
