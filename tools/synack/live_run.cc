@@ -33,15 +33,20 @@ void LiveRecorder::on_packet(PacketDirection dir, Bytes packet, Instant now) {
   e.from = in ? 0 : 1;
   e.to = in ? 1 : 0;
   e.tcp = viz::fields_from_segment(p->tcp);
+  if (e.tcp.flags.syn()) {
+    auto& isn = in ? c.peer_isn : c.our_isn;
+    if (!isn) isn = e.tcp.seq;
+  }
+  // The kernel's states, inferred as the packet passes (kept right after it).
+  std::vector<viz::StateEvent> inferred;
+  c.peer_states.observe(e, inferred);
   keep(c, std::move(e));
+  for (auto& st : inferred) keep(c, std::move(st));
 }
 
 void LiveRecorder::keep(Conn& c, viz::Event e) {
-  if (c.events.size() >= kMaxEvents) {
-    ++c.omitted;
-    return;
-  }
-  c.events.push_back(std::move(e));
+  if (!c.first_time) c.first_time = viz::event_time(e);
+  c.events.add(std::move(e));
 }
 
 void LiveRecorder::on_event(const tcp::TraceEvent& e) {
@@ -86,21 +91,13 @@ viz::Run LiveRecorder::build(const Conn& c) const {
                                 c.our_addr.to_string(), c.our_port),
                     "live");
   b.generator("synack serve (TUN, real Linux peer)");
-  std::optional<std::uint32_t> peer_isn, our_isn;
-  for (const auto& ev : c.events) {
-    const auto* p = std::get_if<viz::PacketEvent>(&ev);
-    if (p == nullptr || !p->tcp.flags.syn()) continue;
-    auto& isn = p->from == 0 ? peer_isn : our_isn;
-    if (!isn) isn = p->tcp.seq;
-  }
-  b.endpoint(peer_name_, c.peer_addr.to_string(), c.peer_port, peer_isn, State::kClosed);
-  b.endpoint("synack", c.our_addr.to_string(), c.our_port, our_isn, c.first_state);
+  b.endpoint(peer_name_, c.peer_addr.to_string(), c.peer_port, c.peer_isn, State::kClosed);
+  b.endpoint("synack", c.our_addr.to_string(), c.our_port, c.our_isn, c.first_state);
   // Times relative to the connection's first event (the clock is CLOCK_MONOTONIC);
   // events of one instant keep the order in which they happened.
-  const Duration base =
-      c.events.empty() ? Duration{} : viz::event_time(c.events.front()).time_since_epoch();
+  const Duration base = c.first_time ? c.first_time->time_since_epoch() : Duration{};
   const auto rel = [base](Instant t) { return t - base; };
-  for (const auto& ev : c.events) {
+  for (const auto& ev : c.events.snapshot()) {
     if (const auto* p = std::get_if<viz::PacketEvent>(&ev)) {
       viz::PacketEvent q = *p;
       q.sent = rel(q.sent);
@@ -112,14 +109,7 @@ viz::Run LiveRecorder::build(const Conn& c) const {
       b.note(rel(n->time), n->endpoint, n->text);
     }
   }
-  if (c.omitted > 0) {
-    b.note(viz::event_time(c.events.back()) - base, std::nullopt,
-           fmt::format("... {} more events not recorded (the diagram keeps the first {})",
-                       c.omitted, kMaxEvents));
-  }
-  viz::Run run = b.build();
-  viz::infer_states(run, 0, State::kClosed);
-  return run;
+  return b.build();
 }
 
 std::vector<viz::Run> LiveRecorder::runs() const {

@@ -8,12 +8,15 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tcp/trace.hpp"
 #include "tun/device.hpp"
+#include "viz/collapse.hpp"
 #include "viz/run.hpp"
+#include "viz/wire_states.hpp"
 #include "wire/tcp.hpp"
 
 namespace synack::cli {
@@ -21,10 +24,12 @@ namespace synack::cli {
 class LiveRecorder : public tcp::TraceSink {
  public:
   /// `peer_name`: the column title of the other side ("linux"). Events are
-  /// only kept once a diagram is wanted (add_on_finished), and then at most
-  /// kMaxEvents per connection: memory stays bounded on long transfers.
+  /// only kept once a diagram is wanted (add_on_finished), and then collapsed
+  /// as viz/collapse.hpp describes: the opening, every state change, SYN, FIN
+  /// and RST with the segments around it, and a summary row for each stretch
+  /// of a long transfer in between, so memory stays bounded however long a
+  /// connection runs and its close is always drawn.
   explicit LiveRecorder(std::string peer_name) : peer_name_(std::move(peer_name)) {}
-  static constexpr std::size_t kMaxEvents = 400;
 
   /// A packet crossed the device (kFromKernel: the peer sent it to us).
   void on_packet(PacketDirection dir, Bytes packet, Instant now);
@@ -55,11 +60,13 @@ class LiveRecorder : public tcp::TraceSink {
   struct Conn {
     Ipv4Addr peer_addr, our_addr;
     std::uint16_t peer_port = 0, our_port = 0;
-    std::vector<viz::Event> events;  // in the order they happened
+    viz::EventCollapser events;                           // in the order they happened, collapsed
+    viz::WireStates peer_states{0, tcp::State::kClosed};  // the kernel's, inferred
+    std::optional<Instant> first_time;
+    std::optional<std::uint32_t> peer_isn, our_isn;
     bool any_state = false;
     tcp::State first_state = tcp::State::kListen;
     bool finished = false;
-    std::size_t omitted = 0;  // events beyond kMaxEvents, not kept
   };
   viz::Run build(const Conn& c) const;
 
