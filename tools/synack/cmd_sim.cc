@@ -19,10 +19,14 @@
 #include "commands.hpp"
 #include "conventions.hpp"
 #include "progress.hpp"
+#include "scenarios/convert.hpp"
 #include "sim/apps.hpp"
 #include "sim/host.hpp"
+#include "sim/recorder.hpp"
 #include "tcp/state.hpp"
 #include "unit_options.hpp"
+#include "viz/collapse.hpp"
+#include "viz/run_json.hpp"
 #include "wire/pcap.hpp"
 
 namespace synack::cli {
@@ -41,6 +45,7 @@ struct SimArgs {
                                               {"--dup", "0%"},   {"--corrupt", "0%"}};
   std::string cc;
   std::string pcap;
+  std::string save_run;  ///< the run as a drawable file (JSON), long transfers collapsed
   std::uint64_t seed = 1;
   int conns = 1;
   bool trace = false;
@@ -57,7 +62,9 @@ struct TraceCounter : tcp::TraceSink {
   const char* host;
   bool print;
   std::uint64_t retransmits = 0;
+  tcp::TraceSink* also = nullptr;  ///< --save-run: the recorder's sink for this host
   void on_event(const tcp::TraceEvent& e) override {
+    if (also != nullptr) also->on_event(e);
     if (e.kind == tcp::TraceKind::kRetransmit) ++retransmits;
     if (!print) return;
     const double ms = std::chrono::duration<double, std::milli>(e.at.time_since_epoch()).count();
@@ -70,6 +77,38 @@ struct TraceCounter : tcp::TraceSink {
     }
   }
 };
+
+// --save-run: the recorded simulation as a Run (scenarios/convert.hpp), its
+// long stretches collapsed into summary rows (viz/collapse.hpp), written
+// atomically as JSON for `synack draw`.
+void save_run(const SimArgs& a, const sim::Recorder& rec, sim::NodeId client, sim::NodeId server,
+              Ipv4Addr ca, Ipv4Addr sa) {
+  using scenarios::Participant;
+  std::vector<Participant> who(2);
+  who[0].name = "client";
+  who[0].node = client;
+  who[0].addr = ca;
+  who[0].trace_host = 0;
+  who[0].initial_state = tcp::State::kClosed;
+  who[1].name = "server";
+  who[1].node = server;
+  who[1].addr = sa;
+  who[1].port = 80;
+  who[1].trace_host = 1;
+  who[1].initial_state = tcp::State::kListen;
+  scenarios::RunInfo info;
+  info.title = fmt::format("synack sim: {} B echoed x{} (seed {})", a.bytes, a.conns, a.seed);
+  info.scenario = "sim";
+  info.seed = a.seed;
+  info.description =
+      "A bulk transfer between two synack stacks over the simulated link; long stretches of "
+      "data are collapsed into summary rows.";
+  viz::Run run = scenarios::to_run(rec, who, {}, info);
+  viz::EventCollapser collapse;
+  for (auto& e : run.events) collapse.add(std::move(e));
+  run.events = collapse.finish();
+  if (auto w = write_file_atomically(a.save_run, viz::run_to_json(run)); !w) fail(w.error());
+}
 
 // Runs the simulation in slices of events, redrawing a progress line between
 // them (on a terminal only; see Progress). Bounded like run_until_idle: by
@@ -119,6 +158,14 @@ int simulate(const SimArgs& a) {
   TraceCounter client_trace("client", a.trace);
   TraceCounter server_trace("server", a.trace);
   sim::Network net(a.seed);
+  // --save-run: everything the network and both engines did, as a demo records it.
+  std::unique_ptr<sim::Recorder> recorder;
+  if (!a.save_run.empty()) {
+    recorder = std::make_unique<sim::Recorder>();
+    recorder->attach(net);
+    client_trace.also = recorder->sink(0);
+    server_trace.also = recorder->sink(1);
+  }
   auto config = [&](Ipv4Addr addr, std::uint8_t key) {
     StackConfig c;
     c.address = addr;
@@ -209,6 +256,7 @@ int simulate(const SimArgs& a) {
     pcap.reset();
     if (auto c = pcap_file->commit(); !c) fail(c.error());
   }
+  if (recorder) save_run(a, *recorder, client.id(), server.id(), ca, sa);
   if (matched != a.conns) {
     fmt::print(stderr, "synack sim: {} of {} connections failed (seed {})\n", a.conns - matched,
                a.conns, a.seed);
@@ -255,6 +303,9 @@ void add_sim_command(CLI::App& app) {
   cmd->add_flag("--trace", a->trace,
                 "Print every engine trace event (state changes, RTOs ...) to stderr");
   cmd->add_option("--pcap", a->pcap, "Write every packet sent to a pcap file");
+  cmd->add_option("--save-run", a->save_run,
+                  "Save the run (JSON) for synack draw; long transfers collapse into summary rows "
+                  "(every packet is held in memory until the end)");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress line (it shows only on a terminal anyway)");
   cmd->callback([a] {
     const int rc = simulate(*a);

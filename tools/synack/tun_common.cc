@@ -22,6 +22,7 @@
 #include "tun/netns.hpp"
 #include "unit_options.hpp"
 #include "viz/render.hpp"
+#include "viz/run_json.hpp"
 
 namespace synack::cli {
 namespace {
@@ -69,6 +70,8 @@ void add_tun_options(CLI::App& cmd, TunCommandOptions& o) {
   cmd.add_option("--mtu", o.mtu, "device MTU in bytes")->check(CLI::Range(576, 65535));
   cmd.add_option("--pcap", o.pcap, "capture every packet to FILE (.pcapng: with comments)");
   cmd.add_flag("--trace", o.trace, "print each connection's ladder diagram as it finishes");
+  cmd.add_option("--save-run", o.save_run,
+                 "save the first connection that finishes as a run file (JSON) for synack draw");
   cmd.add_flag("--ascii", o.ascii, "ASCII-only diagrams");
   cmd.add_flag("-q,--quiet", o.quiet, "no status line (it shows only on a terminal anyway)");
   add_fraction_option(cmd, "--loss", o.loss, "impairment: loss per packet, both ways: 5% or 0.05");
@@ -235,6 +238,12 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
                o.command, o.seed, o.loss * 100, o.reorder * 100, o.dup * 100,
                std::chrono::duration<double, std::milli>(o.delay).count());
   }
+  if (!o.save_run.empty()) {
+    s.saved_run = std::make_shared<std::optional<viz::Run>>();
+    s.recorder->add_on_finished([saved = s.saved_run](const viz::Run& run) {
+      if (!*saved) *saved = run;
+    });
+  }
   if (o.trace) {
     const bool tty = want_color("auto", false);
     const bool ascii = o.ascii;
@@ -250,8 +259,28 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
   return s;
 }
 
+// --save-run: the first finished connection, else the first one seen.
+static bool write_saved_run(TunSession& s, const TunCommandOptions& o) {
+  std::optional<viz::Run> run = *s.saved_run;
+  if (!run) {
+    auto all = s.recorder->runs();
+    if (!all.empty()) run = std::move(all.front());
+  }
+  if (!run) {
+    fmt::print(stderr, "synack {}: --save-run {}: no connection to save\n", o.command, o.save_run);
+    return false;
+  }
+  if (auto w = write_file_atomically(o.save_run, viz::run_to_json(*run)); !w) {
+    fmt::print(stderr, "synack {}: {}\n", o.command, w.error());
+    return false;
+  }
+  return true;
+}
+
 bool finish_tun_session(TunSession& s, const TunCommandOptions& o) {
+  const bool saved = o.save_run.empty() || !s.saved_run || write_saved_run(s, o);
   s.stack.reset();  // closes the device and flushes the capture
+  if (!saved) return false;
   if (!s.capture) return true;
   if (auto c = s.capture->commit(); !c) {
     fmt::print(stderr, "synack {}: {}\n", o.command, c.error());

@@ -25,6 +25,9 @@ struct TunCommandOptions {
   std::uint32_t mtu = 1500;
   std::string pcap;    ///< capture file (.pcap or .pcapng by extension), written atomically
   bool trace = false;  ///< print each connection's ladder diagram
+  /// Save the first connection that finishes (else the first seen) as a run
+  /// file (JSON, synack-run v1) for `synack draw`; written atomically at the end.
+  std::string save_run;
   bool ascii = false;
   bool quiet = false;                     ///< no progress/status line on a terminal
   double loss = 0, reorder = 0, dup = 0;  ///< impairment probabilities in [0, 1], both ways
@@ -75,6 +78,8 @@ struct TunSession {
   std::unique_ptr<CreatedNetns> netns;  ///< declared first: deleted last, after the device
   std::optional<AtomicFile> capture;    ///< --pcap's file; finish() commits it
   std::unique_ptr<LiveRecorder> recorder;
+  /// --save-run: the first finished connection's run (shared with the recorder's callback).
+  std::shared_ptr<std::optional<viz::Run>> saved_run;
   std::unique_ptr<TunStack> stack;
   Ipv4Addr ours;
   Ipv4Addr kernel;
