@@ -88,7 +88,7 @@ struct NamedOpt {
   std::string_view name;
   SockOpt opt;
 };
-constexpr std::array<NamedOpt, 17> kSockOpts{{
+constexpr std::array<NamedOpt, 18> kSockOpts{{
     {"SO_RCVBUF", SockOpt::kRcvBuf},
     {"SO_SNDBUF", SockOpt::kSndBuf},
     {"SO_ERROR", SockOpt::kError},
@@ -106,6 +106,7 @@ constexpr std::array<NamedOpt, 17> kSockOpts{{
     {"TCP_KEEPINTVL", SockOpt::kKeepIntvl},
     {"TCP_KEEPCNT", SockOpt::kKeepCnt},
     {"TCP_USER_TIMEOUT", SockOpt::kUserTimeout},
+    {"IP_TOS", SockOpt::kTos},
 }};
 
 // Constants whose numbers scripts compare or combine. FreeBSD's <fcntl.h>

@@ -203,8 +203,11 @@ std::vector<std::byte> build_inbound(const PacketEvent& script, const SeqMap& ma
   seg.src_port = ends.remote_port;
   seg.dst_port = ends.local_port;
   seg.seq = SeqNum(script.seq);
+  // packetdrill maps the ack field whenever the ACK bit is set, "ack N" written
+  // or not (an omitted ack is script 0, i.e. the stack's ISN: an old ACK).
   const std::uint32_t ack = script.ack.value_or(0);
-  seg.ack = SeqNum(script.ack_absolute || !script.ack ? ack : map.local_to_live(ack));
+  const bool mapped = script.ack ? !script.ack_absolute : (script.flags & TcpFlags::kAck) != 0;
+  seg.ack = SeqNum(mapped ? map.local_to_live(ack) : ack);
   seg.flags = TcpFlags{script.flags};
   seg.window = script.window.value_or(0);
   seg.urgent = script.urgent.value_or(0);

@@ -48,6 +48,8 @@ std::optional<HostOpt> host_option(SockOpt o) {
       return HostOpt{IPPROTO_TCP, TCP_KEEPCNT};
     case SockOpt::kUserTimeout:
       return HostOpt{IPPROTO_TCP, TCP_USER_TIMEOUT};
+    case SockOpt::kTos:
+      return HostOpt{IPPROTO_IP, IP_TOS};
     default:
       return std::nullopt;  // TCP_NOOPT, TCP_KEEPINIT, SO_REUSEPORT, TCP_NOPUSH: not in synack
   }

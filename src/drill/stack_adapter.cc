@@ -49,6 +49,8 @@ std::optional<synack::SockOpt> stack_option(drill::SockOpt o) {
       return synack::SockOpt::kKeepCnt;
     case drill::SockOpt::kUserTimeout:
       return synack::SockOpt::kUserTimeout;
+    case drill::SockOpt::kTos:
+      return synack::SockOpt::kTos;
     default:
       return std::nullopt;
   }
@@ -361,8 +363,9 @@ bool StackAdapter::set_knob(Knob knob, std::int64_t v) {
     case Knob::kCongestionControl:
       c.congestion_control = v == 1 ? "cubic" : "newreno";
       break;
-    case Knob::kLinuxEcn:  // no ECN in the engine yet: only "off"
-      if (v != 0) return false;
+    case Knob::kLinuxEcn:  // 2 (accept only) is not a mode of the engine
+      if (v == 2) return false;
+      c.ecn = v == 1;
       break;
     case Knob::kLinuxSynCookies:
       c.syn_cookies = v == 0   ? tcp::SynCookies::kOff

@@ -87,6 +87,7 @@ enum class SockOpt : std::uint8_t {
   kKeepIntvl,    ///< TCP_KEEPINTVL, seconds
   kKeepCnt,      ///< TCP_KEEPCNT, probes
   kUserTimeout,  ///< TCP_USER_TIMEOUT, ms (RFC 5482 semantics, local)
+  kTos,          ///< IP_TOS: the IPv4 DS field, 0..255
 };
 
 /// Stack configuration a script may change with `sysctl -w` (the emulation

@@ -289,3 +289,31 @@ TEST_F(SynAckMss, MaxSegSetOnAListeningSocketIsAdvertised) {
 
 }  // namespace
 }  // namespace synack
+
+namespace synack {
+namespace {
+
+// Linux doubles SO_SNDBUF (sock_setsockopt: min(val, wmem_max 212992) * 2, at
+// least 4608); the engine default and FreeBSD keep the value as given.
+TEST(SockBuf, LinuxPersonalityDoublesSndBuf) {
+  StackConfig linux_cfg = test_stack_config(Ipv4Addr::from_octets(10, 0, 0, 1), 1);
+  linux_cfg.tcp = tcp::Config::linux_defaults();
+  Stack lx(linux_cfg);
+  const Fd fd = *lx.socket();
+  ASSERT_TRUE(lx.setsockopt(fd, SockOpt::kSndBuf, 10000));
+  EXPECT_EQ(lx.getsockopt(fd, SockOpt::kSndBuf), 20000);
+  ASSERT_TRUE(lx.setsockopt(fd, SockOpt::kSndBuf, 2000000));
+  EXPECT_EQ(lx.getsockopt(fd, SockOpt::kSndBuf), 425984);
+  ASSERT_TRUE(lx.setsockopt(fd, SockOpt::kSndBuf, 100));
+  EXPECT_EQ(lx.getsockopt(fd, SockOpt::kSndBuf), 4608);
+  ASSERT_TRUE(lx.setsockopt(fd, SockOpt::kRcvBuf, 10000));
+  EXPECT_EQ(lx.getsockopt(fd, SockOpt::kRcvBuf), 10000);
+
+  Stack plain(test_stack_config(Ipv4Addr::from_octets(10, 0, 0, 2), 2));
+  const Fd p = *plain.socket();
+  ASSERT_TRUE(plain.setsockopt(p, SockOpt::kSndBuf, 10000));
+  EXPECT_EQ(plain.getsockopt(p, SockOpt::kSndBuf), 10000);
+}
+
+}  // namespace
+}  // namespace synack

@@ -110,9 +110,14 @@ std::expected<void, std::errc> Stack::setsockopt(Fd fd, SockOpt opt, int value, 
     case SockOpt::kRcvBuf:
     case SockOpt::kSndBuf: {
       if (!positive) return fail(std::errc::invalid_argument);
-      // Linux doubles the value for bookkeeping overhead; we keep it as given,
-      // with a floor of one MSS so a window can always open.
-      const auto bytes = std::max<std::uint32_t>(static_cast<std::uint32_t>(value), s.cfg.mss);
+      // Linux doubles SO_SNDBUF for bookkeeping overhead (Config::sndbuf_doubling);
+      // otherwise the value as given, with a floor of one MSS so a window can
+      // always open.
+      auto bytes = static_cast<std::uint32_t>(value);
+      if (opt == SockOpt::kSndBuf && s.cfg.sndbuf_doubling) {
+        bytes = std::max<std::uint32_t>(std::min<std::uint32_t>(bytes, 212992) * 2, 4608);
+      }
+      bytes = std::max<std::uint32_t>(bytes, s.cfg.mss);
       (opt == SockOpt::kRcvBuf ? s.cfg.rcv_buf : s.cfg.snd_buf) = bytes;
       return {};
     }

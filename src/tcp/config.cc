@@ -10,6 +10,7 @@ Config Config::linux_defaults() {
   // of RFC 9293 MUST-23's 3 minutes (the engine default, 7, waits 247 s).
   c.syn_retries = 6;
   c.option_layout = OptionLayout::kLinux;
+  c.sndbuf_doubling = true;  // sock_setsockopt(SO_SNDBUF): min(val, wmem_max) * 2
   return c;
 }
 

@@ -76,6 +76,14 @@ struct Config {
   /// within RFC 9293 §3.8.6.2.2 (receiver SWS avoidance).
   bool window_update_on_read = false;
 
+  /// SO_SNDBUF stores and reads back twice the value asked for: min(value,
+  /// 212992)·2, at least 4608 bytes (Linux sock_setsockopt: net.core.wmem_max,
+  /// SOCK_MIN_SNDBUF; the doubling pays for bookkeeping). Off: the value as
+  /// given (FreeBSD). SO_RCVBUF keeps the value as given either way: Linux
+  /// doubles it too but offers about half of it as window (tcp_adv_win_scale 1),
+  /// which is the window synack offers from the value as given.
+  bool sndbuf_doubling = false;
+
   /// Nagle's algorithm off (TCP_NODELAY; RFC 9293 §3.7.4, MUST-17 "a TCP MUST
   /// allow an application to disable Nagle"): false = a segment shorter than the
   /// MSS waits while data is unacknowledged (Linux and FreeBSD default).
