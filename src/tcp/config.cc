@@ -10,7 +10,9 @@ Config Config::linux_defaults() {
   // of RFC 9293 MUST-23's 3 minutes (the engine default, 7, waits 247 s).
   c.syn_retries = 6;
   c.option_layout = OptionLayout::kLinux;
-  c.sndbuf_doubling = true;  // sock_setsockopt(SO_SNDBUF): min(val, wmem_max) * 2
+  c.sndbuf_doubling = true;
+  c.cwnd_growth_when_limited = true;  // tcp_cong_avoid: only when tcp_is_cwnd_limited  //
+                                      // sock_setsockopt(SO_SNDBUF): min(val, wmem_max) * 2
   return c;
 }
 

@@ -103,6 +103,12 @@ struct Config {
   /// (RFC 9438; Linux's default). An unknown name falls back to "newreno".
   std::string_view congestion_control = "newreno";
 
+  /// cwnd grows on an ACK only while the window is used: the last window was
+  /// cwnd-limited, or in slow start cwnd < 2 × the most segments in flight
+  /// during it (Linux tcp_is_cwnd_limited, in the spirit of RFC 7661). Off: every
+  /// ACK of new data grows cwnd (RFC 5681 §3.1 as written; FreeBSD).
+  bool cwnd_growth_when_limited = false;
+
   // ---- retransmission -------------------------------------------------------------
   /// Initial RTO (RFC 6298 (2.1): 1 s).
   Duration initial_rto = seconds(1);

@@ -47,7 +47,26 @@ std::uint32_t CongestionControl::slow_start(std::uint32_t bytes_acked) {
 
 void CongestionControl::on_ack(std::uint32_t bytes_acked, Duration rtt, Instant now) {
   rto_episode_ = false;
+  if (gate_ && !cwnd_limited()) return;  // Linux tcp_cong_avoid: not cwnd-limited
   grow(bytes_acked, rtt, now);
+}
+
+void CongestionControl::on_data_sent(std::uint32_t flight, SeqNum snd_una, SeqNum snd_nxt) {
+  const std::uint32_t packets = (flight + smss_ - 1) / smss_;
+  const bool limited = flight >= cwnd_;
+  // Linux tcp_cwnd_validate: a new window, a cwnd-limited send, or more in
+  // flight than seen in this window restarts the bookkeeping.
+  if (!seq_lt(snd_una, cwnd_usage_seq_) || limited ||
+      (!is_cwnd_limited_ && packets > max_packets_out_)) {
+    is_cwnd_limited_ = limited;
+    max_packets_out_ = packets;
+    cwnd_usage_seq_ = snd_nxt;
+  }
+}
+
+bool CongestionControl::cwnd_limited() const {
+  if (is_cwnd_limited_) return true;
+  return in_slow_start() && cwnd_ < 2 * std::uint64_t{max_packets_out_} * smss_;
 }
 
 void CongestionControl::enter_recovery(std::uint32_t flight_size, Instant now) {

@@ -91,6 +91,17 @@ class CongestionControl {
   /// The retransmission timer expired (RFC 5681 §3.1 eq. 4): ssthresh is reduced
   /// on the first timeout of a loss episode only, cwnd = 1·SMSS (loss window).
   void on_rto(std::uint32_t flight_size, Instant now);
+  /// Linux's cwnd validation (Config::cwnd_growth_when_limited): on_ack grows
+  /// cwnd only while the window is used — the last window was cwnd-limited, or
+  /// in slow start cwnd < 2 × the most segments in flight during it
+  /// (tcp_is_cwnd_limited). Off (default): every ACK of new data grows it.
+  void gate_growth_on_use(bool on) { gate_ = on; }
+  /// After new data is sent: `flight` bytes now outstanding, SND.UNA and SND.NXT
+  /// (tcp_cwnd_validate's bookkeeping, in segments of SMSS).
+  void on_data_sent(std::uint32_t flight, SeqNum snd_una, SeqNum snd_nxt);
+  /// tcp_is_cwnd_limited: whether an ACK may grow cwnd under the gate.
+  [[nodiscard]] bool cwnd_limited() const;
+
   /// An ECN-Echo (RFC 3168 §6.1.2): ssthresh = loss_ssthresh(FlightSize), cwnd =
   /// ssthresh (at least SMSS); nothing is retransmitted.
   void on_ecn(std::uint32_t flight_size, Instant now);
@@ -113,6 +124,10 @@ class CongestionControl {
   CongestionConfig config_;
   bool rto_episode_ = false;           // an RTO happened and no new data was ACKed since
   bool slow_start_after_rto_ = false;  // RFC 3465 §2.3: L = 1 SMSS until ssthresh
+  bool gate_ = false;                  // gate_growth_on_use
+  bool is_cwnd_limited_ = false;       // the window since cwnd_usage_seq_ filled cwnd
+  std::uint32_t max_packets_out_ = 0;  // most segments in flight in that window
+  SeqNum cwnd_usage_seq_{};            // SND.NXT when that window began
 };
 
 /// The congestion-control names make_congestion_control() accepts.

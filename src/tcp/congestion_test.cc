@@ -32,6 +32,35 @@ TEST(CongestionControl, AvailableAndCanSend) {
   EXPECT_EQ(cc.available(12000), 0u);
 }
 
+// Linux's cwnd validation (tcp_is_cwnd_limited): with the gate, an
+// application-limited sender's slow start stops at twice what it had in flight.
+TEST(CongestionControl, GrowthGatedOnUseStopsAtTwiceTheFlight) {
+  NewReno gated(1000);
+  gated.gate_growth_on_use(true);
+  NewReno free(1000);
+  const Instant t0{};
+  // Five 1000-byte segments in flight from an initial window of ten.
+  gated.on_data_sent(5000, SeqNum(1), SeqNum(5001));
+  EXPECT_FALSE(gated.cwnd_limited());  // cwnd 10 segments is not < 2 x 5
+  gated.on_ack(2000, Duration::zero(), t0);
+  free.on_ack(2000, Duration::zero(), t0);
+  EXPECT_EQ(gated.cwnd(), 10000u);
+  EXPECT_EQ(free.cwnd(), 12000u);
+  // Six in flight: it may grow to twelve, no further.
+  gated.on_data_sent(6000, SeqNum(5001), SeqNum(11001));
+  EXPECT_TRUE(gated.cwnd_limited());
+  gated.on_ack(2000, Duration::zero(), t0);
+  EXPECT_EQ(gated.cwnd(), 12000u);
+  EXPECT_FALSE(gated.cwnd_limited());
+  gated.on_ack(2000, Duration::zero(), t0);
+  EXPECT_EQ(gated.cwnd(), 12000u);
+  // A send that fills cwnd makes the window cwnd-limited: growth resumes.
+  gated.on_data_sent(12000, SeqNum(11001), SeqNum(23001));
+  EXPECT_TRUE(gated.cwnd_limited());
+  gated.on_ack(2000, Duration::zero(), t0);
+  EXPECT_EQ(gated.cwnd(), 14000u);
+}
+
 // A sender with ten 1000-byte segments outstanding: [1, 10001).
 AckSample dup(std::uint32_t una = 1, std::uint32_t nxt = 10001) {
   return AckSample{.seg_ack = SeqNum(una),

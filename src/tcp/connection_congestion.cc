@@ -16,6 +16,7 @@ CongestionControl& Connection::congestion() {
     auto cc = make_congestion_control(cfg_.congestion_control, smss);
     if (!cc) cc = make_congestion_control("newreno", smss);
     cc_ = std::move(*cc);
+    cc_->gate_growth_on_use(cfg_.cwnd_growth_when_limited);
     recovery_ = LossRecovery(snd.iss);
   }
   return *cc_;

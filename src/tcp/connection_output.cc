@@ -264,6 +264,9 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
   // takes the octet, check_ack accepts SEG.ACK = SND.NXT + 1.
   if (!probe) snd.nxt += s.seg_len();
   if (len < mss && !probe) snd_sml_ = snd.nxt;
+  if (!probe && cc_) {
+    cc_->on_data_sent(static_cast<std::uint32_t>(bytes_in_flight()), snd.una, snd.nxt);
+  }
   note_ack_sent();
   if (probe) {  // the persist timer, not the RTO, repeats it (RFC 6429)
     ++persist_probes_;
