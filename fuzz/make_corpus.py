@@ -1,19 +1,28 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus fuzz/corpus/{wire_ipv4,wire_tcp}/ (run by hand; the
-files are checked in). Seeds: the golden Linux packets of
-tests/data/linux_golden.txt plus hand-made edge cases (IP options, fragments,
-SACK blocks, unknown options, each malformed-option class). Files named
+"""Writes the seed corpus fuzz/corpus/{wire_ipv4,wire_tcp,wire_ipv6}/ (run by
+hand; the files are checked in). Seeds: the golden Linux packets of
+tests/data/linux_golden.txt and linux_golden_ipv6.txt plus hand-made edge
+cases (IP options, fragments, SACK blocks, unknown options, each
+malformed-option class; IPv6 extension-header chains and each refusal). Files named
 regress_* are fuzzer finds kept by hand as regression seeds; this script
 leaves them alone."""
 import pathlib
 import struct
 
 root = pathlib.Path(__file__).resolve().parent
-golden = {}
-for line in (root.parent / "tests/data/linux_golden.txt").read_text().splitlines():
-    if line and not line.startswith("#"):
-        name, hexbytes = line.split()
-        golden[name] = bytes.fromhex(hexbytes)
+
+
+def read_golden(name):
+    out = {}
+    for line in (root.parent / "tests/data" / name).read_text().splitlines():
+        if line and not line.startswith("#"):
+            key, hexbytes = line.split()
+            out[key] = bytes.fromhex(hexbytes)
+    return out
+
+
+golden = read_golden("linux_golden.txt")
+golden6 = read_golden("linux_golden_ipv6.txt")
 
 
 def csum(b):
@@ -74,7 +83,43 @@ packets.update({
     "ihl4": b"\x44" + golden["syn"][1:],
 })
 
-for target, items in (("wire_tcp", segments), ("wire_ipv4", packets)):
+A6 = bytes.fromhex("fd000000000000000000000000000001")
+B6 = bytes.fromhex("fd000000000000000000000000000002")
+
+
+def ipv6(first, payload, src=A6, dst=B6):
+    return struct.pack(">IHBB", 6 << 28, len(payload), first, 64) + src + dst + payload
+
+
+def tcp6(seg, src=A6, dst=B6):
+    pseudo = src + dst + struct.pack(">IxxxB", len(seg), 6)
+    return seg[:16] + struct.pack(">H", csum(pseudo + seg)) + seg[18:]
+
+
+syn6 = tcp6(tcp(syn_opts))
+h = bytes.fromhex
+packets6 = {"linux_" + n: p for n, p in golden6.items()}
+packets6.update({
+    "syn_plain": ipv6(6, syn6),
+    "hbh_dstopts_tcp": ipv6(0, h("3c00 0104 00000000 0600 1e02 abcd 0000") + syn6),
+    "hbh_not_first": ipv6(60, h("0000 0104 00000000 0600 0104 00000000") + syn6),
+    "option_action_10": ipv6(60, h("0600 0100 be02 0000") + syn6),
+    "jumbo_option": ipv6(0, h("0600 c204 00000000") + syn6),
+    "option_past_end": ipv6(60, h("0600 1e05 00000000") + syn6),
+    "padding_14": ipv6(60, h("0601 010c 000000000000000000000000") + syn6),
+    "routing0_segs1": ipv6(43, h("0602 0001 00000000") + bytes(16) + syn6),
+    "routing0_segs0": ipv6(43, h("0602 0000 00000000") + bytes(16) + syn6),
+    "atomic_fragment": ipv6(44, h("0600 0000 01020304") + syn6),
+    "fragment_middle": ipv6(44, h("0600 05a9 01020304") + bytes(16)),
+    "fragment_odd": ipv6(44, h("0600 05a9 01020304") + bytes(12)),
+    "first_fragment_cut": ipv6(44, h("0600 0001 00000007") + bytes(8)),
+    "chain_9": ipv6(60, h("3c00 0104 00000000") * 8 + h("0600 0104 00000000") + syn6),
+    "ext_truncated": ipv6(0, h("0601 0104 00000000")),
+    "next_header_253": ipv6(253, b"synack"),
+    "payload_past_buffer": ipv6(6, syn6)[:-1],
+})
+
+for target, items in (("wire_tcp", segments), ("wire_ipv4", packets), ("wire_ipv6", packets6)):
     d = root / "corpus" / target
     d.mkdir(parents=True, exist_ok=True)
     for name, b in items.items():

@@ -39,7 +39,7 @@ struct StackCounters {
   std::uint64_t time_wait_evicted = 0;  ///< TIME-WAIT entries not kept (table full)
   std::uint64_t orphans_aborted = 0;    ///< close() answered by RST: max_orphans reached
   std::array<std::uint64_t, kStackDropCount> drops{};
-  std::array<std::uint64_t, 16> wire_errors{};  ///< index = WireError
+  std::array<std::uint64_t, kWireErrorCount> wire_errors{};  ///< index = WireError
 
   void drop(StackDrop d) { ++drops[static_cast<std::size_t>(d)]; }
   [[nodiscard]] std::uint64_t dropped(StackDrop d) const {

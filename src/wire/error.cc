@@ -37,6 +37,32 @@ std::string_view to_string(WireError e) {
       return "option-no-room-for-length";
     case WireError::kOptionBadLength:
       return "option-bad-length";
+    case WireError::kIp6BadVersion:
+      return "ip6-bad-version";
+    case WireError::kIp6PayloadPastBuffer:
+      return "ip6-payload-past-buffer";
+    case WireError::kIp6ExtTruncated:
+      return "ip6-ext-truncated";
+    case WireError::kIp6ChainTooLong:
+      return "ip6-chain-too-long";
+    case WireError::kIp6HopByHopNotFirst:
+      return "ip6-hop-by-hop-not-first";
+    case WireError::kIp6OptionPastEnd:
+      return "ip6-option-past-end";
+    case WireError::kIp6OptionLimit:
+      return "ip6-option-limit";
+    case WireError::kIp6UnknownOption:
+      return "ip6-unknown-option";
+    case WireError::kIp6RoutingType0:
+      return "ip6-routing-type0";
+    case WireError::kIp6RoutingUnsupported:
+      return "ip6-routing-unsupported";
+    case WireError::kIp6FragmentBadLength:
+      return "ip6-fragment-bad-length";
+    case WireError::kIp6FirstFragmentIncomplete:
+      return "ip6-first-fragment-incomplete";
+    case WireError::kIcmp6BadChecksum:
+      return "icmp6-bad-checksum";
   }
   return "unknown";
 }

@@ -3,6 +3,7 @@
 // value so the stack can count drops by reason (docs/architecture.md).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -25,7 +26,26 @@ enum class WireError : std::uint8_t {
   kOptionPastEnd,          ///< an option's length runs past the option space
   kOptionNoRoomForLength,  ///< a multi-byte kind in the last byte, no length byte
   kOptionBadLength,        ///< a known option with the wrong length (e.g. MSS ≠ 4)
+  // IPv6 (RFC 8200) and ICMPv6 (RFC 4443). kTruncated, kIpNotTcp, kIpFragment
+  // and kIpNoRoomForTcp above apply to both families.
+  kIp6BadVersion,               ///< IPv6 version field is not 6
+  kIp6PayloadPastBuffer,        ///< 40 + payload length > the buffer (datagram cut short)
+  kIp6ExtTruncated,             ///< an extension header runs past the payload
+  kIp6ChainTooLong,             ///< more extension headers than the walk's limit
+  kIp6HopByHopNotFirst,         ///< Hop-by-Hop Options anywhere but right after the header
+  kIp6OptionPastEnd,            ///< an option (HBH/DestOpts) runs past its header
+  kIp6OptionLimit,              ///< too many options in one header, or padding > 7 bytes
+  kIp6UnknownOption,            ///< an option whose action bits say discard (RFC 8200 §4.2)
+  kIp6RoutingType0,             ///< Routing type 0 with segments left (RFC 5095 §3)
+  kIp6RoutingUnsupported,       ///< any other routing header with segments left > 0
+  kIp6FragmentBadLength,        ///< M set and length not a multiple of 8, or past 65535
+  kIp6FirstFragmentIncomplete,  ///< first fragment without the whole header chain (RFC 7112)
+  kIcmp6BadChecksum,            ///< ICMPv6 checksum (with pseudo-header) does not verify
 };
+
+/// Number of WireError values (arrays of per-reason counters use it).
+inline constexpr std::size_t kWireErrorCount =
+    static_cast<std::size_t>(WireError::kIcmp6BadChecksum) + 1;
 
 /// Short stable name for logs and counters, e.g. "tcp-bad-checksum".
 [[nodiscard]] std::string_view to_string(WireError e);

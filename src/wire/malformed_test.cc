@@ -102,7 +102,7 @@ TEST(Malformed, EachClassIsRejectedWithItsOwnError) {
 
 TEST(Malformed, ErrorNamesAreDistinct) {
   std::set<std::string_view> names;
-  const int n = static_cast<int>(WireError::kOptionBadLength) + 1;
+  const int n = static_cast<int>(kWireErrorCount);
   for (int e = 0; e < n; ++e) {
     const auto name = to_string(static_cast<WireError>(e));
     EXPECT_NE(name, "unknown");

@@ -119,5 +119,46 @@ TEST_F(CaptureTools, PcapngCommentsAreVisibleAndPacketsClean) {
   EXPECT_NE(t.find("0.010000007"), std::string::npos) << t;
 }
 
+// IPv6 in both formats (LINKTYPE_RAW carries either family): the Linux
+// packets, fragments and ICMPv6 errors included, plus one built by synack.
+TEST_F(CaptureTools, Ipv6PacketsReadCleanly) {
+  std::vector<test::Buffer> pkts;
+  for (const auto& [name, bytes] : test::linux_golden_ipv6()) pkts.push_back(bytes);
+  pkts.push_back(test::sample_syn6(true));
+  for (const bool ng : {false, true}) {
+    const fs::path f = dir_ / (ng ? "wire6.pcapng" : "wire6.pcap");
+    if (ng) {
+      PcapngWriter w(f);
+      for (std::size_t k = 0; k < pkts.size(); ++k) {
+        w.write(Instant(milliseconds(k)), pkts[k], k == 0 ? "ipv6" : "");
+      }
+      ASSERT_TRUE(w.ok());
+    } else {
+      PcapWriter w(f);
+      for (std::size_t k = 0; k < pkts.size(); ++k) w.write(Instant(milliseconds(k)), pkts[k]);
+      ASSERT_TRUE(w.ok());
+    }
+    const std::string td = run("tcpdump -n -vv -r '" + f.string() + "'");
+    EXPECT_NE(td.find("fd77::1.47396 > fd77::2.8080: Flags [S]"), std::string::npos) << td;
+    EXPECT_NE(td.find("packet too big, mtu 1280"), std::string::npos) << td;
+    EXPECT_EQ(td.find("bad"), std::string::npos) << td;
+    EXPECT_EQ(td.find("truncated"), std::string::npos) << td;
+    const std::string opts = "-o udp.check_checksum:TRUE ";
+    EXPECT_EQ(count_lines(tshark(f, opts)), pkts.size());
+    expect_clean(tshark(f, opts + "-V"));
+    // The checksums were verified, and verified good: 1 = good (0 = bad, 2 = unverified).
+    const std::string status = tshark(f, opts + "-Y 'tcp' -T fields -e tcp.checksum.status");
+    EXPECT_EQ(count_lines(status), 6u) << status;
+    EXPECT_EQ(status.find_first_not_of("1\n"), std::string::npos) << status;
+    const std::string icmp = tshark(f, opts + "-Y 'icmpv6' -T fields -e icmpv6.checksum.status");
+    // An error's quoted ICMPv6 message, cut short, may be unverified (2): none is bad.
+    EXPECT_GE(count_lines(icmp), 6u) << icmp;
+    EXPECT_EQ(icmp.find('0'), std::string::npos) << icmp;
+    EXPECT_EQ(tshark(f, opts + "-Y 'tcp.checksum.status == 0 || icmpv6.checksum.status == 0 || "
+                               "udp.checksum.status == 0 || _ws.malformed'"),
+              "");
+  }
+}
+
 }  // namespace
 }  // namespace synack

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "base/checksum.hpp"
+#include "wire/ipv6.hpp"
 
 namespace synack {
 
@@ -37,6 +38,12 @@ bool TcpView::checksum_ok(Ipv4Addr src, Ipv4Addr dst) const {
   return c.add(bytes_).finish() == 0;
 }
 
+bool TcpView::checksum_ok(const Ipv6Addr& src, const Ipv6Addr& dst) const {
+  if (bytes_.size() > 0xffff) return false;
+  auto c = pseudo_header_ipv6(src, dst, kIpProtoTcp, static_cast<std::uint32_t>(bytes_.size()));
+  return c.add(bytes_).finish() == 0;
+}
+
 std::expected<TcpSegment, WireError> TcpSegment::parse(const TcpView& view) {
   // RFC 9293 MUST-5: options are parsed on every segment, not only on SYNs.
   auto options = TcpOptions::parse(view.options());
@@ -56,27 +63,42 @@ std::expected<TcpSegment, WireError> TcpSegment::parse(const TcpView& view) {
   return s;
 }
 
-void TcpSegment::emit(MutableBytes out, Ipv4Addr src, Ipv4Addr dst) const {
-  const std::size_t hlen = header_size();
-  store_be16(out, 0, src_port);
-  store_be16(out, 2, dst_port);
-  store_be32(out, 4, seq.raw());
-  store_be32(out, 8, ack.raw());
+namespace {
+
+// Writes `s` (header and payload) with a zero checksum field; returns its length.
+std::uint16_t emit_unchecksummed(const TcpSegment& s, MutableBytes out) {
+  const std::size_t hlen = s.header_size();
+  store_be16(out, 0, s.src_port);
+  store_be16(out, 2, s.dst_port);
+  store_be32(out, 4, s.seq.raw());
+  store_be32(out, 8, s.ack.raw());
   store_u8(out, 12,
-           static_cast<std::uint8_t>(((hlen / 4) << 4) | ((reserved & 0x7) << 1) |
-                                     ((flags.bits >> 8) & 1)));
-  store_u8(out, 13, static_cast<std::uint8_t>(flags.bits));
-  store_be16(out, 14, window);
+           static_cast<std::uint8_t>(((hlen / 4) << 4) | ((s.reserved & 0x7) << 1) |
+                                     ((s.flags.bits >> 8) & 1)));
+  store_u8(out, 13, static_cast<std::uint8_t>(s.flags.bits));
+  store_be16(out, 14, s.window);
   store_be16(out, 16, 0);
-  store_be16(out, 18, urgent);
-  const Bytes opts = options.bytes();
+  store_be16(out, 18, s.urgent);
+  const Bytes opts = s.options.bytes();
   std::memcpy(out.data() + 20, opts.data(), opts.size());
   // RFC 9293 MUST-69: the header after the options is padded with zeros.
   std::memset(out.data() + 20 + opts.size(), 0, hlen - 20 - opts.size());  // EOL padding
-  if (!payload.empty()) std::memcpy(out.data() + hlen, payload.data(), payload.size());
+  if (!s.payload.empty()) std::memcpy(out.data() + hlen, s.payload.data(), s.payload.size());
+  return static_cast<std::uint16_t>(hlen + s.payload.size());
+}
+
+}  // namespace
+
+void TcpSegment::emit(MutableBytes out, Ipv4Addr src, Ipv4Addr dst) const {
+  const std::uint16_t total = emit_unchecksummed(*this, out);
   // RFC 9293 MUST-2: every segment is sent with its checksum over the pseudo-header.
-  const auto total = static_cast<std::uint16_t>(hlen + payload.size());
   auto c = pseudo_header_ipv4(src.value, dst.value, kIpProtoTcp, total);
+  store_be16(out, 16, c.add(out.first(total)).finish());
+}
+
+void TcpSegment::emit(MutableBytes out, const Ipv6Addr& src, const Ipv6Addr& dst) const {
+  const std::uint16_t total = emit_unchecksummed(*this, out);
+  auto c = pseudo_header_ipv6(src, dst, kIpProtoTcp, total);
   store_be16(out, 16, c.add(out.first(total)).finish());
 }
 

@@ -11,6 +11,7 @@
 #include "base/seq.hpp"
 #include "wire/error.hpp"
 #include "wire/ipv4.hpp"
+#include "wire/ipv6_addr.hpp"
 #include "wire/tcp_options.hpp"
 
 namespace synack {
@@ -74,6 +75,9 @@ class TcpView {
   [[nodiscard]] Bytes bytes() const { return bytes_; }
   /// True if the checksum over the IPv4 pseudo-header and the segment verifies.
   [[nodiscard]] bool checksum_ok(Ipv4Addr src, Ipv4Addr dst) const;
+  /// True if the checksum over the IPv6 pseudo-header (RFC 8200 §8.1) and the
+  /// segment verifies.
+  [[nodiscard]] bool checksum_ok(const Ipv6Addr& src, const Ipv6Addr& dst) const;
 
  private:
   explicit TcpView(Bytes b) : bytes_(b) {}
@@ -108,6 +112,8 @@ struct TcpSegment {
   /// Writes exactly wire_size() bytes into `out` (which must be at least that
   /// large), with the checksum over the IPv4 pseudo-header of src → dst.
   void emit(MutableBytes out, Ipv4Addr src, Ipv4Addr dst) const;
+  /// The same with the checksum over the IPv6 pseudo-header (RFC 8200 §8.1).
+  void emit(MutableBytes out, const Ipv6Addr& src, const Ipv6Addr& dst) const;
 };
 
 /// A parsed IPv4 datagram carrying TCP.
