@@ -290,12 +290,13 @@ bool StackAdapter::set_knob(Knob knob, std::int64_t v) {
     case Knob::kSack:
       c.sack = v != 0;
       break;
-    // DEVIATION(freebsd): the engine has no ECN; 0 (off) and 2 (accept only,
-    // FreeBSD's default) behave alike unless a peer asks for ECN.
-    case Knob::kEcn:
-      if (v == 1) return false;
+    case Knob::kEcn:  // 0 off, 1 request and accept, 2 accept only: EcnMode's numbers
+      if (v < 0 || v > 2) return false;
+      c.ecn = static_cast<tcp::EcnMode>(v);
       break;
     case Knob::kEcnMaxRetries:
+      if (v < 0 || v > 255) return false;
+      c.ecn_syn_retries = static_cast<std::uint8_t>(v);
       break;
     case Knob::kRecvSpace:
       c.rcv_buf = static_cast<std::uint32_t>(v);
@@ -363,9 +364,9 @@ bool StackAdapter::set_knob(Knob knob, std::int64_t v) {
     case Knob::kCongestionControl:
       c.congestion_control = v == 1 ? "cubic" : "newreno";
       break;
-    case Knob::kLinuxEcn:  // 2 (accept only) is not a mode of the engine
-      if (v == 2) return false;
-      c.ecn = v == 1;
+    case Knob::kLinuxEcn:  // 0 off, 1 request and accept, 2 accept only (3+: AccECN, absent)
+      if (v < 0 || v > 2) return false;
+      c.ecn = static_cast<tcp::EcnMode>(v);
       break;
     case Knob::kLinuxSynCookies:
       c.syn_cookies = v == 0   ? tcp::SynCookies::kOff

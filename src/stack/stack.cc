@@ -92,9 +92,9 @@ std::optional<Bytes> Stack::next_packet(Instant now) {
     ConnSlot* c = conns_[slot].get();
     if (c != nullptr) {
       if (auto seg = c->conn->poll_transmit(now)) {
-        // With ECN on, the ECN bits are the engine's (ECT(0) on new data, else 0).
+        // With ECN negotiated, the ECN bits are the engine's (ECT(0) on new data, else 0).
         const std::uint8_t user = c->conn->config().tos;
-        const std::uint8_t tos = c->conn->config().ecn
+        const std::uint8_t tos = c->conn->ecn_negotiated()
                                      ? static_cast<std::uint8_t>((user & 0xfc) | c->conn->ip_ecn())
                                      : user;
         return Bytes(scratch_.data(), emit_tcp(c->conn->tuple(), *seg, tos));

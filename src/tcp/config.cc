@@ -46,6 +46,7 @@ Config Config::freebsd_defaults() {
   c.receiver_sws = false;          // tcp_output: recwin = sbspace (see Config::receiver_sws)
   c.window_update_on_read = true;  // tcp_output after soreceive: window update
   c.min_pmtu = 256;                // net.inet.tcp.minmss 216 + 40
+  c.ecn_syn_retries = 1;           // net.inet.tcp.ecn.maxretries
   return c;
 }
 

@@ -29,6 +29,14 @@ enum class SynCookies : std::uint8_t {
   kAlways,    ///< for every SYN (Linux tcp_syncookies=2)
 };
 
+/// Explicit Congestion Notification (RFC 3168), as Linux net.ipv4.tcp_ecn and
+/// FreeBSD net.inet.tcp.ecn.enable number it.
+enum class EcnMode : std::uint8_t {
+  kOff = 0,     ///< no ECN in our SYNs; a peer's ECN-setup SYN is declined (tcp_ecn 0)
+  kOn = 1,      ///< our SYNs ask for ECN, and a peer's request is accepted (tcp_ecn 1)
+  kAccept = 2,  ///< accept a peer's request only (tcp_ecn 2: Linux's and FreeBSD's default)
+};
+
 /// Option order in our SYN (the conformance scripts compare layouts byte-exactly).
 enum class OptionLayout : std::uint8_t {
   kLinux,    ///< mss, sackOK, TS, nop, wscale
@@ -198,12 +206,16 @@ struct Config {
   /// The window shift we announce (RFC 7323 §2.3; Linux 7 for tcp_rmem max 6 MiB,
   /// FreeBSD 6 for kern.ipc.maxsockbuf 2 MiB). Range 0..14.
   std::uint8_t window_scale = 7;
-  /// Explicit Congestion Notification (RFC 3168): our SYN asks for it (ECE, CWR), a
-  /// peer's ECN-setup SYN is answered with ECE; then new data goes out ECT(0), a CE
-  /// mark is echoed with ECE until the peer's CWR, and an ECE halves cwnd once per
-  /// window (CWR on the next new data). Off (default, as FreeBSD's and Linux's
-  /// active side): no ECN in SYNs, a peer's request is declined.
-  bool ecn = false;
+  /// Explicit Congestion Notification (RFC 3168 §6.1): with kOn our SYN asks for it
+  /// (ECE, CWR); with kOn or kAccept a peer's ECN-setup SYN is answered with ECE.
+  /// Once negotiated, new data goes out ECT(0), a CE mark is echoed with ECE until
+  /// the peer's CWR, and an ECE halves cwnd once per window (CWR on the next new
+  /// data). Default kAccept, as Linux (tcp_ecn 2) and FreeBSD (ecn.enable 2).
+  EcnMode ecn = EcnMode::kAccept;
+  /// Retransmissions of our SYN that still ask for ECN; later ones do not, in case
+  /// a middlebox drops ECN-setup SYNs (RFC 3168 §6.1.1.1). Linux 0 (tcp_ecn_fallback:
+  /// every retransmitted SYN is plain), FreeBSD net.inet.tcp.ecn.maxretries 1.
+  std::uint8_t ecn_syn_retries = 0;
   /// Timestamps (RFC 7323 §3; Linux tcp_timestamps 1).
   bool timestamps = true;
   /// A segment dropped by PAWS (RFC 7323 §5.3) is ACKed only when it carries
@@ -241,7 +253,7 @@ struct Config {
   [[nodiscard]] static Config defaults() { return {}; }
   /// Linux personality: RST kills TIME-WAIT (tcp_rfc1337 0).
   [[nodiscard]] static Config linux_defaults();
-  /// FreeBSD personality (conformance/README.md "The FreeBSD personality"):
+  /// FreeBSD personality (docs/conformance.md, "FreeBSD behaviours"):
   /// window 65535, SO_RCVBUF 65536, send buffer 32768, SYN retransmission +1.0 s,
   /// +2.2 s … (rexmit_slop 200 ms), keepinit 75 s, option layout mss,nop,wscale,sackOK,TS.
   [[nodiscard]] static Config freebsd_defaults();

@@ -150,6 +150,9 @@ class Connection {
   /// The ECN field for the IP header of the segment poll_transmit() returned last:
   /// 0b10 (ECT(0)) for new data on an ECN connection, else 0 (RFC 3168 §6.1.5).
   [[nodiscard]] std::uint8_t ip_ecn() const { return last_tx_ect_ ? 0b10 : 0; }
+  /// ECN was negotiated in the handshake (RFC 3168 §6.1.1): the IP layer owns the
+  /// ECN bits (ip_ecn()) of every segment of this connection.
+  [[nodiscard]] bool ecn_negotiated() const { return ecn_ok_; }
   /// STATUS.
   [[nodiscard]] Status status() const;
   /// TCP_NODELAY: true disables Nagle (RFC 9293 §3.7.4); turning it on lets
@@ -262,6 +265,7 @@ class Connection {
   void schedule_ack(bool immediate, Instant now);   // ACK now or delay it
 
   // connection_ecn.cc — Explicit Congestion Notification (RFC 3168).
+  bool ecn_syn_asks() const;                                // our SYN carries ECE+CWR
   void ecn_on_syn(const TcpSegment& syn);                   // negotiation from the peer's SYN
   void ecn_on_segment(const TcpSegment& seg, Instant now);  // CWR and ECE of an acceptable segment
   void ecn_mark(TcpSegment& s) const;                       // ECE/CWR in SYNs, ECE on our ACKs

@@ -6,12 +6,22 @@
 
 namespace synack::tcp {
 
-// RFC 9293 SHLD-8 [configurable]: ECN per RFC 3168, Config::ecn, default off.
+// Our SYN (transmission number retransmits_) asks for ECN: kOn, and not past
+// Config::ecn_syn_retries retransmissions (RFC 3168 §6.1.1.1 fallback).
+bool Connection::ecn_syn_asks() const {
+  return cfg_.ecn == EcnMode::kOn && retransmits_ <= cfg_.ecn_syn_retries;
+}
+
+// RFC 9293 SHLD-8 [configurable]: RFC 3168 ECN, Config::ecn, default accept-only.
 // RFC 3168 §6.1.1: an ECN-setup SYN carries ECE and CWR; the SYN-ACK agreeing
-// carries ECE only.
+// carries ECE only, and only to a SYN that asked.
 void Connection::ecn_on_syn(const TcpSegment& syn) {
   const bool ece = syn.flags.ece(), cwr = syn.flags.cwr();
-  ecn_ok_ = cfg_.ecn && ece && (syn.flags.ack() ? !cwr : cwr);
+  if (syn.flags.ack()) {
+    ecn_ok_ = ecn_syn_asks() && ece && !cwr;  // the answer to our SYN
+  } else {
+    ecn_ok_ = cfg_.ecn != EcnMode::kOff && ece && cwr;  // a peer's SYN asks
+  }
 }
 
 void Connection::note_ce(Instant /*now*/) {
@@ -35,7 +45,7 @@ void Connection::ecn_on_segment(const TcpSegment& seg, Instant now) {
 void Connection::ecn_mark(TcpSegment& s) const {
   if (s.flags.rst()) return;
   if (s.flags.syn()) {
-    if (!s.flags.ack() && cfg_.ecn) s.flags.bits |= TcpFlags::kEce | TcpFlags::kCwr;
+    if (!s.flags.ack() && ecn_syn_asks()) s.flags.bits |= TcpFlags::kEce | TcpFlags::kCwr;
     if (s.flags.ack() && ecn_ok_) s.flags.bits |= TcpFlags::kEce;
     return;
   }

@@ -288,7 +288,7 @@ constexpr std::uint16_t CWR = TcpFlags::kCwr;
 
 Config ecn_config() {
   Config c = test_config();
-  c.ecn = true;
+  c.ecn = EcnMode::kOn;
   return c;
 }
 
@@ -307,7 +307,9 @@ SYNACK_SCENARIO(Rfc9293, EcnNegotiatedAndNewDataSentEct) {
   ASSERT_TRUE(h.conn.poll_transmit(h.now).has_value());
   EXPECT_EQ(h.conn.ip_ecn(), 0);  // a pure ACK is not ECN-capable
   // Off: no ECN in the SYN, and a peer's ECN-setup SYN is declined.
-  Harness off;
+  Config off_cfg = test_config();
+  off_cfg.ecn = EcnMode::kOff;
+  Harness off(off_cfg);
   off.listen();
   off.inject({.flags = SYN | ECE | CWR, .seq = kPeerIss});
   const auto synack = off.drain();
@@ -324,6 +326,43 @@ SYNACK_SCENARIO(Rfc9293, EcnPassiveOpenAgrees) {
   ASSERT_EQ(synack.size(), 1u);
   EXPECT_TRUE(synack[0].flags.ece());
   EXPECT_FALSE(synack[0].flags.cwr());
+}
+
+// The default, as Linux (tcp_ecn 2) and FreeBSD (ecn.enable 2): our SYN does not
+// ask, a peer's ECN-setup SYN is accepted.
+SYNACK_SCENARIO(Rfc9293, EcnAcceptOnlyIsTheDefault) {
+  SYNACK_RFC("SHLD-8");
+  EXPECT_EQ(Config::defaults().ecn, EcnMode::kAccept);
+  Harness active;
+  ASSERT_TRUE(active.conn.open_active(active.tuple, SeqNum(kIss), active.now).has_value());
+  active.expect_tx({{.flags = SYN, .seq = kIss}});
+  active.inject({.flags = SYN | ACK | ECE, .seq = kPeerIss, .ack = kIss + 1, .mss = 1460});
+  EXPECT_FALSE(active.conn.ecn_negotiated());  // an ECE we did not ask for is no agreement
+  Harness passive;
+  passive.listen();
+  passive.inject({.flags = SYN | ECE | CWR, .seq = kPeerIss});
+  const auto synack = passive.drain();
+  ASSERT_EQ(synack.size(), 1u);
+  EXPECT_TRUE(synack[0].flags.ece());
+}
+
+// RFC 3168 §6.1.1.1: after Config::ecn_syn_retries retransmissions the SYN stops
+// asking for ECN (a middlebox may drop ECN-setup SYNs); an ECE in the SYN-ACK to a
+// plain SYN does not negotiate it.
+SYNACK_SCENARIO(Rfc9293, EcnSetupSynFallsBackToAPlainSyn) {
+  SYNACK_RFC("SHLD-8");
+  Config c = ecn_config();
+  c.ecn_syn_retries = 1;
+  Harness h(c);
+  ASSERT_TRUE(h.conn.open_active(h.tuple, SeqNum(kIss), h.now).has_value());
+  h.expect_tx({{.flags = SYN | ECE | CWR, .seq = kIss}});
+  h.advance(1000);  // first retransmission: still ECN-setup
+  h.expect_tx({{.flags = SYN | ECE | CWR, .seq = kIss}});
+  h.advance(2000);  // second: plain
+  h.expect_tx({{.flags = SYN, .seq = kIss}});
+  h.inject({.flags = SYN | ACK | ECE, .seq = kPeerIss, .ack = kIss + 1, .mss = 1460});
+  EXPECT_EQ(h.state(), State::kEstablished);
+  EXPECT_FALSE(h.conn.ecn_negotiated());
 }
 
 SYNACK_SCENARIO(Rfc9293, EcnCeEchoedUntilCwrAndEceHalvesCwndOnce) {
