@@ -34,25 +34,7 @@ def run(*args, stdin=subprocess.DEVNULL, cwd=None, env=None):
 
 def run_on_tty(*args, env=None):
     """Runs synack with stderr on a pseudo-terminal; returns (status, stderr bytes)."""
-    master, slave = pty.openpty()
-    p = subprocess.Popen([SYNACK, *args], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=slave, env=env)
-    os.close(slave)
-    out = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 300)
-        if not ready:
-            p.kill()
-            break
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
-    return p.wait(timeout=60), out
+    return spawn_on_tty(*args, env=env)()
 
 
 class CliCase(unittest.TestCase):
@@ -445,7 +427,7 @@ def spawn_on_tty(*args, env=None):
 
     def collect():
         while True:
-            ready, _, _ = select.select([master], [], [], 120)
+            ready, _, _ = select.select([master], [], [], 300)
             if not ready:
                 p.kill()
                 break
