@@ -120,7 +120,7 @@ void Stack::tcp_delivered(const Ipv4View& ip, const tcp::FourTuple& t, tcp::Deli
   switch (d.to) {
     case To::kConnection:
       conns_[d.id]->conn->on_segment(seg, now);
-      if ((ip.tos() & 0b11) == 0b11) conns_[d.id]->conn->note_ce(now);  // RFC 3168 CE
+      if ((ip.tos() & 0b11) == 0b11) conns_[d.id]->conn->note_ce();  // RFC 3168 CE
       mark_dirty(d.id, true);
       return;
     case To::kListener:

@@ -146,7 +146,7 @@ class Connection {
   [[nodiscard]] std::size_t urgent_pending() const;
   /// The IP layer saw CE (congestion experienced) on the segment just handed to
   /// on_segment(): with ECN negotiated, our ACKs carry ECE until the peer's CWR.
-  void note_ce(Instant now);
+  void note_ce();
   /// The ECN field for the IP header of the segment poll_transmit() returned last:
   /// 0b10 (ECT(0)) for new data on an ECN connection, else 0 (RFC 3168 §6.1.5).
   [[nodiscard]] std::uint8_t ip_ecn() const { return last_tx_ect_ ? 0b10 : 0; }

@@ -24,7 +24,7 @@ void Connection::ecn_on_syn(const TcpSegment& syn) {
   }
 }
 
-void Connection::note_ce(Instant /*now*/) {
+void Connection::note_ce() {
   if (!ecn_ok_ || !is_synchronized(state_)) return;
   ece_pending_ = true;
   ack_pending_ = true;  // tell the sender at once

@@ -374,7 +374,7 @@ SYNACK_SCENARIO(Rfc9293, EcnCeEchoedUntilCwrAndEceHalvesCwndOnce) {
   h.drain();
   // Receiver: a CE mark is echoed on every ACK until the sender's CWR.
   h.inject({.flags = ACK, .seq = kPeerIss + 1, .ack = kIss + 1, .data = "ce"});
-  h.conn.note_ce(h.now);
+  h.conn.note_ce();
   h.expect_tx({{.flags = ACK | ECE, .seq = kIss + 1, .ack = kPeerIss + 3}});
   h.inject({.flags = ACK, .seq = kPeerIss + 3, .ack = kIss + 1, .data = "more"});
   h.expect_tx({{.flags = ACK | ECE, .seq = kIss + 1, .ack = kPeerIss + 7}});
