@@ -8,6 +8,7 @@
 #include "base/siphash.hpp"
 #include "stack/ip_reassembly.hpp"
 #include "stack/port_allocator.hpp"
+#include "stack/udp_sockets.hpp"
 #include "tcp/config.hpp"
 #include "wire/ipv4.hpp"
 
@@ -29,6 +30,12 @@ struct StackConfig {
   std::uint8_t ttl = 64;
   /// Answer ICMP echo requests (RFC 1122 §3.2.2.6: MUST).
   bool icmp_echo = true;
+  /// Any-destination mode (tun2socks, transparent proxies): accept packets
+  /// for every unicast destination address, not only `address`, and answer
+  /// from the address each was sent to. A Stack::listen_any() socket then
+  /// terminates TCP to any address and port; replies for closed ports leave
+  /// from the destination the packet named. Default off (RFC 9293 MUST-57).
+  bool any_destination = false;
   /// Reply for segments to closed ports.
   ClosedPortReply closed_port = ClosedPortReply::kRst;
   /// Bounds of IPv4 fragment reassembly.
@@ -58,6 +65,8 @@ struct StackConfig {
   /// Key for the demux hash and port selection (inject a fixed one for
   /// reproducible runs; the ISN key is tcp.isn_secret).
   SipKey secret{};
+  /// Bounds of UDP (queues, sockets).
+  UdpConfig udp{};
   /// The engine's configuration.
   tcp::Config tcp{};
 };

@@ -97,7 +97,12 @@ void Stack::flush_notifications() {
 // RFC 9293 MUST-54: an ICMP error goes to the connection whose segment it quotes.
 void Stack::deliver_icmp_error(const IcmpView& icmp, Instant now) {
   const auto quote = parse_icmp_quote(icmp.body());
-  if (!quote || quote->protocol != kIpProtoTcp || quote->src != config_.address) {
+  if (quote && quote->protocol == kIpProtoUdp) {
+    udp_->on_icmp_error(*quote, icmp.type(), icmp.code());
+    return;
+  }
+  if (!quote || quote->protocol != kIpProtoTcp ||
+      (quote->src != config_.address && !config_.any_destination)) {
     counters_.drop(StackDrop::kIcmpIgnored);
     return;
   }

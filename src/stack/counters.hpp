@@ -15,9 +15,9 @@ enum class StackDrop : std::uint8_t {
   kMalformed,           ///< the wire layer rejected it (see `wire_errors`)
   kNotForUs,            ///< destination is not our address
   kBadSource,           ///< source is broadcast/multicast/zero (RFC 1122 §3.2.1.3)
-  kUnknownProtocol,     ///< neither TCP nor ICMP
+  kUnknownProtocol,     ///< neither TCP, UDP nor ICMP
   kFragment,            ///< held or dropped by IPv4 reassembly
-  kNoConnection,        ///< TCP to a closed port (answered per ClosedPortReply)
+  kNoConnection,        ///< TCP or UDP to a closed port (TCP: per ClosedPortReply; UDP: ICMP)
   kTooManyConnections,  ///< a new connection over StackConfig::max_connections
   kControlQueueFull,    ///< an RST/ICMP reply not sent: control queue full
   kIcmpIgnored,         ///< ICMP we do not act on

@@ -6,6 +6,7 @@
 #include "stack/stack.hpp"
 #include "stack/stack_internal.hpp"
 #include "wire/icmp.hpp"
+#include "wire/udp.hpp"
 
 namespace synack {
 namespace {
@@ -27,7 +28,8 @@ void Stack::receive(Bytes packet, Instant now) {
     return;
   }
   // RFC 9293 MUST-57: only our unicast address is accepted: broadcast and multicast dropped.
-  if (ip->dst() != config_.address) {
+  // In any-destination mode every unicast destination is ours.
+  if (ip->dst() != config_.address && (!config_.any_destination || bad_source(ip->dst()))) {
     counters_.drop(StackDrop::kNotForUs);
     return;
   }
@@ -45,6 +47,7 @@ void Stack::receive(Bytes packet, Instant now) {
     receive_datagram(*ip, now);
   }
   flush_notifications();
+  udp_->flush_notifications();
 }
 
 // RFC 9293 MUST-50: IP options are skipped (Ipv4View), none is acted on.
@@ -62,11 +65,14 @@ void Stack::receive_datagram(const Ipv4View& ip, Instant now) {
     case kIpProtoIcmp:
       receive_icmp(ip, now);
       break;
+    case kIpProtoUdp:
+      receive_udp(ip);
+      break;
     default:
       counters_.drop(StackDrop::kUnknownProtocol);
       // RFC 1122 §3.2.2.1: SHOULD send protocol unreachable (quote header + 8 bytes).
       queue_icmp(ip.src(), 3, 2, 0,
-                 ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8)));
+                 ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8)), ip.dst());
       break;
   }
 }
@@ -79,7 +85,8 @@ void Stack::receive_icmp(const Ipv4View& ip, Instant now) {
     return;
   }
   ++counters_.icmp_in;
-  if (icmp->type() == static_cast<std::uint8_t>(IcmpType::kEchoRequest) && config_.icmp_echo) {
+  if (icmp->type() == static_cast<std::uint8_t>(IcmpType::kEchoRequest) && config_.icmp_echo &&
+      ip.dst() == config_.address) {
     // RFC 1122 §3.2.2.6: the reply carries the request's id, sequence and data.
     queue_icmp(ip.src(), 0, 0, (std::uint32_t{icmp->echo_id()} << 16) | icmp->echo_seq(),
                icmp->body());
@@ -91,6 +98,28 @@ void Stack::receive_icmp(const Ipv4View& ip, Instant now) {
   }
   // RFC 9293 MUST-55: source quench (and other non-errors) are silently discarded.
   counters_.drop(StackDrop::kIcmpIgnored);
+}
+
+// RFC 768 / RFC 1122 §4.1.3: a datagram with a bad length or checksum is
+// dropped silently; one for no socket gets ICMP port unreachable (§4.1.3.1
+// SHOULD), rate-limited like every reply to no connection.
+void Stack::receive_udp(const Ipv4View& ip) {
+  auto view = UdpView::parse(ip.payload());
+  if (view && !view->checksum_ok(ip.src(), ip.dst())) {
+    view = std::unexpected(WireError::kUdpBadChecksum);
+  }
+  if (!view) {
+    counters_.drop(StackDrop::kMalformed);
+    ++counters_.wire_errors[static_cast<std::size_t>(view.error())];
+    return;
+  }
+  if (udp_->on_datagram({ip.src(), view->src_port()}, {ip.dst(), view->dst_port()},
+                        view->payload())) {
+    return;
+  }
+  counters_.drop(StackDrop::kNoConnection);
+  queue_icmp(ip.src(), 3, 3, 0, ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8)),
+             ip.dst());
 }
 
 // RFC 9293 MAY-9 [not implemented]: the received Diffserv field is not passed up.
@@ -109,6 +138,7 @@ void Stack::receive_tcp(const Ipv4View& ip, Instant now) {
   }
   ++counters_.tcp_in;
   const tcp::FourTuple tuple{{ip.dst(), seg->dst_port}, {ip.src(), seg->src_port}};
+  if (any_ && hold_syn(tuple, *seg, now)) return;  // any_destination.cc
   tcp_delivered(ip, tuple, demux_.on_segment(tuple, *seg, now), *seg, now);
 }
 
@@ -135,7 +165,7 @@ void Stack::tcp_delivered(const Ipv4View& ip, const tcp::FourTuple& t, tcp::Deli
       counters_.drop(StackDrop::kNoConnection);
       if (config_.closed_port == ClosedPortReply::kIcmpUnreachable) {
         queue_icmp(ip.src(), 3, 3, 0,
-                   ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8)));
+                   ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8)), ip.dst());
         return;
       }
       if (d.reply && !reply_allowed()) return;  // StackConfig::reply_rate_limit

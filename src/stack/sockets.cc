@@ -247,6 +247,7 @@ std::expected<void, std::errc> Stack::close(Fd fd, Instant now) {
       finished_cookies_ += l.cookies_sent();
       demux_.listener(s.index).close(now);
       drain_listener(s.index, now);
+      if (any_ && any_->fd == fd) any_.reset();  // held SYNs are forgotten (the clients retry)
       break;
     }
     case SocketEntry::Kind::kConnection: {
@@ -302,8 +303,10 @@ std::uint32_t Stack::poll(Fd fd) const {
       return kPollOut | kPollHup;  // as Linux for an unconnected socket
     case SocketEntry::Kind::kDead:
       return kPollIn | kPollHup | (s.pending_error ? kPollErr : 0);
-    case SocketEntry::Kind::kListener:
-      return demux_.listener(s.index).accept_queue_length() > 0 ? kPollIn : 0;
+    case SocketEntry::Kind::kListener: {
+      const bool held = any_ && any_->fd == fd && !any_->fresh.empty();
+      return demux_.listener(s.index).accept_queue_length() > 0 || held ? kPollIn : 0;
+    }
     case SocketEntry::Kind::kConnection:
       break;
   }

@@ -9,23 +9,22 @@
 #include "wire/icmp.hpp"
 
 namespace synack {
-namespace {
 
-std::uint64_t key_half(const SipKey& k, int half) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | k[static_cast<std::size_t>(half * 8 + i)];
-  return v;
+tcp::TupleHash tuple_hash(const SipKey& k) {
+  const auto half = [&](int h) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | k[static_cast<std::size_t>(h * 8 + i)];
+    return v;
+  };
+  return {half(0), half(1)};
 }
-
-}  // namespace
 
 Stack::Stack(StackConfig config, tcp::TraceSink* trace)
     : config_(std::move(config)),
       trace_(trace),
       reassembler_(config_.reassembly),
       ports_(config_.secret, config_.ports),
-      demux_(config_.tcp, trace_,
-             tcp::TupleHash{key_half(config_.secret, 0), key_half(config_.secret, 1)},
+      demux_(config_.tcp, trace_, tuple_hash(config_.secret),
              tcp::DemuxLimits{.max_connections = config_.max_connections,
                               .max_time_wait = config_.max_time_wait,
                               .rst_closed_ports = config_.closed_port == ClosedPortReply::kRst}) {
@@ -34,6 +33,8 @@ Stack::Stack(StackConfig config, tcp::TraceSink* trace)
   config_.tcp.mss =
       std::min<std::uint16_t>(config_.tcp.mss, static_cast<std::uint16_t>(config_.mtu - 40));
   scratch_.resize(config_.mtu);
+  udp_ = std::make_unique<UdpSockets>(config_.udp, config_.address, config_.any_destination,
+                                      config_.mtu, config_.ttl, config_.secret, config_.ports);
 }
 
 Stack::~Stack() = default;
@@ -81,6 +82,10 @@ std::optional<Bytes> Stack::next_packet(Instant now) {
     control_.pop_front();
     ++counters_.ip_out;
     return Bytes(current_);
+  }
+  if (auto packet = udp_->poll_transmit()) {
+    ++counters_.ip_out;
+    return packet;
   }
   if (auto out = demux_.poll_transmit(now)) {  // SYN-ACKs: the listener's IP_TOS
     const tcp::Listener* l = demux_.find_listener(out->first.local);
@@ -153,7 +158,7 @@ void Stack::queue_control(const tcp::FourTuple& t, const TcpSegment& seg) {
 }
 
 void Stack::queue_icmp(Ipv4Addr to, std::uint8_t type, std::uint8_t code, std::uint32_t rest,
-                       Bytes body) {
+                       Bytes body, std::optional<Ipv4Addr> from) {
   if (!reply_allowed()) return;
   if (control_.size() >= config_.max_control_queue) {
     counters_.drop(StackDrop::kControlQueueFull);
@@ -164,7 +169,7 @@ void Stack::queue_icmp(Ipv4Addr to, std::uint8_t type, std::uint8_t code, std::u
   Ipv4Header ip{.identification = ip_id_++,
                 .ttl = config_.ttl,
                 .protocol = kIpProtoIcmp,
-                .src = config_.address,
+                .src = from.value_or(config_.address),
                 .dst = to};
   ip.emit(packet, static_cast<std::uint16_t>(msg.wire_size()));
   msg.emit(MutableBytes(packet).subspan(Ipv4Header::kSize));

@@ -30,11 +30,13 @@
 
 #include "base/time.hpp"
 #include "base/timer_wheel.hpp"
+#include "stack/any_destination.hpp"
 #include "stack/config.hpp"
 #include "stack/counters.hpp"
 #include "stack/ip_reassembly.hpp"
 #include "stack/port_allocator.hpp"
 #include "stack/socket_types.hpp"
+#include "stack/udp_sockets.hpp"
 #include "tcp/connection.hpp"
 #include "tcp/demux.hpp"
 #include "tcp/listener.hpp"
@@ -135,7 +137,39 @@ class Stack {
   /// changed (after receive/transmit/on_timeout). Pass nullptr to remove.
   void set_callback(std::function<void(Fd, std::uint32_t)> callback);
   /// Local and remote endpoints of a socket. Errors: bad_file_descriptor, not_connected.
+  /// For a connection accepted by listen_any(), `local` is the original
+  /// destination (what getsockname() / SO_ORIGINAL_DST give on Linux).
   std::expected<tcp::FourTuple, std::errc> endpoints(Fd fd) const;
+
+  // ---- any-destination mode (StackConfig::any_destination; any_destination.cc) ----
+  /// Makes the fresh, unbound socket `fd` the listener for SYNs to every
+  /// address and port the stack receives (a listener for a specific port or
+  /// address still wins). Only one per stack. accept() then returns
+  /// connections whose local endpoint is the original destination. Errors:
+  /// bad_file_descriptor, invalid_argument (not in any-destination mode, not a
+  /// fresh unbound socket), address_in_use (another listen_any socket).
+  std::expected<void, std::errc> listen_any(Fd fd, int backlog, AnyListenOptions options,
+                                            Instant now);
+  /// With AnyListenOptions::defer_handshake: the next held SYN not yet handed
+  /// out (local = original destination, remote = the client); the listening
+  /// socket polls readable while there is one. nullopt: none.
+  std::optional<tcp::FourTuple> pending_syn(Fd fd);
+  /// Completes the held SYN of `t`: the listener answers it (SYN-ACK) and
+  /// accept() returns the connection once the handshake is done. Errors:
+  /// bad_file_descriptor, invalid_argument (not the listen_any socket),
+  /// no_such_device_or_address (no SYN held for `t`: it timed out),
+  /// no_buffer_space (StackConfig::max_connections reached).
+  std::expected<void, std::errc> admit(Fd fd, const tcp::FourTuple& t, Instant now);
+  /// Answers the held SYN of `t` with a RST (kReset) or an ICMP host
+  /// unreachable from t.local (kUnreachable) and forgets it. Errors as admit().
+  std::expected<void, std::errc> refuse(Fd fd, const tcp::FourTuple& t, Refusal how, Instant now);
+  /// SYNs held so far, and passed on at once because too many were held.
+  [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> any_destination_counts() const;
+
+  /// UDP sockets (RFC 768; udp_sockets.hpp): their own descriptors, the
+  /// same network side (receive / poll_transmit).
+  [[nodiscard]] UdpSockets& udp() { return *udp_; }
+  [[nodiscard]] const UdpSockets& udp() const { return *udp_; }
 
   // ---- introspection -------------------------------------------------------------
   [[nodiscard]] const StackConfig& config() const { return config_; }
@@ -170,12 +204,17 @@ class Stack {
   void receive_datagram(const Ipv4View& ip, Instant now);
   void receive_icmp(const Ipv4View& ip, Instant now);
   void receive_tcp(const Ipv4View& ip, Instant now);
+  void receive_udp(const Ipv4View& ip);
+  bool hold_syn(const tcp::FourTuple& t, const TcpSegment& seg, Instant now);
+  std::expected<TcpSegment, std::errc> take_held(Fd fd, const tcp::FourTuple& t, Instant now);
   void tcp_delivered(const Ipv4View& ip, const tcp::FourTuple& t, tcp::Delivery d,
                      const TcpSegment& seg, Instant now);
   // stack.cc: output and timers
   void queue_control(const tcp::FourTuple& t, const TcpSegment& seg);
-  void queue_icmp(Ipv4Addr to, std::uint8_t type, std::uint8_t code, std::uint32_t rest,
-                  Bytes body);
+  /// `from`: the source address (unset: ours; in any-destination mode the
+  /// address the offending packet was sent to).
+  void queue_icmp(Ipv4Addr to, std::uint8_t type, std::uint8_t code, std::uint32_t rest, Bytes body,
+                  std::optional<Ipv4Addr> from = std::nullopt);
   std::size_t emit_tcp(const tcp::FourTuple& t, const TcpSegment& seg, std::uint8_t tos = 0);
   std::optional<Bytes> next_packet(Instant now);
   void on_timer(std::uint32_t slot, Instant now);
@@ -222,8 +261,10 @@ class Stack {
   // Connections: slots (stable ids, the demux index names them).
   std::vector<std::unique_ptr<ConnSlot>> conns_;
   std::vector<std::uint32_t> free_conns_;
-  std::vector<std::uint32_t> dirty_;  // slots with possible output
-  std::vector<Fd> listen_fds_;        // by demux listener id: the listening socket
+  std::vector<std::uint32_t> dirty_;     // slots with possible output
+  std::vector<Fd> listen_fds_;           // by demux listener id: the listening socket
+  std::unique_ptr<AnyDestination> any_;  // listen_any()'s socket and held SYNs
+  std::unique_ptr<UdpSockets> udp_;
 
   // Descriptors: the lowest free one is reused first (a min-heap of freed fds).
   std::vector<std::unique_ptr<SocketEntry>> sockets_;

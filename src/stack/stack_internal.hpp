@@ -10,6 +10,9 @@
 
 namespace synack {
 
+/// The demux tables' keyed hash from the stack secret (first 8 bytes k0, last 8 k1).
+tcp::TupleHash tuple_hash(const SipKey& k);
+
 /// A TCB owned by the stack: established, closing, or connecting.
 struct Stack::ConnSlot {
   std::unique_ptr<tcp::Connection> conn;

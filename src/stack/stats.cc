@@ -60,6 +60,15 @@ std::vector<std::pair<std::string, std::uint64_t>> Stack::stats() const {
   add("time_wait_evicted", c.time_wait_evicted);
   add("orphans_now", orphans_);
   add("orphans_aborted", c.orphans_aborted);
+  const UdpCounters& u = udp_->counters();
+  add("udp_in", u.in);
+  add("udp_out", u.out);
+  add("udp_no_port", u.no_port);
+  add("udp_queue_full", u.queue_full);
+  add("udp_icmp_errors", u.icmp_errors);
+  const auto [held, overflowed] = any_destination_counts();
+  add("any_syn_held", held);
+  add("any_syn_overflowed", overflowed);
   return out;
 }
 

@@ -164,15 +164,20 @@ std::uint32_t Demux::add_listener(std::unique_ptr<Listener> l) {
   return static_cast<std::uint32_t>(id);
 }
 
+// Exact address, then 0.0.0.0 on the port, then an any-destination listener
+// (0.0.0.0:0, Stack::listen_any: every port).
 std::optional<std::uint32_t> Demux::listener_id(const Endpoint& local) const {
   std::optional<std::uint32_t> wildcard;
+  std::optional<std::uint32_t> any_port;
   for (std::uint32_t id = 0; id < listeners_.size(); ++id) {
     const auto& l = listeners_[id];
-    if (!l || l->local().port != local.port) continue;
+    if (!l) continue;
+    if (l->local().port == 0) any_port = id;
+    if (l->local().port != local.port) continue;
     if (l->local().addr == local.addr) return id;
     if (l->local().addr == Ipv4Addr{}) wildcard = id;
   }
-  return wildcard;
+  return wildcard ? wildcard : any_port;
 }
 
 const Listener* Demux::find_listener(const Endpoint& local) const {

@@ -96,7 +96,8 @@ class Demux {
     while (auto o = listeners_[id]->poll_transmit(now)) out(o->first, o->second);
     listeners_[id].reset();
   }
-  /// The listener for `local`: an exact address first, then 0.0.0.0 (wildcard).
+  /// The listener for `local`: an exact address first, then 0.0.0.0 (wildcard),
+  /// then a listener on 0.0.0.0 port 0, which takes every port (any-destination mode).
   [[nodiscard]] const Listener* find_listener(const Endpoint& local) const;
   /// Calls f(const Listener&) for every listener.
   template <typename F>

@@ -63,6 +63,10 @@ std::string_view to_string(WireError e) {
       return "ip6-first-fragment-incomplete";
     case WireError::kIcmp6BadChecksum:
       return "icmp6-bad-checksum";
+    case WireError::kUdpBadLength:
+      return "udp-bad-length";
+    case WireError::kUdpBadChecksum:
+      return "udp-bad-checksum";
   }
   return "unknown";
 }

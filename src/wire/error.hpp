@@ -41,11 +41,14 @@ enum class WireError : std::uint8_t {
   kIp6FragmentBadLength,        ///< M set and length not a multiple of 8, or past 65535
   kIp6FirstFragmentIncomplete,  ///< first fragment without the whole header chain (RFC 7112)
   kIcmp6BadChecksum,            ///< ICMPv6 checksum (with pseudo-header) does not verify
+  // UDP (RFC 768).
+  kUdpBadLength,    ///< UDP length field < 8 or beyond the datagram
+  kUdpBadChecksum,  ///< UDP checksum (non-zero, with pseudo-header) does not verify
 };
 
 /// Number of WireError values (arrays of per-reason counters use it).
 inline constexpr std::size_t kWireErrorCount =
-    static_cast<std::size_t>(WireError::kIcmp6BadChecksum) + 1;
+    static_cast<std::size_t>(WireError::kUdpBadChecksum) + 1;
 
 /// Short stable name for logs and counters, e.g. "tcp-bad-checksum".
 [[nodiscard]] std::string_view to_string(WireError e);
