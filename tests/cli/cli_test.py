@@ -51,7 +51,7 @@ class Conventions(CliCase):
     def test_bare_synack_lists_the_commands(self):
         r = run()
         self.assertEqual(r.returncode, 0, r.stderr)
-        for cmd in ["demo", "sim", "drill", "draw", "serve", "fetch", "connect", "states"]:
+        for cmd in ["demo", "sim", "drill", "draw", "serve", "fetch", "connect", "forward", "states"]:
             self.assertRegex(r.stdout, rf"\n\s+{cmd}\s")
         self.assertEqual(r.stderr, "")
 
@@ -119,6 +119,10 @@ class Conventions(CliCase):
         self.assert_one_line_error(run("fetch", "ftp://x/"), 2, "synack fetch: ", "http://")
         self.assert_one_line_error(run("connect", "nowhere"), 2, "synack connect: ", "a.b.c.d:port")
         self.assert_one_line_error(run("serve"), 2, "synack serve: ", "--echo")
+        self.assert_one_line_error(run("forward", "--socks5", "nowhere"), 2, "synack forward: ",
+                                   "a.b.c.d:port")
+        self.assert_one_line_error(run("forward", "--egress-netns", "a", "--mark", "1"), 2,
+                                   "synack forward: ", "excludes")
         self.assert_one_line_error(run("drill", "/no/such/dir"), 2, "synack drill: ", "/no/such/dir")
 
     def test_drill_that_finds_no_scripts_fails(self):
@@ -300,7 +304,7 @@ class Generated(CliCase):
         man = os.path.join(CLI_DOCS, "man")
         pages = sorted(os.listdir(man))
         self.assertIn("synack.1", pages)
-        for cmd in ["demo", "sim", "drill", "draw", "serve", "fetch", "connect", "states"]:
+        for cmd in ["demo", "sim", "drill", "draw", "serve", "fetch", "connect", "forward", "states"]:
             self.assertIn(f"synack-{cmd}.1", pages)
         for page in pages:
             r = subprocess.run(["groff", "-man", "-Tutf8", "-ww", os.path.join(man, page)],

@@ -15,6 +15,7 @@ void add_draw_command(CLI::App& app);     // cmd_draw.cc
 void add_serve_command(CLI::App& app);    // cmd_serve.cc (TUN)
 void add_fetch_command(CLI::App& app);    // cmd_fetch.cc (TUN)
 void add_connect_command(CLI::App& app);  // cmd_connect.cc (TUN)
+void add_forward_command(CLI::App& app);  // cmd_forward.cc (TUN)
 void add_rfc_command(CLI::App& app);      // cmd_rfc.cc
 
 }  // namespace synack::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   synack::cli::add_serve_command(app);
   synack::cli::add_fetch_command(app);
   synack::cli::add_connect_command(app);
+  synack::cli::add_forward_command(app);
   synack::cli::add_rfc_command(app);
   synack::cli::add_cli_json_flag(app);
   return synack::cli::run_cli(app, argc, argv);

@@ -203,6 +203,7 @@ std::optional<TunSession> open_tun_session(const TunCommandOptions& o) {
   opt.tun.prefix_len = static_cast<std::uint8_t>(prefix);
   opt.tun.mtu = o.mtu;
   opt.stack.address = ours;
+  opt.stack.any_destination = o.any_destination;
   if (o.rto_min) opt.stack.tcp.min_rto = *o.rto_min;
   // Fresh secrets from the kernel's CSPRNG, as a real stack keeps (RFC 6528 §3).
   if (::getrandom(opt.stack.secret.data(), opt.stack.secret.size(), 0) < 0 ||

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Options and setup shared by the TUN commands (serve, fetch, connect): the
+// Options and setup shared by the TUN commands (serve, fetch, connect, forward): the
 // device, addresses, impairments, capture, trace, and bounded runs.
 #pragma once
 
@@ -17,7 +17,7 @@
 namespace synack::cli {
 
 struct TunCommandOptions {
-  std::string command;  ///< "serve", "fetch", "connect": the prefix of every error line
+  std::string command;  ///< "serve", "fetch", "connect", "forward": the prefix of every error line
   std::string tun = "synack0";
   std::string addr = "10.77.0.2/24";  ///< our address / prefix; the kernel gets the first host
   std::string netns;                  ///< create the device in this network namespace
@@ -38,6 +38,7 @@ struct TunCommandOptions {
   std::uint64_t seed = 1;
   Duration max_time{};  ///< stop after this much real time (0 = until Ctrl-C / done)
   bool stats = false;   ///< print every stack counter at exit (Stack::stats(), like nstat -a)
+  bool any_destination = false;  ///< StackConfig::any_destination (forward)
 
   /// max_time, or `otherwise` when none was given.
   [[nodiscard]] Duration limit_or(Duration otherwise) const {

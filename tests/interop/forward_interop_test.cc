@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: Apache-2.0
+// `synack forward` between real Linux programs (docs/forward.md): curl and
+// socat in a client namespace whose default route goes into the forwarder's
+// TUN device; python3's http.server, a PUT sink, socat and microsocks in a
+// server namespace reached over a veth from the egress namespace the
+// forwarder opens its upstream sockets in. All three namespaces are made and
+// deleted by the test; nothing leaves them. Needs root and /dev/net/tun.
+//
+//   client ns: fwd0 10.79.0.1/24 (synack 10.79.0.2), default via 10.79.0.2
+//   egress ns: veth 10.79.1.1/24 ── server ns: veth 10.79.1.2/24
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "netns.hpp"
+
+#ifndef SYNACK_BIN
+#error "SYNACK_BIN (path of the synack binary) must be defined by CMake"
+#endif
+
+namespace synack::interop {
+namespace {
+
+constexpr const char* kServer = "10.79.1.2";
+constexpr std::uint64_t kMiB = 1024 * 1024;
+
+// Bytes of the download/upload tests; SYNACK_FORWARD_BYTES overrides the 20 MiB
+// (the `slow` variant runs 100 MiB).
+std::uint64_t transfer_bytes(std::uint64_t otherwise) {
+  if (const char* v = std::getenv("SYNACK_FORWARD_BYTES"); v != nullptr && *v != '\0') {
+    return std::strtoull(v, nullptr, 10);
+  }
+  return otherwise;
+}
+
+std::string q(const std::string& s) {
+  return "'" + s + "'";
+}
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+class ForwardInterop : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (const std::string why = interop_unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
+    for (const char* tool : {"curl", "python3", "socat", "sha256sum", "microsocks"}) {
+      if (!run_process({"sh", "-c", fmt::format("command -v {}", tool)}).ok())
+        GTEST_SKIP() << tool << " is not installed (scripts/install-deps.sh)";
+    }
+    for (auto* ns : {&client_, &egress_, &server_}) {
+      auto made = NetNamespace::create();
+      ASSERT_TRUE(made.has_value()) << made.error();
+      ns->emplace(std::move(*made));
+    }
+    // The veth pair is created inside the egress namespace and one end moved:
+    // nothing is made in the caller's namespace.
+    const ProcessResult veth = egress_->exec(
+        {"sh", "-c",
+         fmt::format("ip link add ve0 type veth peer name ve1 && ip link set ve1 netns {} && "
+                     "ip addr add 10.79.1.1/24 dev ve0 && ip link set ve0 up && "
+                     "ip -n {} addr add {}/24 dev ve1 && ip -n {} link set ve1 up",
+                     server_->name(), server_->name(), kServer, server_->name())});
+    ASSERT_TRUE(veth.ok()) << veth.describe();
+    std::string tmpl = (std::filesystem::temp_directory_path() / "synack-fwd-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    children_.clear();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    client_.reset();
+    egress_.reset();
+    server_.reset();
+  }
+
+  // Starts `synack forward` (device in the client namespace, upstream from the
+  // egress one) and routes the client's default route into it.
+  ChildProcess& start_forward(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv{SYNACK_BIN,       "forward",       "--netns",    client_->name(),
+                                  "--tun",          "fwd0",          "--addr",     "10.79.0.2/24",
+                                  "--egress-netns", egress_->name(), "--max-time", "120"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto child = ChildProcess::spawn(argv);
+    EXPECT_TRUE(child.has_value()) << child.error();
+    children_.push_back(std::move(*child));
+    const ProcessResult up =
+        in(*client_,
+           "for i in $(seq 150); do ip -4 -o addr show dev fwd0 up 2>/dev/null "
+           "| grep -q 10.79.0.1 && exit 0; sleep 0.02; done; exit 1");
+    EXPECT_TRUE(up.ok()) << "fwd0 never came up: " << up.describe();
+    const ProcessResult route = in(*client_, "ip route add default via 10.79.0.2 dev fwd0");
+    EXPECT_TRUE(route.ok()) << route.describe();
+    return children_.back();
+  }
+
+  // Starts argv in the server namespace, waits (≤ 3 s) until `ready` holds there.
+  void start_server(const std::vector<std::string>& argv, const std::string& ready) {
+    auto child = server_->spawn(argv);
+    ASSERT_TRUE(child.has_value()) << child.error();
+    children_.push_back(std::move(*child));
+    const ProcessResult up =
+        in(*server_,
+           fmt::format("for i in $(seq 150); do {} && exit 0; sleep 0.02; done; exit 1", ready));
+    ASSERT_TRUE(up.ok()) << "server never ready: " << up.describe();
+  }
+  void start_http() {
+    start_server(
+        {"python3", "-m", "http.server", "--bind", kServer, "--directory", dir_.string(), "8000"},
+        "ss -Htln 'sport = :8000' | grep -q .");
+  }
+
+  static ProcessResult in(const NetNamespace& ns, const std::string& script,
+                          Duration timeout = seconds(30)) {
+    return ns.exec({"sh", "-c", script}, timeout);
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string make_file(const std::string& name, std::uint64_t n) const {
+    const ProcessResult r = run_process({"sh", "-c",
+                                         fmt::format("head -c {} /dev/urandom > {} && sha256sum {}",
+                                                     n, q(path(name)), q(path(name)))},
+                                        seconds(30));
+    EXPECT_TRUE(r.ok()) << r.describe();
+    return r.out.substr(0, 64);
+  }
+  // Ctrl-C (SIGINT): the forwarder prints its summary and exits 0.
+  static ProcessResult stop(ChildProcess& child) {
+    ::kill(child.pid(), SIGINT);
+    return child.wait(seconds(10));
+  }
+
+  void download(std::uint64_t n, const std::vector<std::string>& forward_extra) {
+    const std::string want = make_file("blob", n);
+    start_http();
+    ChildProcess& fwd = start_forward(forward_extra);
+    const auto t0 = std::chrono::steady_clock::now();
+    const ProcessResult got =
+        in(*client_, fmt::format("curl -sS --max-time 60 http://{}:8000/blob | sha256sum", kServer),
+           seconds(70));
+    const double s = since(t0);
+    ASSERT_TRUE(got.ok()) << got.describe();
+    EXPECT_EQ(got.out.substr(0, 64), want);
+    fmt::print(stderr, "forward: curl downloaded {} MiB in {:.2f} s: {:.1f} Mbit/s\n", n / kMiB, s,
+               n * 8 / s / 1e6);
+    const ProcessResult r = stop(fwd);
+    EXPECT_TRUE(r.ok()) << r.describe();
+    EXPECT_NE(r.err.find("stopped — tcp 1 relayed"), std::string::npos) << r.err;
+    fmt::print(stderr, "{}", r.err);
+  }
+
+  std::optional<NetNamespace> client_, egress_, server_;
+  std::filesystem::path dir_;
+  std::vector<ChildProcess> children_;
+};
+
+TEST_F(ForwardInterop, CurlDownloadsThroughTheForwarderByteExact) {
+  download(transfer_bytes(20 * kMiB), {});
+}
+
+TEST_F(ForwardInterop, CurlDownloads100MiB) {
+  if (std::getenv("SYNACK_FORWARD_SLOW") == nullptr)
+    GTEST_SKIP() << "slow: set SYNACK_FORWARD_SLOW=1";
+  download(transfer_bytes(100 * kMiB), {});
+}
+
+TEST_F(ForwardInterop, CurlUploadsWithPutByteExact) {
+  const std::uint64_t n = transfer_bytes(20 * kMiB);
+  const std::string want = make_file("up", n);
+  // A PUT sink answering with the SHA-256 of the body it read.
+  const std::string sink =
+      "import hashlib,http.server\n"
+      "class H(http.server.BaseHTTPRequestHandler):\n"
+      "  def do_PUT(self):\n"
+      "    n=int(self.headers['Content-Length']);h=hashlib.sha256()\n"
+      "    while n>0:\n"
+      "      b=self.rfile.read(min(n,65536));h.update(b);n-=len(b)\n"
+      "    d=h.hexdigest().encode();self.send_response(200)\n"
+      "    self.send_header('Content-Length',str(len(d)));self.end_headers();self.wfile.write(d)\n"
+      "http.server.HTTPServer(('" +
+      std::string(kServer) + "',8001),H).serve_forever()\n";
+  start_server({"python3", "-c", sink}, "ss -Htln 'sport = :8001' | grep -q .");
+  ChildProcess& fwd = start_forward();
+  const ProcessResult got =
+      in(*client_,
+         fmt::format("curl -sS --max-time 60 -H 'Expect:' -T {} http://{}:8001/up", q(path("up")),
+                     kServer),
+         seconds(70));
+  ASSERT_TRUE(got.ok()) << got.describe();
+  EXPECT_EQ(got.out, want);
+  EXPECT_TRUE(stop(fwd).ok());
+}
+
+// connect() from a Linux socket in the client namespace: the errno it got.
+std::string connect_errno(const std::string& host, int port) {
+  return fmt::format(
+      "python3 -c \"import socket,errno\ns=socket.socket(); s.settimeout(8)\ntry:\n  "
+      "s.connect(('{}',{})); print('connected')\nexcept OSError as e: "
+      "print(errno.errorcode.get(e.errno, e))\"",
+      host, port);
+}
+
+TEST_F(ForwardInterop, RefusedDestinationIsRefusedQuickly) {
+  ChildProcess& fwd = start_forward();
+  const auto t0 = std::chrono::steady_clock::now();
+  const ProcessResult r = in(*client_, connect_errno(kServer, 9), seconds(15));
+  EXPECT_LT(since(t0), 2.0);
+  EXPECT_EQ(r.out, "ECONNREFUSED\n") << r.describe();
+  const ProcessResult c =
+      in(*client_, fmt::format("curl -sS --max-time 10 http://{}:9/", kServer), seconds(15));
+  EXPECT_EQ(c.exit_code, 7) << c.describe();  // curl: couldn't connect
+  const ProcessResult s = stop(fwd);
+  EXPECT_NE(s.err.find("2 refused"), std::string::npos) << s.err;
+}
+
+TEST_F(ForwardInterop, UnreachableDestinationFailsFast) {
+  ChildProcess& fwd = start_forward();
+  const auto t0 = std::chrono::steady_clock::now();
+  // The egress namespace has no route to 10.79.9.9: the upstream connect fails
+  // at once and the client gets ICMP host unreachable, not a hang.
+  const ProcessResult r = in(*client_, connect_errno("10.79.9.9", 80), seconds(15));
+  EXPECT_LT(since(t0), 3.0);
+  EXPECT_EQ(r.out, "EHOSTUNREACH\n") << r.describe();
+  EXPECT_NE(stop(fwd).err.find("1 unreachable"), std::string::npos);
+}
+
+TEST_F(ForwardInterop, UdpEchoThroughTheForwarder) {
+  start_server({"socat", "UDP4-RECVFROM:5353,bind=" + std::string(kServer) + ",fork", "PIPE"},
+               "ss -Huln 'sport = :5353' | grep -q .");
+  ChildProcess& fwd = start_forward();
+  const ProcessResult r =
+      in(*client_, fmt::format("echo dns-shaped-query | socat -T2 - UDP4:{}:5353", kServer),
+         seconds(10));
+  ASSERT_TRUE(r.ok()) << r.describe();
+  EXPECT_EQ(r.out, "dns-shaped-query\n");
+  const ProcessResult s = stop(fwd);
+  EXPECT_NE(s.err.find("udp 1 flows"), std::string::npos) << s.err;
+}
+
+TEST_F(ForwardInterop, CurlThroughMicrosocks) {
+  const std::string want = make_file("blob", 4 * kMiB);
+  start_http();
+  start_server({"microsocks", "-i", kServer, "-p", "1080"}, "ss -Htln 'sport = :1080' | grep -q .");
+  ChildProcess& fwd = start_forward({"--socks5", std::string(kServer) + ":1080"});
+  const ProcessResult got =
+      in(*client_, fmt::format("curl -sS --max-time 30 http://{}:8000/blob | sha256sum", kServer),
+         seconds(40));
+  ASSERT_TRUE(got.ok()) << got.describe();
+  EXPECT_EQ(got.out.substr(0, 64), want);
+  // A port nobody listens on: microsocks answers "connection refused", the client sees it.
+  const ProcessResult refused =
+      in(*client_, fmt::format("curl -sS --max-time 10 http://{}:9/", kServer), seconds(15));
+  EXPECT_EQ(refused.exit_code, 7) << refused.describe();
+  EXPECT_TRUE(stop(fwd).ok());
+}
+
+}  // namespace
+}  // namespace synack::interop
