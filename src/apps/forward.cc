@@ -18,6 +18,7 @@
 #include <fmt/core.h>
 
 #include "apps/socks5.hpp"
+#include "base/buffer_pool.hpp"
 #include "tun/netns.hpp"
 
 namespace synack::apps {
@@ -44,38 +45,51 @@ bool refused(int err) {
 
 }  // namespace
 
-// One direction's bytes in flight: a bounded ring, allocated while it holds data.
+// One direction's bytes in flight: a bounded ring whose storage comes from
+// the per-thread buffer pool while it holds data (base/buffer_pool.hpp), so an
+// idle relay holds none and a busy one does not pay malloc for each burst.
 struct Forwarder::Ring {
-  std::vector<std::byte> buf;
+  std::byte* buf = nullptr;
   std::size_t head = 0, len = 0, cap = 0;
   std::size_t* total = nullptr;  // the forwarder's allocated bytes (and its peak)
   std::size_t* peak = nullptr;
 
+  Ring() = default;
+  Ring(const Ring&) = delete;
+  Ring& operator=(const Ring&) = delete;
+  ~Ring() { release(); }
+
   [[nodiscard]] bool empty() const { return len == 0; }
   [[nodiscard]] bool full() const { return len == cap; }
-  // The contiguous free space (allocates the storage on first use).
+  [[nodiscard]] std::size_t allocated() const { return buf != nullptr ? cap : 0; }
+  // The contiguous free space (takes the storage on first use).
   MutableBytes writable() {
-    if (buf.empty()) {
-      buf.resize(cap);
+    if (buf == nullptr) {
+      buf = buffer_pool::acquire(cap);
       *total += cap;
       *peak = std::max(*peak, *total);
     }
     const std::size_t tail = (head + len) % cap;
     const std::size_t n = tail >= head ? std::min(cap - tail, cap - len) : head - tail;
-    return MutableBytes(buf).subspan(tail, n);
+    return {buf + tail, n};
   }
-  Bytes readable() const { return Bytes(buf).subspan(head, std::min(len, cap - head)); }
+  [[nodiscard]] Bytes readable() const { return {buf + head, std::min(len, cap - head)}; }
   void produced(std::size_t n) { len += n; }
-  // The storage goes back to the allocator when the ring empties.
   void consumed(std::size_t n) {
     head = (head + n) % cap;
     len -= n;
+    if (len == 0) head = 0;
+  }
+  // An empty ring gives its storage back (after a pass that moved everything).
+  void trim() {
     if (len == 0) release();
   }
   void release() {
-    *total -= buf.size();
+    if (buf == nullptr) return;
+    buffer_pool::release(buf, cap);
+    *total -= cap;
+    buf = nullptr;
     head = len = 0;
-    std::vector<std::byte>().swap(buf);
   }
 };
 
@@ -148,6 +162,7 @@ Forwarder::~Forwarder() {
   for (auto& [id, r] : relays_) {
     if (r->outer >= 0) ::close(r->outer);
   }
+  relays_.clear();  // their rings go back to the pool while buffered_ still exists
   for (auto& [k, f] : flows_) ::close(f->outer);
   ::close(epoll_fd_);
 }
@@ -458,6 +473,8 @@ void Forwarder::pump(Relay& r, Instant now) {
     destroy(r);
     return;
   }
+  r.up.trim();  // an idle connection holds no relay buffer
+  r.down.trim();
   std::uint32_t want = 0;
   if (!r.outer_eof && !r.down.full()) want |= EPOLLIN;
   if (!r.up.empty()) want |= EPOLLOUT;
