@@ -13,7 +13,7 @@ packages=(
   libpcap-dev libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   clang-19 libclang-rt-19-dev clang-format
   tcpdump tshark libxml2-utils
-  iproute2 iputils-ping ethtool curl socat python3 microsocks
+  iproute2 iputils-ping ethtool curl socat python3 microsocks dante-server
   zsh groff-base
   chromium
 )

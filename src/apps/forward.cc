@@ -43,6 +43,52 @@ bool refused(int err) {
   return err == ECONNREFUSED || err == ECONNRESET;
 }
 
+// The client side of a SOCKS5 handshake (RFC 1928 §3, §4, §6) on a connected
+// non-blocking socket: greeting, then `command` for `to` once the method
+// reply came. The messages are a few bytes each: they fit an empty socket buffer.
+struct SocksHandshake {
+  std::uint8_t command = socks5::kConnect;
+  tcp::Endpoint to;
+  bool method_done = false;
+  std::vector<std::byte> in;  // received, not yet parsed; after the reply: stream bytes
+
+  // 0, or the errno of a failed send.
+  static int send_all(int fd, const std::vector<std::byte>& m) {
+    return ::send(fd, m.data(), m.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(m.size())
+               ? 0
+               : (errno != 0 ? errno : EIO);
+  }
+  int start(int fd) const { return send_all(fd, socks5::greeting()); }
+  // Reads what arrived. nullopt: not complete yet; else the reply (its bytes
+  // removed from `in`) or an errno: ECONNREFUSED (refused, or the proxy
+  // closed), EHOSTUNREACH (the proxy could not reach the destination) ...
+  std::optional<std::expected<socks5::Reply, int>> step(int fd) {
+    std::array<std::byte, 512> buf;
+    const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return std::nullopt;
+    if (n <= 0) return std::unexpected(n == 0 ? ECONNREFUSED : errno);
+    in.insert(in.end(), buf.begin(), buf.begin() + n);
+    if (!method_done) {
+      const auto m = socks5::parse_method_reply(in);
+      if (!m) return std::nullopt;
+      if (!*m) return std::unexpected(ECONNREFUSED);
+      in.erase(in.begin(), in.begin() + 2);
+      method_done = true;
+      if (const int err = send_all(fd, socks5::request(command, to)); err != 0) {
+        return std::unexpected(err);
+      }
+    }
+    const auto reply = socks5::parse_reply(in);
+    if (!reply) return std::nullopt;
+    if (!*reply) {
+      return std::unexpected(reply->error() == socks5::Failure::kConnectionRefused ? ECONNREFUSED
+                                                                                   : EHOSTUNREACH);
+    }
+    in.erase(in.begin(), in.begin() + static_cast<std::ptrdiff_t>((*reply)->length));
+    return **reply;
+  }
+};
+
 }  // namespace
 
 // One direction's bytes in flight: a bounded ring whose storage comes from
@@ -94,7 +140,7 @@ struct Forwarder::Ring {
 };
 
 struct Forwarder::Relay {
-  enum class Phase : std::uint8_t { kConnecting, kSocksMethod, kSocksReply, kOpen };
+  enum class Phase : std::uint8_t { kConnecting, kSocks, kOpen };
   std::uint64_t id = 0;
   tcp::FourTuple tuple;  // local = the original destination, remote = the client
   Fd inner = -1;         // synack socket (-1: the SYN is held, not yet accepted)
@@ -102,16 +148,25 @@ struct Forwarder::Relay {
   Phase phase = Phase::kConnecting;
   Ring up, down;  // client → destination, destination → client
   bool inner_eof = false, outer_eof = false, inner_shut = false, outer_shut = false;
-  std::vector<std::byte> socks_in;
+  SocksHandshake socks;
   Instant started{};
   std::uint32_t events = 0;
 };
 
 struct Forwarder::Flow {
   tcp::Endpoint client, destination;
-  int outer = -1;
+  int outer = -1;  // UDP socket: connected to the destination, or to the SOCKS5 UDP relay
   Instant last{};
   std::uint32_t events = 0;
+  // SOCKS5 UDP ASSOCIATE (RFC 1928 §7): the TCP control connection (the
+  // association lives as long as it), its handshake, and the datagrams that
+  // came before the relay's address (at most kMaxEarly).
+  int control = -1;
+  std::uint32_t control_events = 0;
+  bool associated = false;
+  SocksHandshake socks;
+  std::vector<std::vector<std::byte>> early;
+  static constexpr std::size_t kMaxEarly = 8;
 };
 
 std::expected<std::unique_ptr<Forwarder>, std::string> Forwarder::create(TunStack& ts,
@@ -163,7 +218,10 @@ Forwarder::~Forwarder() {
     if (r->outer >= 0) ::close(r->outer);
   }
   relays_.clear();  // their rings go back to the pool while buffered_ still exists
-  for (auto& [k, f] : flows_) ::close(f->outer);
+  for (auto& [k, f] : flows_) {
+    ::close(f->outer);
+    if (f->control >= 0) ::close(f->control);
+  }
   ::close(epoll_fd_);
 }
 
@@ -297,6 +355,9 @@ void Forwarder::on_epoll(Instant now) {
     } else if (auto f = outer_udp_.find(fd); f != outer_udp_.end()) {
       auto flow = flows_.find(f->second);
       if (flow != flows_.end()) on_flow(*flow->second, now);
+    } else if (auto c = udp_control_.find(fd); c != udp_control_.end()) {
+      auto flow = flows_.find(c->second);
+      if (flow != flows_.end()) on_control(*flow->second, events);
     }
   }
 }
@@ -316,18 +377,16 @@ void Forwarder::on_outer(Relay& r, std::uint32_t events, Instant now) {
         connected(r, now);
         return;
       }
-      const auto hello = socks5::greeting();  // a few bytes into an empty socket buffer
-      if (::send(r.outer, hello.data(), hello.size(), MSG_NOSIGNAL) !=
-          static_cast<ssize_t>(hello.size())) {
-        connect_failed(r, errno, now);
+      r.socks.to = r.tuple.local;
+      if (const int e = r.socks.start(r.outer); e != 0) {
+        connect_failed(r, e, now);
         return;
       }
-      r.phase = Relay::Phase::kSocksMethod;
+      r.phase = Relay::Phase::kSocks;
       watch(r.outer, EPOLLIN, r.events);
       return;
     }
-    case Relay::Phase::kSocksMethod:
-    case Relay::Phase::kSocksReply:
+    case Relay::Phase::kSocks:
       socks_step(r, now);
       return;
     case Relay::Phase::kOpen:
@@ -336,47 +395,23 @@ void Forwarder::on_outer(Relay& r, std::uint32_t events, Instant now) {
   }
 }
 
-// RFC 1928 §3, §4, §6: method reply, then the CONNECT reply.
+// RFC 1928: the proxy's replies to our greeting and CONNECT.
 void Forwarder::socks_step(Relay& r, Instant now) {
-  std::array<std::byte, 512> buf;
-  const ssize_t n = ::recv(r.outer, buf.data(), buf.size(), 0);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-  if (n <= 0) {
-    connect_failed(r, n == 0 ? ECONNREFUSED : errno, now);
-    return;
-  }
-  r.socks_in.insert(r.socks_in.end(), buf.begin(), buf.begin() + n);
-  if (r.phase == Relay::Phase::kSocksMethod) {
-    const auto m = socks5::parse_method_reply(r.socks_in);
-    if (!m) return;
-    if (!*m) {
-      connect_failed(r, ECONNREFUSED, now);
-      return;
-    }
-    r.socks_in.erase(r.socks_in.begin(), r.socks_in.begin() + 2);
-    const auto req = socks5::request(socks5::kConnect, r.tuple.local);
-    if (::send(r.outer, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
-      connect_failed(r, errno, now);
-      return;
-    }
-    r.phase = Relay::Phase::kSocksReply;
-  }
-  const auto reply = socks5::parse_reply(r.socks_in);
+  const auto reply = r.socks.step(r.outer);
   if (!reply) return;
   if (!*reply) {
-    const auto f = reply->error();
-    connect_failed(r, f == socks5::Failure::kConnectionRefused ? ECONNREFUSED : EHOSTUNREACH, now);
+    connect_failed(r, reply->error(), now);
     return;
   }
   // Bytes the destination sent right after the reply belong to the stream.
-  const Bytes rest = Bytes(r.socks_in).subspan((*reply)->length);
+  const Bytes rest(r.socks.in);
   if (!rest.empty()) {
     const MutableBytes w = r.down.writable();
     const std::size_t k = std::min(w.size(), rest.size());
     std::memcpy(w.data(), rest.data(), k);
     r.down.produced(k);
   }
-  std::vector<std::byte>().swap(r.socks_in);
+  std::vector<std::byte>().swap(r.socks.in);
   connected(r, now);
 }
 
@@ -515,31 +550,102 @@ void Forwarder::on_udp(Instant now) {
   for (;;) {
     auto n = stack_.udp().recvfrom(udp_any_, buf, &from, &to);
     if (!n) return;
+    const Bytes payload = Bytes(buf).first(std::min<std::size_t>(*n, buf.size()));
     const tcp::FourTuple key{to, from};
     auto it = flows_.find(key);
     if (it == flows_.end()) {
-      if (flows_.size() >= options_.max_udp_flows) {
+      Flow* f = open_flow(from, to);
+      if (f == nullptr) {
         ++stats_.udp_dropped;
         continue;
       }
-      auto outer = open_upstream(SOCK_DGRAM, to);
-      if (!outer) {
+      it = flows_.find(key);
+    }
+    Flow& f = *it->second;
+    f.last = now;
+    if (f.control >= 0 && !f.associated) {  // SOCKS5: not associated yet
+      if (f.early.size() < Flow::kMaxEarly) {
+        f.early.emplace_back(payload.begin(), payload.end());
+      } else {
         ++stats_.udp_dropped;
-        continue;
       }
-      auto f = std::make_unique<Flow>(Flow{.client = from, .destination = to, .outer = *outer});
-      watch(f->outer, EPOLLIN, f->events);
-      outer_udp_[f->outer] = key;
-      it = flows_.emplace(key, std::move(f)).first;
-      ++stats_.udp_flows;
+      continue;
     }
-    it->second->last = now;
-    if (::send(it->second->outer, buf.data(), std::min<std::size_t>(*n, buf.size()), 0) < 0) {
-      ++stats_.udp_dropped;
-    } else {
-      ++stats_.udp_up;
-    }
+    send_up(f, payload);
   }
+}
+
+// A new flow: a UDP socket connected to the destination, or (SOCKS5) a TCP
+// control connection to the proxy whose UDP ASSOCIATE reply names the relay.
+Forwarder::Flow* Forwarder::open_flow(tcp::Endpoint client, tcp::Endpoint destination) {
+  if (flows_.size() >= options_.max_udp_flows) return nullptr;
+  auto outer = open_upstream(SOCK_DGRAM, options_.socks5 ? tcp::Endpoint{} : destination);
+  if (!outer) return nullptr;
+  auto f = std::make_unique<Flow>();
+  f->client = client;
+  f->destination = destination;
+  f->outer = *outer;
+  if (options_.socks5) {
+    auto control = open_upstream(SOCK_STREAM, *options_.socks5);
+    if (!control) {
+      ::close(*outer);
+      return nullptr;
+    }
+    f->control = *control;
+    f->socks.command = socks5::kUdpAssociate;  // to 0.0.0.0:0: "not known yet" (RFC 1928 §4)
+    watch(f->control, EPOLLOUT, f->control_events);
+    udp_control_[f->control] = {destination, client};
+  }
+  watch(f->outer, EPOLLIN, f->events);
+  outer_udp_[f->outer] = {destination, client};
+  ++stats_.udp_flows;
+  Flow* raw = f.get();
+  flows_.emplace(tcp::FourTuple{destination, client}, std::move(f));
+  return raw;
+}
+
+void Forwarder::send_up(Flow& f, Bytes payload) {
+  ssize_t sent = 0;
+  if (f.control >= 0) {  // RFC 1928 §7: each datagram carries its destination
+    std::vector<std::byte> d = socks5::udp_header(f.destination);
+    d.insert(d.end(), payload.begin(), payload.end());
+    sent = ::send(f.outer, d.data(), d.size(), 0);
+  } else {
+    sent = ::send(f.outer, payload.data(), payload.size(), 0);
+  }
+  ++(sent < 0 ? stats_.udp_dropped : stats_.udp_up);
+}
+
+// The SOCKS5 control connection of a flow: connected, handshake, or closed
+// (which ends the association, RFC 1928 §7).
+void Forwarder::on_control(Flow& f, std::uint32_t events) {
+  if (!f.associated && f.control_events == EPOLLOUT) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    (void)::getsockopt(f.control, SOL_SOCKET, SO_ERROR, &err, &len);
+    if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0) return;
+    if (err != 0 || f.socks.start(f.control) != 0) return close_flow(f);
+    watch(f.control, EPOLLIN, f.control_events);
+    return;
+  }
+  if (f.associated) {  // anything but silence: the proxy ended the association
+    std::array<std::byte, 64> buf;
+    const ssize_t n = ::recv(f.control, buf.data(), buf.size(), 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    return close_flow(f);
+  }
+  const auto reply = f.socks.step(f.control);
+  if (!reply) return;
+  if (!*reply) return close_flow(f);
+  tcp::Endpoint relay = (*reply)->bound;
+  if (relay.addr == Ipv4Addr{}) relay.addr = options_.socks5->addr;  // "the server's address"
+  const sockaddr_in a = to_sockaddr(relay);
+  if (::connect(f.outer, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0) {
+    return close_flow(f);
+  }
+  f.associated = true;
+  for (const auto& d : f.early) send_up(f, d);
+  std::vector<std::vector<std::byte>>().swap(f.early);
 }
 
 void Forwarder::on_flow(Flow& f, Instant now) {
@@ -552,8 +658,16 @@ void Forwarder::on_flow(Flow& f, Instant now) {
       return;
     }
     f.last = now;
-    if (stack_.udp().send_from(udp_any_, Bytes(buf).first(static_cast<std::size_t>(n)),
-                               f.destination, f.client)) {
+    Bytes payload = Bytes(buf).first(static_cast<std::size_t>(n));
+    if (f.control >= 0) {  // strip the RFC 1928 §7 header; fragments are dropped
+      const auto d = socks5::parse_udp(payload);
+      if (!d) {
+        ++stats_.udp_dropped;
+        continue;
+      }
+      payload = d->second;
+    }
+    if (stack_.udp().send_from(udp_any_, payload, f.destination, f.client)) {
       ++stats_.udp_down;
     } else {
       ++stats_.udp_dropped;
@@ -564,6 +678,10 @@ void Forwarder::on_flow(Flow& f, Instant now) {
 void Forwarder::close_flow(Flow& f) {
   ::close(f.outer);
   outer_udp_.erase(f.outer);
+  if (f.control >= 0) {
+    ::close(f.control);
+    udp_control_.erase(f.control);
+  }
   flows_.erase(tcp::FourTuple{f.destination, f.client});
 }
 

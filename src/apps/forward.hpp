@@ -4,7 +4,7 @@
 // the device is terminated by synack's stack in any-destination mode
 // (Stack::listen_any, UdpSockets::bind_any) and relayed to its original
 // destination through a kernel socket, directly or through a SOCKS5 proxy
-// (RFC 1928 CONNECT). See docs/forward.md.
+// (RFC 1928 CONNECT for TCP, UDP ASSOCIATE for UDP). See docs/forward.md.
 //
 // Relay semantics: half-close both ways (FIN ↔ shutdown(SHUT_WR)), RST ↔
 // SO_LINGER 0 / ECONNRESET, a refused upstream ↔ RST to the client (with the
@@ -31,7 +31,7 @@ namespace synack::apps {
 
 struct ForwardOptions {
   /// Relay through this SOCKS5 proxy (RFC 1928, no authentication; TCP by
-  /// CONNECT). nullopt: connect directly.
+  /// CONNECT, each UDP flow by its own UDP ASSOCIATE). nullopt: connect directly.
   std::optional<tcp::Endpoint> socks5;
   /// Open the upstream sockets in this named network namespace (/var/run/netns/NAME).
   std::string egress_netns;
@@ -113,6 +113,9 @@ class Forwarder {
   void watch(int fd, std::uint32_t events, std::uint32_t& current);
   void on_udp(Instant now);
   void on_flow(Flow& f, Instant now);
+  Flow* open_flow(tcp::Endpoint client, tcp::Endpoint destination);
+  void send_up(Flow& f, Bytes payload);
+  void on_control(Flow& f, std::uint32_t events);
   void close_flow(Flow& f);
 
   TunStack& ts_;
@@ -128,6 +131,7 @@ class Forwarder {
   std::unordered_map<tcp::FourTuple, std::unique_ptr<Flow>> flows_;  // (destination, client)
   std::unordered_map<int, std::uint64_t> outer_tcp_;                 // kernel fd → relay id
   std::unordered_map<int, tcp::FourTuple> outer_udp_;                // kernel fd → flow key
+  std::unordered_map<int, tcp::FourTuple> udp_control_;  // SOCKS5 control fd → flow key
   std::size_t buffered_ = 0;
   ForwardStats stats_;
 };

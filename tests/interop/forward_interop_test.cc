@@ -263,6 +263,51 @@ TEST_F(ForwardInterop, CurlThroughMicrosocks) {
   EXPECT_TRUE(stop(fwd).ok());
 }
 
+// dante-server (danted) as the SOCKS5 proxy: curl over CONNECT and a UDP echo
+// over UDP ASSOCIATE (RFC 1928 §7), each byte-exact.
+TEST_F(ForwardInterop, CurlAndUdpThroughDante) {
+  if (!run_process({"sh", "-c", "command -v danted"}).ok()) {
+    GTEST_SKIP() << "danted is not installed (dante-server, scripts/install-deps.sh)";
+  }
+  const std::string want = make_file("blob", 4 * kMiB);
+  start_http();
+  start_server({"socat", "UDP4-RECVFROM:5353,bind=" + std::string(kServer) + ",fork", "PIPE"},
+               "ss -Huln 'sport = :5353' | grep -q .");
+  const std::string conf = path("danted.conf");
+  const ProcessResult w = run_process(
+      {"sh", "-c",
+       fmt::format("cat > {} <<'EOF'\n"
+                   "logoutput: stderr\n"
+                   "internal: {} port = 1081\n"
+                   "external: {}\n"
+                   "socksmethod: none\n"
+                   "clientmethod: none\n"
+                   "user.privileged: root\n"
+                   "user.unprivileged: nobody\n"
+                   "client pass {{ from: 0.0.0.0/0 to: 0.0.0.0/0 }}\n"
+                   "socks pass {{ from: 0.0.0.0/0 to: 0.0.0.0/0 command: connect udpassociate "
+                   "udpreply }}\n"
+                   "EOF\n",
+                   q(conf), kServer, kServer)});
+  ASSERT_TRUE(w.ok()) << w.describe();
+  start_server({"danted", "-f", conf, "-N", "1", "-p", path("danted.pid")},
+               "ss -Htln 'sport = :1081' | grep -q .");
+  ChildProcess& fwd = start_forward({"--socks5", std::string(kServer) + ":1081"});
+  const ProcessResult got =
+      in(*client_, fmt::format("curl -sS --max-time 30 http://{}:8000/blob | sha256sum", kServer),
+         seconds(40));
+  ASSERT_TRUE(got.ok()) << got.describe();
+  EXPECT_EQ(got.out.substr(0, 64), want);
+  const ProcessResult udp =
+      in(*client_, fmt::format("echo dns-shaped-query | socat -T2 - UDP4:{}:5353", kServer),
+         seconds(10));
+  ASSERT_TRUE(udp.ok()) << udp.describe();
+  EXPECT_EQ(udp.out, "dns-shaped-query\n");
+  const ProcessResult s = stop(fwd);
+  EXPECT_NE(s.err.find("udp 1 flows"), std::string::npos) << s.err;
+  EXPECT_NE(s.err.find("1 up, 1 down"), std::string::npos) << s.err;
+}
+
 // VmRSS of a process in KiB (/proc/PID/status), 0 if unreadable.
 std::uint64_t rss_kib(pid_t pid) {
   const ProcessResult r =

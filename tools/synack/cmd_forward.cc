@@ -115,8 +115,9 @@ void add_forward_command(CLI::App& app) {
       "Relay every TCP connection and UDP flow routed into a TUN device to its original "
       "destination, directly or through SOCKS5 (tun2socks; needs CAP_NET_ADMIN)");
   add_tun_options(*cmd, o->tun);
-  cmd->add_option("--socks5", o->socks5,
-                  "relay TCP through this SOCKS5 proxy (RFC 1928 CONNECT), a.b.c.d:port");
+  cmd->add_option(
+      "--socks5", o->socks5,
+      "relay through this SOCKS5 proxy, a.b.c.d:port (RFC 1928: CONNECT, UDP ASSOCIATE)");
   auto* ns = cmd->add_option("--egress-netns", o->egress_netns,
                              "open the relayed connections from this network namespace");
   auto* dev = cmd->add_option("--egress-dev", o->egress_dev,
