@@ -135,5 +135,30 @@ TEST(Demux, ExactListenerBeatsWildcard) {
   EXPECT_EQ(demux.find_listener({Ipv4Addr::from_octets(10, 0, 0, 1), 81}), nullptr);
 }
 
+// The any-destination listener (0.0.0.0:0, Stack::listen_any) takes every
+// port and address, after the exact and the 0.0.0.0 listeners of a port.
+TEST(Demux, AnyPortListenerIsTheLastResort) {
+  Config cfg = test_config();
+  Demux demux(cfg, nullptr, TupleHash{}, DemuxLimits{});
+  const std::uint32_t any_port = demux.add_listener(std::make_unique<Listener>(Endpoint{}, 8, cfg));
+  const std::uint32_t port80 =
+      demux.add_listener(std::make_unique<Listener>(Endpoint{{}, 80}, 8, cfg));
+  EXPECT_EQ(demux.find_listener({Ipv4Addr::from_octets(192, 0, 2, 7), 80}),
+            &demux.listener(port80));
+  EXPECT_EQ(demux.find_listener({Ipv4Addr::from_octets(192, 0, 2, 7), 443}),
+            &demux.listener(any_port));
+  EXPECT_EQ(demux.find_listener({Ipv4Addr::from_octets(10, 0, 0, 1), 1}),
+            &demux.listener(any_port));
+  const FourTuple t{{Ipv4Addr::from_octets(198, 51, 100, 1), 25},
+                    {Ipv4Addr::from_octets(10, 0, 0, 2), 40000}};
+  TcpSegment syn;
+  syn.src_port = t.remote.port;
+  syn.dst_port = t.local.port;
+  syn.flags.bits = SYN;
+  const Delivery d = demux.on_segment(t, syn, Instant{});
+  EXPECT_EQ(d.to, Delivery::To::kListener);
+  EXPECT_EQ(d.id, any_port);
+}
+
 }  // namespace
 }  // namespace synack::tcp::test

@@ -308,6 +308,25 @@ TEST_F(ForwardInterop, CurlAndUdpThroughDante) {
   EXPECT_NE(s.err.find("1 up, 1 down"), std::string::npos) << s.err;
 }
 
+// iperf3 through the forwarder, 10 s each way: reported, not judged (slow:
+// SYNACK_FORWARD_SLOW=1).
+TEST_F(ForwardInterop, Iperf3BothDirections) {
+  if (std::getenv("SYNACK_FORWARD_SLOW") == nullptr) {
+    GTEST_SKIP() << "slow: set SYNACK_FORWARD_SLOW=1";
+  }
+  if (!run_process({"sh", "-c", "command -v iperf3"}).ok()) GTEST_SKIP() << "no iperf3";
+  start_server({"iperf3", "-s", "-B", kServer}, "ss -Htln 'sport = :5201' | grep -q .");
+  ChildProcess& fwd = start_forward();
+  for (const char* dir : {"", " -R"}) {
+    const ProcessResult r =
+        in(*client_, fmt::format("iperf3 -c {} -t 10{} | grep -E 'sender|receiver'", kServer, dir),
+           seconds(30));
+    EXPECT_TRUE(r.ok()) << r.describe();
+    fmt::print(stderr, "forward: iperf3{}:\n{}", dir, r.out);
+  }
+  EXPECT_TRUE(stop(fwd).ok());
+}
+
 // VmRSS of a process in KiB (/proc/PID/status), 0 if unreadable.
 std::uint64_t rss_kib(pid_t pid) {
   const ProcessResult r =
