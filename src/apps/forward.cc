@@ -685,6 +685,20 @@ void Forwarder::close_flow(Flow& f) {
   flows_.erase(tcp::FourTuple{f.destination, f.client});
 }
 
+Forwarder::TcpStates Forwarder::tcp_states() const {
+  TcpStates n;
+  for (const auto& [id, r] : relays_) {
+    if (r->phase != Relay::Phase::kOpen || r->inner < 0) {
+      ++n.connecting;
+    } else if (r->inner_eof || r->outer_eof) {
+      ++n.half_closed;
+    } else {
+      ++n.open;
+    }
+  }
+  return n;
+}
+
 // ---- timeouts ----------------------------------------------------------------------
 
 void Forwarder::on_tick(Instant now) {

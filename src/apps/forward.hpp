@@ -90,6 +90,13 @@ class Forwarder {
 
   [[nodiscard]] const ForwardStats& stats() const { return stats_; }
   [[nodiscard]] std::size_t tcp_active() const { return relays_.size(); }
+  /// Relayed TCP connections by state, for the status line (O(connections)).
+  struct TcpStates {
+    std::size_t connecting = 0;   ///< upstream connect or SOCKS5 handshake under way
+    std::size_t open = 0;         ///< both directions open
+    std::size_t half_closed = 0;  ///< one side sent its FIN
+  };
+  [[nodiscard]] TcpStates tcp_states() const;
   [[nodiscard]] std::size_t udp_active() const { return flows_.size(); }
   /// Relay buffer bytes allocated now (both directions of every connection).
   [[nodiscard]] std::size_t buffer_bytes() const { return buffered_; }

@@ -233,6 +233,22 @@ TEST_F(ForwardInterop, UnreachableDestinationFailsFast) {
   EXPECT_NE(stop(fwd).err.find("1 unreachable"), std::string::npos);
 }
 
+// An upstream that never answers (a next hop that does not exist: ARP fails
+// after seconds): --connect-timeout ends the wait and the client gets ICMP
+// host unreachable, not a hang.
+TEST_F(ForwardInterop, SilentDestinationTimesOut) {
+  const ProcessResult route = in(*egress_, "ip route add 10.79.8.0/24 via 10.79.1.3");
+  ASSERT_TRUE(route.ok()) << route.describe();
+  ChildProcess& fwd = start_forward({"--connect-timeout", "1s"});
+  const auto t0 = std::chrono::steady_clock::now();
+  const ProcessResult r = in(*client_, connect_errno("10.79.8.8", 80), seconds(15));
+  const double s = since(t0);
+  EXPECT_GE(s, 0.9);
+  EXPECT_LT(s, 2.9);  // the tick that applies the timeout comes each second
+  EXPECT_EQ(r.out, "EHOSTUNREACH\n") << r.describe();
+  EXPECT_NE(stop(fwd).err.find("1 unreachable"), std::string::npos);
+}
+
 TEST_F(ForwardInterop, UdpEchoThroughTheForwarder) {
   start_server({"socat", "UDP4-RECVFROM:5353,bind=" + std::string(kServer) + ",fork", "PIPE"},
                "ss -Huln 'sport = :5353' | grep -q .");

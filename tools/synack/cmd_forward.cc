@@ -89,10 +89,12 @@ int run_forward(ForwardCommandOptions& o) {
     f.on_tick(now);
     if (status.active()) {
       const auto& s = f.stats();
+      const auto st = f.tcp_states();
       status.show(fmt::format(
-          "tcp {} open, {} done, {} refused | up {} B down {} B | udp {} flows | buf {} B",
-          f.tcp_active(), s.tcp_finished, s.tcp_refused, s.bytes_up, s.bytes_down, f.udp_active(),
-          f.buffer_bytes()));
+          "tcp {} connecting, {} open, {} half-closed, {} done, {} refused, {} reset | up {} B "
+          "down {} B | udp {} flows | buf {} B",
+          st.connecting, st.open, st.half_closed, s.tcp_finished, s.tcp_refused, s.tcp_reset,
+          s.bytes_up, s.bytes_down, f.udp_active(), f.buffer_bytes()));
     }
   });
   const auto result =
