@@ -15,8 +15,23 @@ packages=(
   tcpdump tshark libxml2-utils
   iproute2 iputils-ping ethtool curl socat python3 microsocks dante-server
   zsh groff-base
-  chromium
+  chromium libcpp-httplib-dev
 )
+
+# npm packages of the browser tests (tests/browser: puppeteer-core drives the
+# chromium above), exactly as package-lock.json pins them, from the npm
+# registry. Skipped when they are installed or there is no npm (Node 20).
+install_npm() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+  [[ -f "$dir/node_modules/puppeteer-core/package.json" ]] && return 0
+  if ! command -v npm >/dev/null; then
+    echo "install-deps: npm not found: the browser tests (ctest -L browser) need Node 20 and npm" >&2
+    return 0
+  fi
+  echo "install-deps: npm ci in tests/browser (puppeteer-core)" >&2
+  (cd "$dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,6 +40,7 @@ for p in "${packages[@]}"; do
 done
 
 if ((${#missing[@]} == 0)); then
+  install_npm
   exit 0
 fi
 
@@ -38,3 +54,4 @@ export DEBIAN_FRONTEND=noninteractive
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_npm

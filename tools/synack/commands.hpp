@@ -17,5 +17,6 @@ void add_fetch_command(CLI::App& app);    // cmd_fetch.cc (TUN)
 void add_connect_command(CLI::App& app);  // cmd_connect.cc (TUN)
 void add_forward_command(CLI::App& app);  // cmd_forward.cc (TUN)
 void add_rfc_command(CLI::App& app);      // cmd_rfc.cc
+void add_lab_command(CLI::App& app);      // cmd_lab.cc
 
 }  // namespace synack::cli

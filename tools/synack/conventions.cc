@@ -122,7 +122,9 @@ int run_cli(CLI::App& app, int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.footer(std::string(kExitStatusHelp));
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-    sub->footer(std::string(kExitStatusHelp));
+    // A command's own footer (e.g. lab's) comes first.
+    const std::string own = sub->get_footer();
+    sub->footer((own.empty() ? "" : own + "\n\n") + std::string(kExitStatusHelp));
   }
   if (argc < 2) {
     fmt::print("{}", app.help());

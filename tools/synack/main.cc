@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   synack::cli::add_connect_command(app);
   synack::cli::add_forward_command(app);
   synack::cli::add_rfc_command(app);
+  synack::cli::add_lab_command(app);
   synack::cli::add_cli_json_flag(app);
   return synack::cli::run_cli(app, argc, argv);
 }

@@ -7,19 +7,47 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/time.hpp"
+#include "sim/faults.hpp"
 #include "viz/run.hpp"
 
 namespace synack::scenarios {
+
+/// A scripted fault on one link of a scenario's network (links are numbered
+/// in the order the scenario creates them: 0 = its first a→b, 1 = b→a, ...).
+struct LinkFault {
+  std::uint32_t link = 0;
+  sim::Fault fault;
+};
 
 struct Options {
   /// Simulator seed; also derives every host's ISN and port secrets, so a
   /// seed gives the same run everywhere (fixed default: reproducible diagrams).
   std::uint64_t seed = 1;
+
+  // What-ifs (synack lab). The defaults leave every scenario as the notes tell it.
+  /// false: the scenario's own scripted faults (its lost ACK, its old duplicate) are not applied.
+  bool scripted_faults = true;
+  /// Extra faults, applied after the scenario's own.
+  std::vector<LinkFault> faults{};
+  /// Round-trip time of every link pair (each direction half of it); default 50 ms.
+  std::optional<Duration> rtt{};
+  /// Independent random loss on every link, [0, 1] (seeded by `seed`).
+  double loss = 0;
+  /// Every host's MSL (RFC 9293 §3.4.2; TIME-WAIT lasts 2 MSL); default the stack's 30 s.
+  std::optional<Duration> msl{};
+};
+
+/// Where a segment of a Run travelled: its link and its place among the TCP
+/// segments offered to that link (1-based), the coordinates of sim::Fault.
+struct SegmentOrigin {
+  std::uint32_t link = 0;
+  std::uint32_t nth = 0;
 };
 
 /// One story assertion and whether it held.
@@ -39,6 +67,8 @@ struct Result {
   viz::Run run;
   std::vector<Check> checks;
   std::vector<Captured> capture;  ///< every segment, in time order (pcap / pcapng)
+  /// One per PacketEvent of `run` in event order (a link's duplicate copy: that of its original).
+  std::vector<SegmentOrigin> origins;
 
   [[nodiscard]] bool passed() const;
   /// The checks that failed, one per line ("" when all passed).

@@ -9,6 +9,7 @@
 #include "sim/faults.hpp"
 #include "stack/rng.hpp"
 #include "tcp/state.hpp"
+#include "wire/tcp.hpp"
 
 namespace synack::scenarios {
 namespace {
@@ -33,18 +34,23 @@ std::string state_comment(const viz::Run& run, const viz::StateEvent& s) {
   return text;
 }
 
+// True if `e` goes from one participant to another.
+bool between_participants(const std::vector<Participant>& who, const sim::PacketEvent& e) {
+  auto is = [&](sim::NodeId n) {
+    return std::ranges::any_of(who, [n](const Participant& p) { return p.node == n; });
+  };
+  return is(e.from) && is(e.to);
+}
+
 // Every segment a participant sent, stamped with its send time (a held copy:
 // its late arrival), commented with the state changes up to it and its fate.
 std::vector<Captured> capture_of(const sim::Recorder& rec, const viz::Run& run,
                                  const std::vector<Participant>& who) {
-  auto is_participant = [&](sim::NodeId n) {
-    return std::ranges::any_of(who, [n](const Participant& p) { return p.node == n; });
-  };
   std::vector<Captured> out;
   std::map<std::uint64_t, std::size_t> by_id;
   for (const auto& rp : rec.packets()) {
     const sim::PacketEvent& e = rp.event;
-    if (!is_participant(e.from) || !is_participant(e.to)) continue;
+    if (!between_participants(who, e)) continue;
     if (e.kind == sim::PacketEventKind::kSent) {
       by_id[e.packet_id] = out.size();
       out.push_back({e.time, rp.bytes, {}});
@@ -74,9 +80,46 @@ std::vector<Captured> capture_of(const sim::Recorder& rec, const viz::Run& run,
   return out;
 }
 
+// The origin (link, n-th TCP segment on it) of every PacketEvent of `run`:
+// the run's segments are the participants' TCP segments in the order they
+// were sent (a copy: that of the segment it copies).
+std::vector<SegmentOrigin> origins_of(const sim::Recorder& rec, const viz::Run& run,
+                                      const std::vector<Participant>& who) {
+  std::vector<SegmentOrigin> sent;
+  std::map<sim::LinkId, std::uint32_t> count;
+  for (const auto& rp : rec.packets()) {
+    const sim::PacketEvent& e = rp.event;
+    if (e.kind != sim::PacketEventKind::kSent || !parse_ipv4_tcp(e.bytes)) continue;
+    const std::uint32_t nth = ++count[e.link];
+    if (between_participants(who, e)) sent.push_back({e.link, nth});
+  }
+  std::vector<SegmentOrigin> out;
+  std::vector<const viz::PacketEvent*> originals;
+  std::size_t next = 0;
+  for (const auto& ev : run.events) {
+    const auto* p = std::get_if<viz::PacketEvent>(&ev);
+    if (p == nullptr) continue;
+    if (p->fate != viz::Fate::kDuplicated) {
+      out.push_back(next < sent.size() ? sent[next] : SegmentOrigin{});
+      ++next;
+      originals.push_back(p);
+      continue;
+    }
+    SegmentOrigin o{};
+    for (std::size_t k = 0; k < originals.size(); ++k) {
+      if (originals[k]->sent == p->sent && originals[k]->from == p->from &&
+          originals[k]->tcp == p->tcp) {
+        o = out[k];
+      }
+    }
+    out.push_back(o);
+  }
+  return out;
+}
+
 }  // namespace
 
-World::World(const Options& o) : seed_(o.seed), net_(o.seed) {
+World::World(const Options& o) : seed_(o.seed), what_if_(o), net_(o.seed) {
   rec_.attach(net_);
 }
 
@@ -88,17 +131,24 @@ sim::Host& World::host(std::string name, Ipv4Addr addr,
   c.secret = key_from(seed_, 2 * index);
   c.tcp.isn_secret = key_from(seed_, 2 * index + 1);
   if (tweak) tweak(c);
+  if (what_if_.msl) c.tcp.msl = *what_if_.msl;
   return net_.emplace_node<sim::Host>(std::move(name), std::move(c), rec_.sink(index));
 }
 
 std::pair<sim::LinkId, sim::LinkId> World::link(sim::Node& a, sim::Node& b) {
-  return net_.connect(a.id(), b.id(), sim::LinkConfig{.delay = kOneWay});
+  sim::LinkConfig config{.delay = what_if_.rtt ? *what_if_.rtt / 2 : kOneWay};
+  config.impairment.loss = what_if_.loss;
+  const auto ids = net_.connect(a.id(), b.id(), config);
+  for (const LinkFault& f : what_if_.faults) {
+    if (f.link == ids.first || f.link == ids.second) net_.link(f.link).add_fault(f.fault);
+  }
+  return ids;
 }
 
 void World::fault(sim::LinkId link, std::string_view text) {
   auto f = sim::parse_fault(text);
   if (!f) throw std::invalid_argument(f.error());  // a scenario bug, not user input
-  net_.link(link).add_fault(*f);
+  if (what_if_.scripted_faults) net_.link(link).add_fault(*f);
 }
 
 void World::note(Instant at, std::optional<std::size_t> participant, std::string text) {
@@ -127,6 +177,7 @@ Result World::finish(const RunInfo& info, const std::vector<Participant>& who) c
   i.seed = seed_;
   r.run = to_run(rec_, who, notes_, i);
   r.capture = capture_of(rec_, r.run, who);
+  r.origins = origins_of(rec_, r.run, who);
   return r;
 }
 

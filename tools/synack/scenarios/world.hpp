@@ -44,9 +44,11 @@ class World {
   T& node(Args&&... args) {
     return net_.emplace_node<T>(std::forward<Args>(args)...);
   }
-  /// Joins two nodes with a 25 ms link each way; returns {a→b, b→a}.
+  /// Joins two nodes with a 25 ms link each way (Options::rtt / 2, with
+  /// Options::loss and the Options::faults of the new link ids); returns {a→b, b→a}.
   std::pair<sim::LinkId, sim::LinkId> link(sim::Node& a, sim::Node& b);
-  /// Adds a scripted fault (sim/faults.hpp language) to a link.
+  /// Adds a scripted fault (sim/faults.hpp language) to a link, unless
+  /// Options::scripted_faults is off.
   void fault(sim::LinkId link, std::string_view text);
   /// A note on the diagram (e.g. "user: shutdown(SHUT_WR)").
   void note(Instant at, std::optional<std::size_t> participant, std::string text);
@@ -69,6 +71,7 @@ class World {
 
  private:
   std::uint64_t seed_;
+  Options what_if_;
   sim::Recorder rec_;
   sim::Network net_;
   std::vector<ExtraNote> notes_;
