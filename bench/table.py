@@ -150,6 +150,11 @@ def build_table(rows, gb):
         "Mpps", val(rows, "tun.raw.kernel_to_user"), "raw TUN read", "≥ 80 % raw TUN")
     add(s, "synack → Linux over TUN, data segments", mpps(val(rows, "tun.synack_to_kernel")),
         "Mpps", val(rows, "tun.raw.user_to_kernel"), "raw TUN write", "≥ 80 % raw TUN")
+    s = "forward"
+    add(s, "bulk through synack forward, client → server", val(rows, "forward.synack.bulk"),
+        "Gbit/s", val(rows, "forward.kernel.bulk"), "kernel forwarding", "≥ 0.8× kernel")
+    add(s, "connect+close through synack forward", val(rows, "forward.synack.conn_rate"),
+        "conn/s", val(rows, "forward.kernel.conn_rate"), "kernel forwarding", "≥ 1× kernel")
     return t
 
 

@@ -13,7 +13,9 @@
 # As root (with ip netns, ethtool, /dev/net/tun) it also measures Linux over a
 # veth pair at MTU 1500 with offloads off and synack on a TUN device, each in
 # namespaces it creates and deletes; otherwise those rows say why they were
-# skipped. All traffic stays on loopback or inside those namespaces.
+# skipped. The forward section (scripts/bench_forward.sh) runs synack forward
+# next to the kernel routing the same path, also in its own namespaces. All
+# traffic stays on loopback or inside those namespaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -175,6 +177,20 @@ else
   skip tun.raw.user_to_kernel "skipped: $why"
   skip tun.kernel_to_synack "skipped: $why"
   skip tun.synack_to_kernel "skipped: $why"
+fi
+
+step "forward: synack forward next to the kernel routing the same path"
+if ((can_ns)) && [[ -c /dev/net/tun && -x "$synack" ]] && command -v python3 >/dev/null; then
+  fbytes=$((1 << 30)) fconns=5000
+  ((quick)) && fbytes=$((64 << 20)) fconns=500
+  timeout 280 scripts/bench_forward.sh "$synack" "$fbytes" "$fconns" >>"$rows" ||
+    skip forward.synack.bulk "bench_forward.sh failed"
+else
+  why=${why:-"no /dev/net/tun, synack CLI or python3"}
+  for id in forward.synack.bulk forward.kernel.bulk forward.synack.conn_rate \
+    forward.kernel.conn_rate; do
+    skip "$id" "skipped: $why"
+  done
 fi
 
 elapsed=$(($(date +%s) - start))
