@@ -18,17 +18,13 @@
 namespace synack::cli {
 namespace {
 
+// The device's options, and the forwarder's (bound to its fields directly,
+// except the two that need parsing: --socks5 and --buffer).
 struct ForwardCommandOptions {
   TunCommandOptions tun;
+  apps::ForwardOptions fwd;
   std::string socks5;
-  std::string egress_netns;
-  std::string egress_dev;
-  std::optional<std::uint32_t> mark;
-  bool accept_at_once = false;
   std::uint64_t buffer = 64 * 1024;
-  std::size_t max_connections = 4096;
-  Duration udp_timeout = seconds(60);
-  Duration connect_timeout = seconds(10);
 };
 
 std::string summary(const apps::Forwarder& f) {
@@ -49,7 +45,7 @@ int run_forward(ForwardCommandOptions& o) {
     fmt::print(stderr, "synack forward: --buffer {}: expected 1K..64M\n", o.buffer);
     return 2;
   }
-  apps::ForwardOptions fo;
+  apps::ForwardOptions& fo = o.fwd;
   if (!o.socks5.empty()) {
     fo.socks5 = parse_endpoint(o.socks5);
     if (!fo.socks5) {
@@ -57,14 +53,7 @@ int run_forward(ForwardCommandOptions& o) {
       return 2;
     }
   }
-  fo.egress_netns = o.egress_netns;
-  fo.egress_dev = o.egress_dev;
-  fo.mark = o.mark;
-  fo.accept_at_once = o.accept_at_once;
   fo.buffer_bytes = static_cast<std::size_t>(o.buffer);
-  fo.max_connections = o.max_connections;
-  fo.udp_idle_timeout = o.udp_timeout;
-  fo.connect_timeout = o.connect_timeout;
   o.tun.any_destination = true;
   auto session = open_tun_session(o.tun);
   if (!session) return 1;
@@ -82,7 +71,7 @@ int run_forward(ForwardCommandOptions& o) {
       "{}{}\n",
       o.tun.tun, session->ours.to_string(), session->kernel.to_string(),
       fo.socks5 ? fmt::format("through SOCKS5 {}", o.socks5) : std::string("directly"),
-      o.egress_netns.empty() ? "" : fmt::format(" from network namespace {}", o.egress_netns));
+      fo.egress_netns.empty() ? "" : fmt::format(" from network namespace {}", fo.egress_netns));
   std::fflush(stderr);
   Progress status(o.tun.quiet);
   ts.loop().set_tick([&](Instant now) {
@@ -120,26 +109,26 @@ void add_forward_command(CLI::App& app) {
   cmd->add_option(
       "--socks5", o->socks5,
       "relay through this SOCKS5 proxy, a.b.c.d:port (RFC 1928: CONNECT, UDP ASSOCIATE)");
-  auto* ns = cmd->add_option("--egress-netns", o->egress_netns,
+  auto* ns = cmd->add_option("--egress-netns", o->fwd.egress_netns,
                              "open the relayed connections from this network namespace");
-  auto* dev = cmd->add_option("--egress-dev", o->egress_dev,
+  auto* dev = cmd->add_option("--egress-dev", o->fwd.egress_dev,
                               "bind the relayed connections to this device (SO_BINDTODEVICE)");
   auto* mark = cmd->add_option_function<std::uint32_t>(
-      "--mark", [o](const std::uint32_t& v) { o->mark = v; },
+      "--mark", [o](const std::uint32_t& v) { o->fwd.mark = v; },
       "mark the relayed connections (SO_MARK) for policy routing");
   ns->excludes(dev)->excludes(mark);
   dev->excludes(mark);
-  cmd->add_flag("--accept-at-once", o->accept_at_once,
+  cmd->add_flag("--accept-at-once", o->fwd.accept_at_once,
                 "complete the client's handshake before the upstream connect (a failed upstream "
                 "then resets the client); default: only after it, so refused is refused");
   add_bytes_option(
       *cmd, "--buffer", o->buffer,
       "bytes buffered per direction per connection (back-pressure bound), 1K..64M: 64K");
-  cmd->add_option("--max-connections", o->max_connections, "most relayed TCP connections")
+  cmd->add_option("--max-connections", o->fwd.max_connections, "most relayed TCP connections")
       ->check(CLI::Range(1, 1 << 20));
-  add_duration_option(*cmd, "--udp-timeout", o->udp_timeout,
+  add_duration_option(*cmd, "--udp-timeout", o->fwd.udp_idle_timeout,
                       "close a UDP flow idle this long: 60s");
-  add_duration_option(*cmd, "--connect-timeout", o->connect_timeout,
+  add_duration_option(*cmd, "--connect-timeout", o->fwd.connect_timeout,
                       "fail an upstream connect not done in this time: 10s");
   cmd->callback([o] {
     if (const int rc = run_forward(*o); rc != 0) throw CLI::RuntimeError(rc);
