@@ -59,9 +59,9 @@ TEST(LabParams, CanonicalQueryRoundTrips) {
 }
 
 TEST(LabParams, EveryBadValueIsNamed) {
-  EXPECT_EQ(
-      error_of({{"foo", "1"}}),
-      "foo=\"1\": unknown parameter (known: scenario, seed, scripted, rtt, loss, msl, fault)");
+  EXPECT_EQ(error_of({{"foo", "1"}}),
+            "foo=\"1\": unknown parameter (known: scenario, seed, scripted, rtt, loss, msl, close, "
+            "fault)");
   EXPECT_TRUE(
       error_of({{"rtt", "5x"}})
           .starts_with("rtt=\"5x\": expected a duration such as 50ms or 1.5s (unknown unit"))
@@ -188,6 +188,24 @@ TEST(LabRun, MslSetsTheTimeWaitDuration) {
   EXPECT_EQ(time_wait(r->what_if.run, 0), seconds(10));
   EXPECT_TRUE(r->what_if.passed()) << r->what_if.failures();
   EXPECT_EQ(r->diff.changed.size(), 1u) << "only TIME-WAIT -> CLOSED moved";
+}
+
+TEST(LabRun, TheServerClosesFirst) {
+  Params p;
+  p.close = scenarios::CloseFirst::kServer;
+  const auto r = run(p);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_TRUE(r->what_if.passed()) << r->what_if.failures();
+  EXPECT_EQ(time_wait(r->what_if.run, 1), seconds(60)) << "the server waits 2MSL";
+  EXPECT_EQ(time_wait(r->what_if.run, 0), Duration{-1}) << "the client never enters TIME-WAIT";
+  EXPECT_EQ(r->params.to_query(), "scenario=handshake&close=server");
+  p.close = scenarios::CloseFirst::kClient;
+  EXPECT_TRUE(run(p).value().diff.changed.empty()) << "client first is the handshake as told";
+  p.scenario = "lost-syn";
+  EXPECT_EQ(run(p).error(),
+            "close: the lost-syn scenario closes its own way; the close order can be changed in "
+            "handshake");
+  EXPECT_EQ(error_of({{"close", "both"}}), "close=\"both\": expected client or server");
 }
 
 TEST(LabRun, DelayAndDuplicateResolveInTheRunTheyWereClickedIn) {

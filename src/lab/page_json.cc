@@ -80,20 +80,35 @@ json endpoints_json(const viz::Run& run) {
 
 json checks_json(const scenarios::Result& now, const scenarios::Result& was) {
   json out = json::array();
-  for (std::size_t i = 0; i < now.checks.size(); ++i) {
-    const bool had = i < was.checks.size() && was.checks[i].ok;
-    out.push_back({{"what", now.checks[i].what}, {"ok", now.checks[i].ok}, {"original_ok", had}});
+  for (const auto& c : now.checks) {
+    // The same check in the scenario's own run (null: it asks something else there).
+    json had = nullptr;
+    for (const auto& w : was.checks) {
+      if (w.what == c.what) had = w.ok;
+    }
+    out.push_back({{"what", c.what}, {"ok", c.ok}, {"original_ok", had}});
   }
   return out;
+}
+
+std::string close_text(scenarios::CloseFirst c) {
+  switch (c) {
+    case scenarios::CloseFirst::kClient:
+      return "client";
+    case scenarios::CloseFirst::kServer:
+      return "server";
+    case scenarios::CloseFirst::kScenario:
+      break;
+  }
+  return "";
 }
 
 json params_json(const Params& p) {
   json faults = json::array();
   for (const auto& f : p.faults) faults.push_back(f.to_string());
-  return {{"scenario", p.scenario}, {"seed", p.seed},
-          {"scripted", p.scripted}, {"rtt_ms", ms(Instant{} + p.rtt)},
-          {"loss", p.loss},         {"msl_ms", ms(Instant{} + p.msl)},
-          {"faults", faults}};
+  return {{"scenario", p.scenario},          {"seed", p.seed},  {"scripted", p.scripted},
+          {"rtt_ms", ms(Instant{} + p.rtt)}, {"loss", p.loss},  {"msl_ms", ms(Instant{} + p.msl)},
+          {"close", close_text(p.close)},    {"faults", faults}};
 }
 
 }  // namespace
@@ -118,7 +133,7 @@ json outcome_json(const Outcome& o) {
 json scenarios_json() {
   json out = json::array();
   for (const auto& s : scenarios::all()) {
-    out.push_back({{"name", s.name}, {"summary", s.summary}});
+    out.push_back({{"name", s.name}, {"summary", s.summary}, {"close_order", s.close_order}});
   }
   return out;
 }

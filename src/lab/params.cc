@@ -82,13 +82,17 @@ std::expected<void, std::string> apply(Params& p, std::string_view name, std::st
     auto f = units::parse_fraction(value);
     if (!f || *f > 0.5) return Error("expected a loss rate from 0 to 50% (e.g. 5% or 0.05)");
     p.loss = *f;
+  } else if (name == "close") {
+    if (value != "client" && value != "server") return Error("expected client or server");
+    p.close = value == "client" ? scenarios::CloseFirst::kClient : scenarios::CloseFirst::kServer;
   } else if (name == "fault") {
     if (p.faults.size() == kMaxFaults) return Error(fmt::format("at most {} faults", kMaxFaults));
     auto f = parse_segment_fault(value);
     if (!f) return Error(f.error());
     p.faults.push_back(*f);
   } else {
-    return Error("unknown parameter (known: scenario, seed, scripted, rtt, loss, msl, fault)");
+    return Error(
+        "unknown parameter (known: scenario, seed, scripted, rtt, loss, msl, close, fault)");
   }
   return {};
 }
@@ -163,6 +167,9 @@ std::string Params::to_query() const {
   if (rtt != d.rtt) q += "&rtt=" + duration_text(rtt);
   if (loss != d.loss) q += "&loss=" + fraction_text(loss);
   if (msl != d.msl) q += "&msl=" + duration_text(msl);
+  if (close != d.close) {
+    q += close == scenarios::CloseFirst::kClient ? "&close=client" : "&close=server";
+  }
   for (const auto& f : faults) q += "&fault=" + f.to_string();
   return q;
 }

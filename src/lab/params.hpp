@@ -8,6 +8,7 @@
 //   rtt=DURATION       round-trip time, 1ms .. 10s (default 50ms)
 //   loss=FRACTION      random loss on every link, 0 .. 50% (default 0)
 //   msl=DURATION       every host's MSL, 100ms .. 300s (default 30s); TIME-WAIT = 2 MSL
+//   close=client|server  who closes first (scenarios with a close order: handshake)
 //   fault=ACTION:N[:DURATION]   (repeatable, at most kMaxFaults, in order)
 //       drop:N          segment #N never arrives
 //       delay:N:D       segment #N arrives D later (1ms .. 60s)
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "base/time.hpp"
+#include "scenarios/scenario.hpp"
 
 namespace synack::lab {
 
@@ -50,6 +52,7 @@ struct Params {
   Duration rtt = milliseconds(50);
   double loss = 0;
   Duration msl = seconds(30);
+  scenarios::CloseFirst close = scenarios::CloseFirst::kScenario;
   std::vector<SegmentFault> faults;
 
   /// The canonical query string (no '?'): only values that differ from the

@@ -19,7 +19,8 @@ scenarios::Options base_options(const Params& p) {
           .faults = {},
           .rtt = p.rtt,
           .loss = p.loss,
-          .msl = p.msl};
+          .msl = p.msl,
+          .close_first = p.close};
 }
 
 std::vector<const viz::PacketEvent*> packets_of(const viz::Run& run) {
@@ -126,6 +127,12 @@ std::expected<Outcome, std::string> run(const Params& p) {
   const scenarios::Scenario* s = scenarios::find(p.scenario);
   if (s == nullptr) {
     return Error(fmt::format("unknown scenario \"{}\" (pick one from the list)", p.scenario));
+  }
+  if (p.close != scenarios::CloseFirst::kScenario && !s->close_order) {
+    return Error(
+        fmt::format("close: the {} scenario closes its own way; the close order "
+                    "can be changed in handshake",
+                    p.scenario));
   }
   scenarios::Options o = base_options(p);
   for (std::size_t k = 0; k < p.faults.size(); ++k) {

@@ -116,7 +116,15 @@ async function msl(page, base) {
   assert.ok(check && check.ok && check.what.includes("10 s"), `check re-evaluated: ${check && check.what}`);
   const highlighted = await page.$$eval("#ladder g.state.diff", (g) => g.length);
   assert.ok(highlighted >= 1, "the moved TIME-WAIT end is highlighted");
-  console.log("TIME-WAIT 60000 ms at MSL 30 s, 10000 ms at MSL 5 s");
+  // The close order: the server closes first, so it is the one in TIME-WAIT.
+  await page.select("#close", "server");
+  await ready(page, "scenario=handshake&msl=5s&close=server");
+  const serverTw = await page.evaluate(() => [...document.querySelectorAll("#timelines li")]
+    .filter((li) => li.dataset.endpoint === "server" && li.dataset.state === "TIME-WAIT")
+    .map((li) => Number(li.dataset.durationMs)));
+  assert.deepEqual(serverTw, [10000], "close=server: the server waits 2 MSL");
+  assert.deepEqual(await timeWaitMs(page), [], "close=server: the client never enters TIME-WAIT");
+  console.log("TIME-WAIT 60000 ms at MSL 30 s, 10000 ms at MSL 5 s; the server's with close=server");
 }
 
 async function badUrl(page, base) {

@@ -98,6 +98,9 @@
     $("msl").value = p.msl_ms / 1000;
     $("seed").value = p.seed;
     $("scripted").checked = p.scripted;
+    $("close").value = p.close;
+    var sc = scenarioList.filter(function (s) { return s.name === p.scenario; })[0];
+    $("close").disabled = !(sc && sc.close_order);
   }
   function markLadder(d) {
     var changed = {};
@@ -141,7 +144,7 @@
     ul.textContent = "";
     checks.forEach(function (c) {
       var li = el("li", c.what, c.ok ? "ok" : "failed");
-      if (c.ok !== c.original_ok) {
+      if (c.original_ok !== null && c.ok !== c.original_ok) {
         li.classList.add("changed");
         li.appendChild(el("span", c.original_ok ? "  (held in the scenario's own run)"
                                                 : "  (failed in the scenario's own run)", "was"));
@@ -185,6 +188,7 @@
 
   // ---- the segment menu -------------------------------------------------------
   var chosen = null;
+  var scenarioList = [];
   function openMenu(ev, e) {
     chosen = ev;
     var menu = $("menu");
@@ -222,6 +226,9 @@
   $("scripted").addEventListener("change", function () {
     go(withParam("scripted", $("scripted").checked ? null : "0"));
   });
+  $("close").addEventListener("change", function () {
+    go(withParam("close", $("close").value || null));
+  });
   $("scenario").addEventListener("change", function () {
     go(new URLSearchParams({ scenario: $("scenario").value }));
   });
@@ -233,6 +240,7 @@
   fetch("/api/scenarios")
     .then(function (r) { return r.json(); })
     .then(function (list) {
+      scenarioList = list;
       list.forEach(function (s) {
         var o = el("option", s.name);
         o.value = s.name;

@@ -8,7 +8,7 @@ namespace synack::scenarios {
 const std::vector<Scenario>& all() {
   static const std::vector<Scenario> list = {
       {"handshake", "three-way handshake, 100 bytes of data, four-way close, TIME-WAIT (default)",
-       &handshake, true},
+       &handshake, true, true},
       {"close-3way", "the server closes as soon as it reads EOF: its ACK and FIN go out together",
        &close_3way, true},
       {"half-close",

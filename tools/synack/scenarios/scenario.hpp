@@ -25,6 +25,13 @@ struct LinkFault {
   sim::Fault fault;
 };
 
+/// Which end closes first (Options::close_first).
+enum class CloseFirst : std::uint8_t {
+  kScenario,  ///< as the scenario tells it
+  kClient,    ///< the client closes, the server closes once it reads EOF
+  kServer,    ///< the server shuts down its side once it has the request; the client follows
+};
+
 struct Options {
   /// Simulator seed; also derives every host's ISN and port secrets, so a
   /// seed gives the same run everywhere (fixed default: reproducible diagrams).
@@ -41,6 +48,8 @@ struct Options {
   double loss = 0;
   /// Every host's MSL (RFC 9293 §3.4.2; TIME-WAIT lasts 2 MSL); default the stack's 30 s.
   std::optional<Duration> msl{};
+  /// The close order, for scenarios with `Scenario::close_order` (others ignore it).
+  CloseFirst close_first = CloseFirst::kScenario;
 };
 
 /// Where a segment of a Run travelled: its link and its place among the TCP
@@ -81,6 +90,8 @@ struct Scenario {
   Result (*run)(const Options&);
   /// No loss, reordering or held copies: a pcap of it must look clean to Wireshark.
   bool clean_link = false;
+  /// Honours Options::close_first (its close is a plain four-way close).
+  bool close_order = false;
 };
 
 /// Every scenario, in teaching order (handshake first).

@@ -43,9 +43,72 @@ void check_time_wait_2msl(Result& r, const viz::Run& run, viz::EndpointId e, Dur
                     std::chrono::duration_cast<std::chrono::seconds>(two_msl).count()));
 }
 
+// The handshake scenario's checks; endpoint `closer` (0 client, 1 server)
+// closes first and waits 2MSL in TIME-WAIT.
+void check_handshake(Result& r, const sim::Server& srv, const sim::Client& cli,
+                     viz::EndpointId closer, Duration two_msl) {
+  const viz::Run& run = r.run;
+  check(r, three_way(run),
+        "the connection opens with SYN, SYN-ACK, ACK, each acking the other's ISN + 1");
+  const std::vector<tcp::State> active = {kEstablished, kFinWait1, kFinWait2, kTimeWait, kClosed};
+  const std::vector<tcp::State> passive = {kEstablished, kCloseWait, kLastAck, kClosed};
+  for (viz::EndpointId e : {viz::EndpointId{0}, viz::EndpointId{1}}) {
+    std::vector<tcp::State> path =
+        e == 0 ? std::vector{kClosed, kSynSent} : std::vector{kListen, kSynReceived};
+    const auto& close = e == closer ? active : passive;
+    path.insert(path.end(), close.begin(), close.end());
+    std::string text = run.endpoints[e].name + ":";
+    for (tcp::State st : path) text += fmt::format(" {}", tcp::to_string(st));
+    check(r, has_path(state_path(run, e), path), text);
+  }
+  check(r,
+        !srv.reports().empty() && srv.reports()[0].received.bytes == 100 &&
+            srv.reports()[0].received.hex() == cli.report().sent.hex(),
+        "the server read the client's 100 bytes, byte-exact (SHA-256)");
+  check(r,
+        count_flags(sent_by(run, 0), kFinAckF) == 1 && count_flags(sent_by(run, 1), kFinAckF) == 1,
+        "one FIN each way: four segments close the two directions");
+  check_time_wait_2msl(r, run, closer, two_msl);
+}
+
+// The handshake with the server closing first (synack lab's close=server):
+// it shuts down its side as soon as it has read the client's 100 bytes; the
+// client closes 50 ms after reading that EOF. The roles of the close swap.
+Result handshake_server_closes(const Options& o) {
+  World w(o);
+  Duo d = make_duo(w);
+  sim::Server srv(d.server, {.port = kServerPort,
+                             .mode = sim::ServerMode::kRespond,
+                             .send_bytes = 0,
+                             .request_bytes = 100,
+                             .shutdown_after_send = true,
+                             .close_on_eof = true});
+  srv.start();
+  sim::ClientOptions co = client_at({{Act::kConnect, ms(0)}, {Act::kSend, ms(100), 100}});
+  co.close_on_eof = true;
+  co.close_delay = milliseconds(50);
+  sim::Client cli(d.client, co);
+  cli.start();
+  w.note(ms(100), 0, "user: send(100 bytes)");
+  w.note(ms(125), 1, "user: shutdown(SHUT_WR) after reading the 100 bytes");
+  w.run();
+  Result r = w.finish(
+      {.title = "Three-way handshake, data, four-way close (the server closes first)",
+       .scenario = "handshake",
+       .description = "The client opens and sends 100 bytes; this time the server closes "
+                      "first, as soon as it has read them. The roles of the close swap: the "
+                      "server passes FIN-WAIT-1 and FIN-WAIT-2 and waits 2MSL in TIME-WAIT; "
+                      "the client, in CLOSE-WAIT until its application closes, ends in "
+                      "LAST-ACK."},
+      duo_participants(w, d));
+  check_handshake(r, srv, cli, 1, 2 * d.server.stack().config().tcp.msl);
+  return r;
+}
+
 }  // namespace
 
 Result handshake(const Options& o) {
+  if (o.close_first == CloseFirst::kServer) return handshake_server_closes(o);
   World w(o);
   Duo d = make_duo(w);
   sim::Server srv(d.server, {.port = kServerPort,
@@ -68,25 +131,7 @@ Result handshake(const Options& o) {
                                "direction is closed by its own FIN and ACK: four segments. The "
                                "client, which closed first, waits 2MSL in TIME-WAIT."},
                duo_participants(w, d));
-  const viz::Run& run = r.run;
-  check(r, three_way(run),
-        "the connection opens with SYN, SYN-ACK, ACK, each acking the other's ISN + 1");
-  check(r,
-        has_path(state_path(run, 0),
-                 {kClosed, kSynSent, kEstablished, kFinWait1, kFinWait2, kTimeWait, kClosed}),
-        "client: CLOSED SYN-SENT ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT CLOSED");
-  check(r,
-        has_path(state_path(run, 1),
-                 {kListen, kSynReceived, kEstablished, kCloseWait, kLastAck, kClosed}),
-        "server: LISTEN SYN-RECEIVED ESTABLISHED CLOSE-WAIT LAST-ACK CLOSED");
-  check(r,
-        !srv.reports().empty() && srv.reports()[0].received.bytes == 100 &&
-            srv.reports()[0].received.hex() == cli.report().sent.hex(),
-        "the server read the client's 100 bytes, byte-exact (SHA-256)");
-  check(r,
-        count_flags(sent_by(run, 0), kFinAckF) == 1 && count_flags(sent_by(run, 1), kFinAckF) == 1,
-        "one FIN each way: four segments close the two directions");
-  check_time_wait_2msl(r, run, 0, 2 * d.client.stack().config().tcp.msl);
+  check_handshake(r, srv, cli, 0, 2 * d.client.stack().config().tcp.msl);
   return r;
 }
 
