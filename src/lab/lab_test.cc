@@ -61,7 +61,7 @@ TEST(LabParams, CanonicalQueryRoundTrips) {
 TEST(LabParams, EveryBadValueIsNamed) {
   EXPECT_EQ(error_of({{"foo", "1"}}),
             "foo=\"1\": unknown parameter (known: scenario, seed, scripted, rtt, loss, msl, close, "
-            "fault)");
+            "axis, fault)");
   EXPECT_TRUE(
       error_of({{"rtt", "5x"}})
           .starts_with("rtt=\"5x\": expected a duration such as 50ms or 1.5s (unknown unit"))
@@ -206,6 +206,7 @@ TEST(LabRun, TheServerClosesFirst) {
             "close: the lost-syn scenario closes its own way; the close order can be changed in "
             "handshake");
   EXPECT_EQ(error_of({{"close", "both"}}), "close=\"both\": expected client or server");
+  EXPECT_EQ(error_of({{"axis", "time"}}), "axis=\"time\": expected event, linear or log");
 }
 
 TEST(LabRun, DelayAndDuplicateResolveInTheRunTheyWereClickedIn) {

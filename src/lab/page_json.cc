@@ -106,15 +106,23 @@ std::string close_text(scenarios::CloseFirst c) {
 json params_json(const Params& p) {
   json faults = json::array();
   for (const auto& f : p.faults) faults.push_back(f.to_string());
-  return {{"scenario", p.scenario},          {"seed", p.seed},  {"scripted", p.scripted},
-          {"rtt_ms", ms(Instant{} + p.rtt)}, {"loss", p.loss},  {"msl_ms", ms(Instant{} + p.msl)},
-          {"close", close_text(p.close)},    {"faults", faults}};
+  return {{"scenario", p.scenario},
+          {"seed", p.seed},
+          {"scripted", p.scripted},
+          {"rtt_ms", ms(Instant{} + p.rtt)},
+          {"loss", p.loss},
+          {"msl_ms", ms(Instant{} + p.msl)},
+          {"close", close_text(p.close)},
+          {"axis", p.axis == viz::TimeAxis::kLinear ? "linear"
+                   : p.axis == viz::TimeAxis::kLog  ? "log"
+                                                    : "event"},
+          {"faults", faults}};
 }
 
 }  // namespace
 
 json outcome_json(const Outcome& o) {
-  const viz::RenderOptions render{.explain = true};
+  const viz::RenderOptions render{.explain = true, .time_axis = o.params.axis};
   const viz::Run& run = o.what_if.run;
   return {
       {"query", o.params.to_query()},

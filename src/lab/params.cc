@@ -85,6 +85,10 @@ std::expected<void, std::string> apply(Params& p, std::string_view name, std::st
   } else if (name == "close") {
     if (value != "client" && value != "server") return Error("expected client or server");
     p.close = value == "client" ? scenarios::CloseFirst::kClient : scenarios::CloseFirst::kServer;
+  } else if (name == "axis") {
+    const auto a = viz::time_axis_from_string(value);
+    if (!a) return Error("expected event, linear or log");
+    p.axis = *a;
   } else if (name == "fault") {
     if (p.faults.size() == kMaxFaults) return Error(fmt::format("at most {} faults", kMaxFaults));
     auto f = parse_segment_fault(value);
@@ -92,7 +96,7 @@ std::expected<void, std::string> apply(Params& p, std::string_view name, std::st
     p.faults.push_back(*f);
   } else {
     return Error(
-        "unknown parameter (known: scenario, seed, scripted, rtt, loss, msl, close, fault)");
+        "unknown parameter (known: scenario, seed, scripted, rtt, loss, msl, close, axis, fault)");
   }
   return {};
 }
@@ -170,6 +174,8 @@ std::string Params::to_query() const {
   if (close != d.close) {
     q += close == scenarios::CloseFirst::kClient ? "&close=client" : "&close=server";
   }
+  if (axis == viz::TimeAxis::kLinear) q += "&axis=linear";
+  if (axis == viz::TimeAxis::kLog) q += "&axis=log";
   for (const auto& f : faults) q += "&fault=" + f.to_string();
   return q;
 }

@@ -9,6 +9,7 @@
 //   loss=FRACTION      random loss on every link, 0 .. 50% (default 0)
 //   msl=DURATION       every host's MSL, 100ms .. 300s (default 30s); TIME-WAIT = 2 MSL
 //   close=client|server  who closes first (scenarios with a close order: handshake)
+//   axis=event|linear|log  the ladder's time axis (viz::TimeAxis; default event)
 //   fault=ACTION:N[:DURATION]   (repeatable, at most kMaxFaults, in order)
 //       drop:N          segment #N never arrives
 //       delay:N:D       segment #N arrives D later (1ms .. 60s)
@@ -28,6 +29,7 @@
 
 #include "base/time.hpp"
 #include "scenarios/scenario.hpp"
+#include "viz/render.hpp"
 
 namespace synack::lab {
 
@@ -53,6 +55,7 @@ struct Params {
   double loss = 0;
   Duration msl = seconds(30);
   scenarios::CloseFirst close = scenarios::CloseFirst::kScenario;
+  viz::TimeAxis axis = viz::TimeAxis::kEvent;
   std::vector<SegmentFault> faults;
 
   /// The canonical query string (no '?'): only values that differ from the

@@ -5,6 +5,13 @@
 
 namespace synack::viz {
 
+std::optional<TimeAxis> time_axis_from_string(std::string_view name) {
+  if (name == "event") return TimeAxis::kEvent;
+  if (name == "linear") return TimeAxis::kLinear;
+  if (name == "log") return TimeAxis::kLog;
+  return std::nullopt;
+}
+
 std::optional<Format> format_from_string(std::string_view name) {
   if (name == "text") return Format::kText;
   if (name == "mermaid") return Format::kMermaid;

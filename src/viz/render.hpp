@@ -20,15 +20,27 @@
 
 namespace synack::viz {
 
+/// How the SVG (and HTML) ladder spaces its rows in time.
+enum class TimeAxis : std::uint8_t {
+  kEvent,   ///< one row per instant, evenly spaced: compact, but a 1 s RTO looks like a 25 ms RTT
+  kLinear,  ///< plus 40 px per 100 ms between rows (Stevens' ladders); a gap is cut at 1000 px (2.5
+            ///< s)
+  kLog,  ///< plus 40 px per decade of the gap in units of 10 ms (25 ms: 22 px, 1 s: 80, 60 s: 151)
+};
+
 struct RenderOptions {
   int width = 100;     ///< text: total columns (clamped to ≥ 60)
   bool color = false;  ///< text: ANSI colours (the CLI enables it only on a TTY without NO_COLOR)
   bool ascii = false;  ///< text: ASCII only (no box-drawing, no arrows, § → S)
   bool absolute = false;  ///< raw sequence numbers instead of relative to each ISN
   bool explain = false;   ///< annotate each state change with its cause and RFC reference
+  TimeAxis time_axis = TimeAxis::kEvent;  ///< svg, html: row spacing
 };
 
 enum class Format : std::uint8_t { kText, kMermaid, kSvg, kHtml, kJson, kDot };
+
+/// "event" → kEvent, "linear", "log"; nullopt for an unknown name.
+[[nodiscard]] std::optional<TimeAxis> time_axis_from_string(std::string_view name);
 
 /// "text" → kText ...; nullopt for an unknown name.
 [[nodiscard]] std::optional<Format> format_from_string(std::string_view name);

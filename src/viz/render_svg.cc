@@ -89,7 +89,22 @@ struct Rows {
   int bottom = kTop;
 };
 
-Rows assign_rows(const Run& run, const std::vector<TimelineEntry>& timeline) {
+// Extra space between two rows `dt` apart, beyond kStep (render.hpp: TimeAxis).
+int time_gap(TimeAxis axis, Duration dt) {
+  const double ms = std::chrono::duration<double, std::milli>(dt).count();
+  if (ms <= 0) return 0;
+  switch (axis) {
+    case TimeAxis::kEvent:
+      return 0;
+    case TimeAxis::kLinear:
+      return static_cast<int>(std::min(ms * kStep / 100.0, 1000.0));
+    case TimeAxis::kLog:
+      return static_cast<int>(kStep * std::log10(1.0 + ms / 10.0));
+  }
+  return 0;
+}
+
+Rows assign_rows(const Run& run, const std::vector<TimelineEntry>& timeline, TimeAxis axis) {
   Rows r;
   r.send_y.assign(run.events.size(), kTop);
   r.arrive_y.assign(run.events.size(), kTop);
@@ -111,7 +126,7 @@ Rows assign_rows(const Run& run, const std::vector<TimelineEntry>& timeline) {
     const bool note = key.first == 4;
     const bool blocked = used.contains(key) || used.contains({4, 0}) || (note && !used.empty());
     if (!row_time || *row_time != e.time || blocked) {
-      y += kStep;
+      y += kStep + (row_time ? time_gap(axis, e.time - *row_time) : 0);
       used.clear();
       row_time = e.time;
     }
@@ -130,7 +145,7 @@ class SvgLadder {
         opt_(opt),
         an_(analyze(run, opt.absolute)),
         timeline_(build_timeline(run)),
-        rows_(assign_rows(run, timeline_)) {
+        rows_(assign_rows(run, timeline_, opt.time_axis)) {
     // Lanes wide enough for the longest label, so a label fits between lifelines.
     double widest = 0;
     labels_.resize(run.events.size());

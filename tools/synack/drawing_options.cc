@@ -18,6 +18,9 @@ void add_drawing_options(CLI::App& cmd, DrawingArgs& a) {
   cmd.add_flag("--absolute", a.absolute, "Raw sequence numbers (default: relative to each ISN)");
   cmd.add_flag("--explain", a.explain, "Annotate each state change with its cause and RFC rule");
   cmd.add_flag("--ascii", a.ascii, "ASCII only (no box-drawing characters or arrows)");
+  cmd.add_option("--time-axis", a.time_axis,
+                 "svg, html: row spacing: event (default, one row per instant), linear (40 px "
+                 "per 100 ms, gaps cut at 2.5 s) or log (grows with the log of the gap)");
 }
 
 std::expected<Drawing, std::string> resolve_drawing(const DrawingArgs& a) {
@@ -30,8 +33,19 @@ std::expected<Drawing, std::string> resolve_drawing(const DrawingArgs& a) {
     return std::unexpected(
         fmt::format("--color must be auto, always or never, not \"{}\"", a.color));
   }
+  const auto axis = viz::time_axis_from_string(a.time_axis);
+  if (!axis) {
+    return std::unexpected(
+        fmt::format("--time-axis must be event, linear or log, not \"{}\"", a.time_axis));
+  }
+  if (*axis != viz::TimeAxis::kEvent && *format != viz::Format::kSvg &&
+      *format != viz::Format::kHtml) {
+    return std::unexpected(fmt::format(
+        "--time-axis {}: only the svg and html ladders space rows by time", a.time_axis));
+  }
   Drawing d;
   d.format = *format;
+  d.render.time_axis = *axis;
   d.render.width = a.width > 0 ? a.width : terminal_width();
   const bool to_file = !a.output.empty() && a.output != "-";
   d.render.color = *format == viz::Format::kText && want_color(a.color, to_file);

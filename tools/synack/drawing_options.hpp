@@ -16,17 +16,18 @@ namespace synack::cli {
 
 /// What the user asked for, as typed.
 struct DrawingArgs {
-  std::string format = "text";  ///< text, mermaid, svg, html, json or dot
-  std::string output;           ///< file; empty or "-": standard output
-  std::string color = "auto";   ///< auto, always or never (see want_color)
-  int width = 0;                ///< columns; 0: $COLUMNS, the terminal, or 100
-  bool absolute = false;        ///< raw sequence numbers instead of ISN-relative
-  bool explain = false;         ///< annotate state changes with cause and RFC rule
-  bool ascii = false;           ///< no box-drawing characters or arrows
+  std::string format = "text";      ///< text, mermaid, svg, html, json or dot
+  std::string output;               ///< file; empty or "-": standard output
+  std::string color = "auto";       ///< auto, always or never (see want_color)
+  int width = 0;                    ///< columns; 0: $COLUMNS, the terminal, or 100
+  bool absolute = false;            ///< raw sequence numbers instead of ISN-relative
+  bool explain = false;             ///< annotate state changes with cause and RFC rule
+  bool ascii = false;               ///< no box-drawing characters or arrows
+  std::string time_axis = "event";  ///< event, linear or log (svg and html)
 };
 
-/// Adds -f/--format, -o/--output, -w/--width, --color, --absolute, --explain
-/// and --ascii to `cmd`, bound to `a`.
+/// Adds -f/--format, -o/--output, -w/--width, --color, --absolute, --explain,
+/// --ascii and --time-axis to `cmd`, bound to `a`.
 void add_drawing_options(CLI::App& cmd, DrawingArgs& a);
 
 /// The checked format and render options.

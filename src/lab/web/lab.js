@@ -99,6 +99,7 @@
     $("seed").value = p.seed;
     $("scripted").checked = p.scripted;
     $("close").value = p.close;
+    $("axis").value = p.axis;
     var sc = scenarioList.filter(function (s) { return s.name === p.scenario; })[0];
     $("close").disabled = !(sc && sc.close_order);
   }
@@ -225,6 +226,9 @@
   $("seed").addEventListener("change", function () { go(withParam("seed", $("seed").value)); });
   $("scripted").addEventListener("change", function () {
     go(withParam("scripted", $("scripted").checked ? null : "0"));
+  });
+  $("axis").addEventListener("change", function () {
+    go(withParam("axis", $("axis").value === "event" ? null : $("axis").value));
   });
   $("close").addEventListener("change", function () {
     go(withParam("close", $("close").value || null));
