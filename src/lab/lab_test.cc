@@ -145,6 +145,7 @@ TEST(LabRun, DroppingTheThirdAckRetransmitsTheSynAck) {
   ASSERT_EQ(synacks.size(), 2u);
   EXPECT_EQ(synacks[1]->sent - synacks[0]->sent, seconds(1)) << "RTO 1 s (RFC 6298 (2.1))";
   EXPECT_EQ(packets(run)[2]->fate, viz::Fate::kDropped);
+  EXPECT_EQ(packets(run)[2]->reason, "by you (drop:3)");
   const auto server = states(run, 1);
   ASSERT_GE(server.size(), 2u);
   EXPECT_EQ(server[0]->to, State::kSynReceived);
@@ -217,6 +218,7 @@ TEST(LabRun, DelayAndDuplicateResolveInTheRunTheyWereClickedIn) {
   const auto ps = packets(r->what_if.run);
   ASSERT_GE(ps.size(), 2u);
   EXPECT_EQ(*ps[0]->arrived - ps[0]->sent, milliseconds(325));
+  EXPECT_EQ(ps[0]->reason, "delayed 300 ms in the network (you: delay:1:300ms)");
   std::size_t copies = 0;
   for (const auto* pk : ps) copies += pk->fate == viz::Fate::kDuplicated;
   EXPECT_EQ(copies, 1u);

@@ -89,6 +89,31 @@ std::optional<Key> key_of(const viz::Event& ev) {
   return std::nullopt;
 }
 
+// Says on the ladder which segments the learner's faults hit: "dropped: by
+// you (drop:3)", "delayed 500 ms in the network (you: delay:3:500ms)".
+void label_faults(scenarios::Result& r, const std::vector<scenarios::LinkFault>& resolved,
+                  const std::vector<SegmentFault>& faults) {
+  std::vector<viz::PacketEvent*> packets;
+  for (auto& ev : r.run.events) {
+    if (auto* p = std::get_if<viz::PacketEvent>(&ev)) packets.push_back(p);
+  }
+  for (std::size_t k = 0; k < resolved.size() && k < faults.size(); ++k) {
+    for (std::size_t j = 0; j < packets.size() && j < r.origins.size(); ++j) {
+      if (r.origins[j].link != resolved[k].link ||
+          r.origins[j].nth != resolved[k].fault.match.nth) {
+        continue;
+      }
+      viz::PacketEvent& p = *packets[j];
+      const std::string what = faults[k].to_string();
+      if (faults[k].kind == FaultKind::kDrop && p.fate == viz::Fate::kDropped) {
+        p.reason = fmt::format("by you ({})", what);
+      } else if (faults[k].kind != FaultKind::kDrop) {
+        p.reason += fmt::format("{}(you: {})", p.reason.empty() ? "" : " ", what);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Difference compare(const viz::Run& original, const viz::Run& what_if) {
@@ -142,6 +167,7 @@ std::expected<Outcome, std::string> run(const Params& p) {
     o.faults.push_back(*f);
   }
   Outcome out{.params = p, .original = s->run({.seed = p.seed}), .what_if = s->run(o), .diff = {}};
+  label_faults(out.what_if, o.faults, p.faults);
   out.diff = compare(out.original.run, out.what_if.run);
   return out;
 }
