@@ -1,9 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "viz/render.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
 #include "viz/run_json.hpp"
 
 namespace synack::viz {
+
+double time_gap_rows(TimeAxis axis, Duration dt) {
+  const double ms = std::chrono::duration<double, std::milli>(dt).count();
+  if (ms <= 0) return 0;
+  switch (axis) {
+    case TimeAxis::kEvent:
+      return 0;
+    case TimeAxis::kLinear:
+      return std::min(ms / 100.0, 25.0);
+    case TimeAxis::kLog:
+      return std::log10(1.0 + ms / 10.0);
+  }
+  return 0;
+}
 
 std::optional<TimeAxis> time_axis_from_string(std::string_view name) {
   if (name == "event") return TimeAxis::kEvent;

@@ -20,12 +20,15 @@
 
 namespace synack::viz {
 
-/// How the SVG (and HTML) ladder spaces its rows in time.
+/// How a ladder (text, SVG, HTML) spaces its rows in time. A "row" of extra
+/// space is 40 px in SVG, one line in text (time_gap_rows).
 enum class TimeAxis : std::uint8_t {
-  kEvent,   ///< one row per instant, evenly spaced: compact, but a 1 s RTO looks like a 25 ms RTT
-  kLinear,  ///< plus 40 px per 100 ms between rows (Stevens' ladders); a gap is cut at 1000 px (2.5
-            ///< s)
-  kLog,  ///< plus 40 px per decade of the gap in units of 10 ms (25 ms: 22 px, 1 s: 80, 60 s: 151)
+  /// One row per instant, evenly spaced: compact, but a 1 s RTO looks like a 25 ms RTT.
+  kEvent,
+  /// Plus a row per 100 ms between rows (Stevens' ladders); a gap is cut at 25 rows (2.5 s).
+  kLinear,
+  /// Plus a row per decade of the gap in units of 10 ms (25 ms: 0.5, 1 s: 2, 60 s: 3.8).
+  kLog,
 };
 
 struct RenderOptions {
@@ -34,10 +37,14 @@ struct RenderOptions {
   bool ascii = false;  ///< text: ASCII only (no box-drawing, no arrows, § → S)
   bool absolute = false;  ///< raw sequence numbers instead of relative to each ISN
   bool explain = false;   ///< annotate each state change with its cause and RFC reference
-  TimeAxis time_axis = TimeAxis::kEvent;  ///< svg, html: row spacing
+  TimeAxis time_axis = TimeAxis::kEvent;  ///< text, svg, html: row spacing
 };
 
 enum class Format : std::uint8_t { kText, kMermaid, kSvg, kHtml, kJson, kDot };
+
+/// The extra space between two rows `dt` apart, in rows: 0 for kEvent;
+/// dt / 100 ms, at most 25, for kLinear; log10(1 + dt / 10 ms) for kLog.
+[[nodiscard]] double time_gap_rows(TimeAxis axis, Duration dt);
 
 /// "event" → kEvent, "linear", "log"; nullopt for an unknown name.
 [[nodiscard]] std::optional<TimeAxis> time_axis_from_string(std::string_view name);

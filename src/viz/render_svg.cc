@@ -89,21 +89,6 @@ struct Rows {
   int bottom = kTop;
 };
 
-// Extra space between two rows `dt` apart, beyond kStep (render.hpp: TimeAxis).
-int time_gap(TimeAxis axis, Duration dt) {
-  const double ms = std::chrono::duration<double, std::milli>(dt).count();
-  if (ms <= 0) return 0;
-  switch (axis) {
-    case TimeAxis::kEvent:
-      return 0;
-    case TimeAxis::kLinear:
-      return static_cast<int>(std::min(ms * kStep / 100.0, 1000.0));
-    case TimeAxis::kLog:
-      return static_cast<int>(kStep * std::log10(1.0 + ms / 10.0));
-  }
-  return 0;
-}
-
 Rows assign_rows(const Run& run, const std::vector<TimelineEntry>& timeline, TimeAxis axis) {
   Rows r;
   r.send_y.assign(run.events.size(), kTop);
@@ -126,7 +111,8 @@ Rows assign_rows(const Run& run, const std::vector<TimelineEntry>& timeline, Tim
     const bool note = key.first == 4;
     const bool blocked = used.contains(key) || used.contains({4, 0}) || (note && !used.empty());
     if (!row_time || *row_time != e.time || blocked) {
-      y += kStep + (row_time ? time_gap(axis, e.time - *row_time) : 0);
+      y += kStep +
+           (row_time ? static_cast<int>(kStep * time_gap_rows(axis, e.time - *row_time)) : 0);
       used.clear();
       row_time = e.time;
     }

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "viz/golden_test_util.hpp"
 #include "viz/run_json.hpp"
 #include "viz/test_runs.hpp"
@@ -26,6 +28,29 @@ std::vector<std::string> lines(const std::string& s) {
     i = j + 1;
   }
   return out;
+}
+
+// --time-axis: rows move apart by the time between them, never together.
+TEST(RenderTimeAxis, GapsGrowWithTime) {
+  EXPECT_EQ(time_gap_rows(TimeAxis::kEvent, seconds(1)), 0);
+  EXPECT_DOUBLE_EQ(time_gap_rows(TimeAxis::kLinear, seconds(1)), 10);
+  EXPECT_DOUBLE_EQ(time_gap_rows(TimeAxis::kLinear, seconds(60)), 25) << "cut at 2.5 s";
+  EXPECT_NEAR(time_gap_rows(TimeAxis::kLog, seconds(1)), 2.0, 0.01);
+  EXPECT_EQ(time_gap_rows(TimeAxis::kLog, Duration{}), 0);
+  const viz::Run run = testing::lost_third_ack();
+  auto lines = [&](TimeAxis a) {
+    const std::string t = render_text(run, {.time_axis = a});
+    return std::ranges::count(t, '\n');
+  };
+  EXPECT_GT(lines(TimeAxis::kLinear), lines(TimeAxis::kLog));
+  EXPECT_GT(lines(TimeAxis::kLog), lines(TimeAxis::kEvent));
+  auto height = [&](TimeAxis a) {
+    const std::string svg = render_svg(run, {.time_axis = a});
+    const auto at = svg.find("height=\"") + 8;
+    return std::stoi(svg.substr(at, svg.find('"', at) - at));
+  };
+  EXPECT_GT(height(TimeAxis::kLinear), height(TimeAxis::kLog));
+  EXPECT_GT(height(TimeAxis::kLog), height(TimeAxis::kEvent));
 }
 
 TEST(RenderGolden, TextUnicode) {

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 
 #include "viz/analysis.hpp"
 #include "viz/label.hpp"
@@ -265,6 +267,12 @@ class TextLadder {
 
   void flush(Row& r) {
     if (r.empty()) return;
+    // --time-axis linear|log: blank lifeline rows for the time since the last row.
+    if (last_row_) {
+      const auto gap = std::lround(time_gap_rows(opt_.time_axis, r.time - *last_row_));
+      for (long i = 0; i < gap; ++i) emit(lifelines());
+    }
+    last_row_ = r.time;
     Canvas c = lifelines();
     paint_time(c, r.time);
     std::vector<const StateEvent*> states;
@@ -372,6 +380,7 @@ class TextLadder {
   RenderOptions opt_;
   Analysis an_;
   std::vector<std::string> out_;
+  std::optional<Instant> last_row_;  // time of the last row drawn
   std::vector<int> x_;
   int time_w_ = 6, num_w_ = 1, prefix_ = 0, state_w_ = kMinStateWidth;
 };

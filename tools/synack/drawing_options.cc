@@ -19,8 +19,9 @@ void add_drawing_options(CLI::App& cmd, DrawingArgs& a) {
   cmd.add_flag("--explain", a.explain, "Annotate each state change with its cause and RFC rule");
   cmd.add_flag("--ascii", a.ascii, "ASCII only (no box-drawing characters or arrows)");
   cmd.add_option("--time-axis", a.time_axis,
-                 "svg, html: row spacing: event (default, one row per instant), linear (40 px "
-                 "per 100 ms, gaps cut at 2.5 s) or log (grows with the log of the gap)");
+                 "Row spacing (text, svg, html): event (default, one row per instant), linear "
+                 "(a line or 40 px per 100 ms, gaps cut at 2.5 s) or log (grows with the log "
+                 "of the gap)");
 }
 
 std::expected<Drawing, std::string> resolve_drawing(const DrawingArgs& a) {
@@ -38,10 +39,10 @@ std::expected<Drawing, std::string> resolve_drawing(const DrawingArgs& a) {
     return std::unexpected(
         fmt::format("--time-axis must be event, linear or log, not \"{}\"", a.time_axis));
   }
-  if (*axis != viz::TimeAxis::kEvent && *format != viz::Format::kSvg &&
-      *format != viz::Format::kHtml) {
+  if (*axis != viz::TimeAxis::kEvent && *format != viz::Format::kText &&
+      *format != viz::Format::kSvg && *format != viz::Format::kHtml) {
     return std::unexpected(fmt::format(
-        "--time-axis {}: only the svg and html ladders space rows by time", a.time_axis));
+        "--time-axis {}: only the text, svg and html ladders space rows by time", a.time_axis));
   }
   Drawing d;
   d.format = *format;
