@@ -44,7 +44,8 @@ std::expected<Fd, std::errc> Stack::socket() {
   if (fd >= static_cast<std::size_t>(1) << 24) return fail(std::errc::too_many_files_open);
   if (fd == sockets_.size()) sockets_.emplace_back();
   sockets_[fd] = std::make_unique<SocketEntry>();
-  sockets_[fd]->cfg = config_.tcp;
+  if (!tcp_shared_) tcp_shared_ = tcp::SharedConfig(config_.tcp);  // reset by tcp_config()
+  sockets_[fd]->cfg = tcp_shared_;
   return static_cast<Fd>(fd);
 }
 
@@ -112,7 +113,7 @@ std::expected<Fd, std::errc> Stack::accept(Fd fd, tcp::Endpoint* peer) {
   if (s.kind != SocketEntry::Kind::kListener) return fail(std::errc::invalid_argument);
   std::unique_ptr<tcp::Connection> c = demux_.listener(s.index).accept();
   if (!c) return fail(std::errc::operation_would_block);
-  const tcp::Config cfg = s.cfg;
+  const tcp::SharedConfig cfg = s.cfg;
   auto child = socket();
   if (!child) return fail(child.error());
   SocketEntry& cs = *sockets_[static_cast<std::size_t>(*child)];
@@ -121,7 +122,7 @@ std::expected<Fd, std::errc> Stack::accept(Fd fd, tcp::Endpoint* peer) {
   cs.kind = SocketEntry::Kind::kConnection;
   cs.connect_reported = true;
   if (peer != nullptr) *peer = c->tuple().remote;
-  apply_options(*c, cfg, clock_);  // options set on the listener after listen() (Linux inherits)
+  apply_options(*c, *cfg, clock_);  // options set on the listener after listen() (Linux inherits)
   cs.index = add_connection(std::move(c), *child);
   return *child;
 }

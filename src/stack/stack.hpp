@@ -173,7 +173,12 @@ class Stack {
 
   // ---- introspection -------------------------------------------------------------
   [[nodiscard]] const StackConfig& config() const { return config_; }
-  [[nodiscard]] tcp::Config& tcp_config() { return config_.tcp; }
+  /// The tcp::Config of sockets created from now on (changes reach no socket
+  /// that exists already).
+  [[nodiscard]] tcp::Config& tcp_config() {
+    tcp_shared_ = {};  // the caller may change it: the next socket() shares a fresh copy
+    return config_.tcp;
+  }
   [[nodiscard]] const StackCounters& counters() const { return counters_; }
   /// Every counter of the stack as (name, value), like `nstat -a` / `netstat -s`:
   /// packets in and out, each StackDrop reason ("drop_<reason>"), IPv4
@@ -243,6 +248,7 @@ class Stack {
   void options_changed(SocketEntry& s, Instant now);
 
   StackConfig config_;
+  tcp::SharedConfig tcp_shared_;  // config_.tcp, shared by sockets (empty: copy it again)
   tcp::TraceSink* trace_;
   StackCounters counters_;
   IpReassembler reassembler_;

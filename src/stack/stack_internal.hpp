@@ -27,8 +27,9 @@ struct Stack::SocketEntry {
   Kind kind = Kind::kFresh;
   std::optional<tcp::Endpoint> local;  ///< after bind()
   std::uint32_t index = 0;             ///< conns_ slot or demux listener id
-  tcp::Config
-      cfg;  ///< per-socket copy (SO_RCVBUF, SO_KEEPALIVE, TCP_KEEPIDLE, TCP_USER_TIMEOUT ...)
+  /// The stack's tcp::Config, shared; copied for this socket on the first
+  /// option set (SO_RCVBUF, SO_KEEPALIVE, TCP_KEEPIDLE, TCP_USER_TIMEOUT ...).
+  tcp::SharedConfig cfg;
   bool reuse_addr = false;
   int linger = -1;  ///< SO_LINGER seconds, -1 = off
   bool no_delay = false;

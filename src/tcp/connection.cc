@@ -9,16 +9,13 @@
 
 namespace synack::tcp {
 
-Connection::Connection(const Config& cfg, TraceSink* sink, std::uint64_t id)
-    : cfg_(cfg),
+Connection::Connection(SharedConfig cfg, TraceSink* sink, std::uint64_t id)
+    : cfg_(std::move(cfg)),
       sink_(sink),
       id_(id),
-      isn_(cfg.isn_secret, cfg.fixed_iss),
-      sndbuf_(cfg.snd_buf),
-      rcvbuf_(cfg.rcv_buf),
-      rtt_(rtt_config(cfg)) {
-  control_.reserve(kMaxControl);
-}
+      sndbuf_(cfg_->snd_buf),
+      rcvbuf_(cfg_->rcv_buf),
+      rtt_(rtt_config(*cfg_)) {}
 
 // ---- tracing and state ----------------------------------------------------------------
 
@@ -52,11 +49,11 @@ void Connection::queue_rst(const TcpSegment& rst, std::string_view cause, std::s
 
 void Connection::send_challenge_ack(std::string_view cause, std::string_view rfc, Instant now) {
   // RFC 5961 §7: rate-limit challenge ACKs, per connection (never host-wide, CVE-2016-5696).
-  if (now - challenge_window_start_ >= cfg_.challenge_ack_interval) {
+  if (now - challenge_window_start_ >= cfg_->challenge_ack_interval) {
     challenge_window_start_ = now;
     challenge_count_ = 0;
   }
-  if (challenge_count_ >= cfg_.challenge_ack_limit) {
+  if (challenge_count_ >= cfg_->challenge_ack_limit) {
     drop(DropReason::kChallengeAckLimit, cause, "RFC 5961 §7", now);
     return;
   }
@@ -82,7 +79,7 @@ void Connection::enter_time_wait(Instant now) {
   rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
   keepalive_deadline_ = kNever;
   persist_deadline_ = kNever;
-  close_deadline_ = now + 2 * cfg_.msl;
+  close_deadline_ = now + 2 * cfg_->msl;
 }
 
 bool Connection::can_be_freed() const {
@@ -100,13 +97,13 @@ TimeWaitEntry Connection::to_time_wait() const {
   tw.expiry = close_deadline_;
   tw.rcv_wscale = wscale_ok_ ? rcv_wscale_ : 0;
   tw.ts_ok = ts_ok_;
-  tw.rfc1337 = cfg_.time_wait_rfc1337;
+  tw.rfc1337 = cfg_->time_wait_rfc1337;
   return tw;
 }
 
 std::uint16_t Connection::send_mss() const {
   // Segments fit both MSSs (ours reflects our MTU), minus the TS option (RFC 7323).
-  return static_cast<std::uint16_t>(std::min(peer_mss_, cfg_.mss) - (ts_ok_ ? 12 : 0));
+  return static_cast<std::uint16_t>(std::min(peer_mss_, cfg_->mss) - (ts_ok_ ? 12 : 0));
 }
 
 Status Connection::status() const {
@@ -144,7 +141,7 @@ Status Connection::status() const {
 // ---- OPEN (§3.10.1) -------------------------------------------------------------------
 
 std::expected<void, std::errc> Connection::open_active(const FourTuple& tuple, Instant now) {
-  return open_active(tuple, isn_.next(tuple, now), now);
+  return open_active(tuple, IsnGenerator(cfg_->isn_secret, cfg_->fixed_iss).next(tuple, now), now);
 }
 
 std::expected<void, std::errc> Connection::open_active(const FourTuple& tuple, SeqNum iss,
@@ -162,18 +159,18 @@ std::expected<void, std::errc> Connection::open_active(const FourTuple& tuple, S
   snd.una = iss;
   snd.nxt = iss + 1;  // the SYN is "sent" now; poll_transmit emits it
   rcv.wnd = receive_window();
-  rcv_wscale_ = cfg_.window_scaling ? std::min<std::uint8_t>(cfg_.window_scale, 14) : 0;
+  rcv_wscale_ = cfg_->window_scaling ? std::min<std::uint8_t>(cfg_->window_scale, 14) : 0;
   syn_pending_ = true;
-  if (cfg_.connect_timeout > Duration::zero()) handshake_deadline_ = now + cfg_.connect_timeout;
+  if (cfg_->connect_timeout > Duration::zero()) handshake_deadline_ = now + cfg_->connect_timeout;
   set_state(State::kSynSent, "user OPEN (active)", "RFC 9293 §3.10.1", now);
   arm_retransmit(now);
   return {};
 }
 
-Connection Connection::accept_syn(const Config& cfg, TraceSink* sink, std::uint64_t id,
+Connection Connection::accept_syn(SharedConfig cfg, TraceSink* sink, std::uint64_t id,
                                   const FourTuple& tuple, const TcpSegment& syn, SeqNum iss,
                                   Instant now, bool synack_already_sent) {
-  Connection c(cfg, sink, id);
+  Connection c(std::move(cfg), sink, id);
   c.tuple_ = tuple;
   c.passive_ = true;
   c.state_ = State::kListen;
@@ -187,11 +184,11 @@ void Connection::take_peer_options(const TcpSegment& syn, bool we_offered, Insta
   peer_mss_ = o.mss.value_or(536);     // RFC 9293 §3.7.1: 536 when absent
   if (peer_mss_ < 64) peer_mss_ = 64;  // never segment into absurdly small pieces
   // RFC 7323 §2.2: window scaling only if both sides sent the option.
-  wscale_ok_ = cfg_.window_scaling && o.window_scale.has_value() && we_offered;
+  wscale_ok_ = cfg_->window_scaling && o.window_scale.has_value() && we_offered;
   snd_wscale_ = wscale_ok_ ? std::min<std::uint8_t>(*o.window_scale, 14) : 0;  // §2.3 clamp
-  rcv_wscale_ = wscale_ok_ ? std::min<std::uint8_t>(cfg_.window_scale, 14) : 0;
-  sack_ok_ = cfg_.sack && o.sack_permitted && we_offered;
-  ts_ok_ = cfg_.timestamps && o.timestamps.has_value() && we_offered;
+  rcv_wscale_ = wscale_ok_ ? std::min<std::uint8_t>(cfg_->window_scale, 14) : 0;
+  sack_ok_ = cfg_->sack && o.sack_permitted && we_offered;
+  ts_ok_ = cfg_->timestamps && o.timestamps.has_value() && we_offered;
   if (ts_ok_) {
     ts_recent_ = o.timestamps->val;  // RFC 7323 §4.3 (1)
     ts_recent_age_ = now;
@@ -270,11 +267,11 @@ std::expected<std::size_t, std::errc> Connection::receive(MutableBytes out, Inst
   const std::uint32_t after = receive_window();
   // With receiver SWS avoidance (Config::receiver_sws) the window only moves in
   // worthwhile steps; announce it once it has at least doubled (as Linux).
-  const bool opened = (before < cfg_.mss && after >= cfg_.mss) ||
-                      (cfg_.receiver_sws && after > before && after >= 2 * before);
+  const bool opened = (before < cfg_->mss && after >= cfg_->mss) ||
+                      (cfg_->receiver_sws && after > before && after >= 2 * before);
   const std::uint32_t grow = after > before ? after - before : 0;
   const bool grew =
-      cfg_.window_update_on_read && grow >= 2u * cfg_.mss && grow >= rcvbuf_.capacity() / 4;
+      cfg_->window_update_on_read && grow >= 2u * cfg_->mss && grow >= rcvbuf_.capacity() / 4;
   if (n > 0 && is_synchronized(state_) && (opened || grew) && state_ != State::kTimeWait) {
     ack_pending_ = true;
   }
@@ -312,7 +309,7 @@ std::expected<void, std::errc> Connection::close(Instant now) {
 void Connection::detach(Instant now) {
   detached_ = true;
   if (state_ == State::kFinWait2 && close_deadline_ == kNever) {
-    close_deadline_ = now + cfg_.fin_wait_2_timeout;
+    close_deadline_ = now + cfg_->fin_wait_2_timeout;
   }
 }
 

@@ -26,6 +26,7 @@
 #include "tcp/isn.hpp"
 #include "tcp/rtt.hpp"
 #include "tcp/sack_scoreboard.hpp"
+#include "tcp/shared_config.hpp"
 #include "tcp/state.hpp"
 #include "tcp/stream_buffers.hpp"
 #include "tcp/time_wait.hpp"
@@ -89,8 +90,9 @@ struct Status {
 class Connection {
  public:
   /// A CLOSED connection. `sink` (may be null) receives every trace event; `id`
-  /// names the connection in them.
-  explicit Connection(const Config& cfg, TraceSink* sink = nullptr, std::uint64_t id = 0);
+  /// names the connection in them. `cfg` is shared with its other holders (a
+  /// plain Config makes a copy of its own) and copied on the first set_* here.
+  explicit Connection(SharedConfig cfg, TraceSink* sink = nullptr, std::uint64_t id = 0);
 
   // ---- OPEN (RFC 9293 §3.10.1) ---------------------------------------------------
   /// Active OPEN: CLOSED → SYN-SENT, SYN <SEQ=ISS> queued.
@@ -102,7 +104,7 @@ class Connection {
   /// A connection created by a listener from a SYN: LISTEN → SYN-RECEIVED with
   /// ISS `iss`, SYN-ACK queued (RFC 9293 §3.10.7.2 third). A RST later returns
   /// it to LISTEN (state() == kListen, can_be_freed()), and the listener drops it.
-  static Connection accept_syn(const Config& cfg, TraceSink* sink, std::uint64_t id,
+  static Connection accept_syn(SharedConfig cfg, TraceSink* sink, std::uint64_t id,
                                const FourTuple& tuple, const TcpSegment& syn, SeqNum iss,
                                Instant now, bool synack_already_sent = false);
 
@@ -157,10 +159,14 @@ class Connection {
   [[nodiscard]] Status status() const;
   /// TCP_NODELAY: true disables Nagle (RFC 9293 §3.7.4); turning it on lets
   /// data held by Nagle go at the next poll_transmit (as Linux flushes it).
-  void set_nodelay(bool on) { cfg_.nodelay = on; }
-  [[nodiscard]] bool nodelay() const { return cfg_.nodelay; }
+  void set_nodelay(bool on) {
+    if (cfg_->nodelay != on) cfg_.mutate().nodelay = on;
+  }
+  [[nodiscard]] bool nodelay() const { return cfg_->nodelay; }
   /// IP_TOS: the Diffserv field of the segments sent from now on (Config::tos).
-  void set_tos(std::uint8_t tos) { cfg_.tos = tos; }
+  void set_tos(std::uint8_t tos) {
+    if (cfg_->tos != tos) cfg_.mutate().tos = tos;
+  }
   /// Zero-window probes sent so far (RFC 9293 §3.8.6.1; TCP_INFO-style counter).
   [[nodiscard]] std::uint64_t persist_probes() const { return persist_probes_; }
 
@@ -177,7 +183,7 @@ class Connection {
   /// no_such_file_or_directory for another name (Linux ENOENT).
   std::expected<void, std::errc> set_congestion_control(std::string_view name);
   /// The configuration in effect (with the options set since construction).
-  [[nodiscard]] const Config& config() const { return cfg_; }
+  [[nodiscard]] const Config& config() const { return *cfg_; }
   /// Unanswered keepalive probes so far (Linux tcpi_probes while idle).
   [[nodiscard]] std::uint32_t keepalive_probes() const { return keepalive_probes_; }
   /// TCP_INFO snapshot (info.hpp; connection_info.cc); `now` for the "ms since" fields.
@@ -326,10 +332,9 @@ class Connection {
   void note_segment_in(const TcpSegment& seg);      // an acceptable segment
   void note_delivered(std::size_t n, Instant now);  // n data bytes newly ACKed
 
-  Config cfg_;
+  SharedConfig cfg_;  // the stack's, copied on the first option set here
   TraceSink* sink_;
   std::uint64_t id_;
-  IsnGenerator isn_;
   FourTuple tuple_{};
   State state_ = State::kClosed;
   std::optional<std::errc> error_;
@@ -346,51 +351,30 @@ class Connection {
   // RFC 9293 MUST-15: without the peer's MSS option, send MSS 536 (IPv4; no IPv6 here).
   std::uint16_t peer_mss_ = 536;
   std::optional<std::errc> soft_error_;  // last ICMP soft error (connection_icmp.cc)
-  bool ecn_ok_ = false;                  // ECN negotiated (RFC 3168 §6.1.1)
-  bool ece_pending_ = false;             // CE seen: our ACKs carry ECE until the peer's CWR
-  bool cwr_pending_ = false;             // cwnd cut for an ECE: CWR on the next new data
-  bool ecn_cut_ = false;                 // a cut happened; the next only once ecn_recover_ is acked
-  bool last_tx_ect_ = false;             // the segment last returned is new data sent ECT(0)
   SeqNum ecn_recover_;                   // SND.NXT at the last cut
-  bool snd_up_valid_ = false;            // SND.UP marks urgent data not yet acknowledged
-  bool rcv_up_valid_ = false;            // RCV.UP marks urgent data not yet read
   std::uint8_t snd_wscale_ = 0;
   std::uint8_t rcv_wscale_ = 0;
-  bool wscale_ok_ = false;
-  bool sack_ok_ = false;
-  bool ts_ok_ = false;
   std::uint32_t ts_recent_ = 0;  // TS.Recent (RFC 7323 §4.3)
   Instant ts_recent_age_{};      // when TS.Recent was last set (RFC 7323 §5.5 24-day rule)
   SeqNum last_ack_sent_;         // Last.ACK.sent: SEG.ACK of our latest ACK (RFC 7323 §4.3)
   // how we got here
-  bool passive_ = false;  // came from LISTEN (a Listener's SYN queue)
   // buffers and close state
   SendBuffer sndbuf_;
   ReceiveBuffer rcvbuf_;
   std::vector<std::byte> syn_text_;  // a simultaneous-open SYN's text, until ESTABLISHED
-  bool fin_queued_ = false;          // CLOSE called: FIN after all data
-  bool fin_sent_ = false;
-  SeqNum fin_seq_;  // sequence number of our FIN
-  bool fin_received_ = false;
-  bool detached_ = false;
+  SeqNum fin_seq_;                   // sequence number of our FIN
   // output
-  bool syn_pending_ = false;  // SYN or SYN-ACK to (re)send
-  bool ack_pending_ = false;
-  bool challenge_pending_ = false;  // the pending ACK is an RFC 5961 challenge ACK
-  bool rtx_pending_ = false;        // retransmit the segment at SND.UNA
-  bool in_recovery_ = false;  // after an RTO: go-back-N from rtx_next_ up to recover_ at cwnd pace
   SeqNum recover_;
   SeqNum rtx_next_;                    // next sequence number to resend after an RTO
   std::optional<SeqNum> snd_sml_;      // end of the last short segment sent (Minshall's Nagle)
-  bool probe_pending_ = false;         // persist timer fired: probe / SWS override send due
   Instant persist_deadline_ = kNever;  // persist timer (RFC 9293 §3.8.6.1)
   Duration persist_base_{};            // the RTO when persisting began
   unsigned persist_shift_ = 0;         // persist backoff: interval = base << shift
   unsigned persist_unanswered_ = 0;    // probes since the peer last ACKed (RFC 6429)
   std::uint64_t persist_probes_ = 0;   // zero-window probes sent
-  bool zero_window_probed_ = false;    // a probe octet went beyond a zero window
   ReceiveWindow rcv_window_;           // receiver SWS avoidance (RFC 9293 §3.8.6.2.2)
-  std::vector<TcpSegment> control_;    // RSTs with their own seq/ack, bounded (kMaxControl)
+  std::vector<TcpSegment>
+      control_;  // RSTs with their own seq/ack, bounded (kMaxControl); no storage until one
   static constexpr std::size_t kMaxControl = 4;
   // timers
   Instant rtx_deadline_ = kNever;
@@ -401,20 +385,44 @@ class Connection {
   Instant keepalive_deadline_ = kNever;  // keepalive (RFC 9293 §3.8.4)
   Instant last_rcv_{};                   // last acceptable segment from the peer
   std::uint32_t keepalive_probes_ = 0;   // unanswered keepalive probes
-  bool keepalive_probe_pending_ = false;
-  Instant unacked_since_ = kNever;  // user timeout: data outstanding since (RFC 5482)
-  RttEstimator rtt_;                // SRTT, RTTVAR, RTO with backoff (RFC 6298)
-  RttSampler rtt_sampler_;          // Karn's algorithm when timestamps are off (RFC 6298 §3)
+  Instant unacked_since_ = kNever;       // user timeout: data outstanding since (RFC 5482)
+  RttEstimator rtt_;                     // SRTT, RTTVAR, RTO with backoff (RFC 6298)
+  RttSampler rtt_sampler_;               // Karn's algorithm when timestamps are off (RFC 6298 §3)
   std::unique_ptr<CongestionControl> cc_;  // created with the first data (Eff.snd.MSS known)
   LossRecovery recovery_{SeqNum{}};
-  bool fast_rtx_pending_ = false;  // fast retransmit / NewReno partial ACK: resend SND.UNA
-  SackScoreboard scoreboard_;      // the peer's SACK blocks (RFC 6675 §3)
-  SeqNum high_rxt_;                // HighRxt: end of the last hole resent in fast recovery
+  OutOfLine<SackScoreboard> scoreboard_;  // the peer's SACK blocks (RFC 6675 §3), from the first
+  SeqNum high_rxt_;                       // HighRxt: end of the last hole resent in fast recovery
   unsigned retransmits_ = 0;
-  bool syn_timed_out_ = false;
   // RFC 5961 challenge-ACK limiter (per connection)
   Instant challenge_window_start_{};
   std::uint32_t challenge_count_ = 0;
+  // flags, one bit each (bit-fields: the TCB stays small)
+  bool ecn_ok_ : 1 = false;        // ECN negotiated (RFC 3168 §6.1.1)
+  bool ece_pending_ : 1 = false;   // CE seen: our ACKs carry ECE until the peer's CWR
+  bool cwr_pending_ : 1 = false;   // cwnd cut for an ECE: CWR on the next new data
+  bool ecn_cut_ : 1 = false;       // a cut happened; the next only once ecn_recover_ is acked
+  bool last_tx_ect_ : 1 = false;   // the segment last returned is new data sent ECT(0)
+  bool snd_up_valid_ : 1 = false;  // SND.UP marks urgent data not yet acknowledged
+  bool rcv_up_valid_ : 1 = false;  // RCV.UP marks urgent data not yet read
+  bool wscale_ok_ : 1 = false;
+  bool sack_ok_ : 1 = false;
+  bool ts_ok_ : 1 = false;
+  bool passive_ : 1 = false;     // came from LISTEN (a Listener's SYN queue)
+  bool fin_queued_ : 1 = false;  // CLOSE called: FIN after all data
+  bool fin_sent_ : 1 = false;
+  bool fin_received_ : 1 = false;
+  bool detached_ : 1 = false;
+  bool syn_pending_ : 1 = false;  // SYN or SYN-ACK to (re)send
+  bool ack_pending_ : 1 = false;
+  bool challenge_pending_ : 1 = false;  // the pending ACK is an RFC 5961 challenge ACK
+  bool rtx_pending_ : 1 = false;        // retransmit the segment at SND.UNA
+  bool in_recovery_ : 1 =
+      false;  // after an RTO: go-back-N from rtx_next_ up to recover_ at cwnd pace
+  bool probe_pending_ : 1 = false;       // persist timer fired: probe / SWS override send due
+  bool zero_window_probed_ : 1 = false;  // a probe octet went beyond a zero window
+  bool keepalive_probe_pending_ : 1 = false;
+  bool fast_rtx_pending_ : 1 = false;  // fast retransmit / NewReno partial ACK: resend SND.UNA
+  bool syn_timed_out_ : 1 = false;
   LazyDropCounters drops_;  // out of line from the first drop
   InfoCounters stats_;      // TCP_INFO (connection_info.cc)
 };

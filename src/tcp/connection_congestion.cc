@@ -13,10 +13,10 @@ CongestionControl& Connection::congestion() {
   if (!cc_) {
     // The initial window needs Eff.snd.MSS (RFC 6928 §2), known once synchronized.
     const std::uint32_t smss = send_mss();
-    auto cc = make_congestion_control(cfg_.congestion_control, smss);
+    auto cc = make_congestion_control(cfg_->congestion_control, smss);
     if (!cc) cc = make_congestion_control("newreno", smss);
     cc_ = std::move(*cc);
-    cc_->gate_growth_on_use(cfg_.cwnd_growth_when_limited);
+    cc_->gate_growth_on_use(cfg_->cwnd_growth_when_limited);
     recovery_ = LossRecovery(snd.iss);
   }
   return *cc_;

@@ -9,7 +9,7 @@ namespace synack::tcp {
 // Our SYN (transmission number retransmits_) asks for ECN: kOn, and not past
 // Config::ecn_syn_retries retransmissions (RFC 3168 §6.1.1.1 fallback).
 bool Connection::ecn_syn_asks() const {
-  return cfg_.ecn == EcnMode::kOn && retransmits_ <= cfg_.ecn_syn_retries;
+  return cfg_->ecn == EcnMode::kOn && retransmits_ <= cfg_->ecn_syn_retries;
 }
 
 // RFC 9293 SHLD-8 [configurable]: RFC 3168 ECN, Config::ecn, default accept-only.
@@ -20,7 +20,7 @@ void Connection::ecn_on_syn(const TcpSegment& syn) {
   if (syn.flags.ack()) {
     ecn_ok_ = ecn_syn_asks() && ece && !cwr;  // the answer to our SYN
   } else {
-    ecn_ok_ = cfg_.ecn != EcnMode::kOff && ece && cwr;  // a peer's SYN asks
+    ecn_ok_ = cfg_->ecn != EcnMode::kOff && ece && cwr;  // a peer's SYN asks
   }
 }
 

@@ -27,10 +27,10 @@ void Connection::on_icmp_error(std::uint8_t type, std::uint8_t code, std::uint16
     case 4: {  // fragmentation needed and DF set: RFC 1191 §6.3
       // Without a next-hop MTU (old routers) fall back to the RFC 1191 §7 plateau 576.
       std::uint16_t mtu = next_hop_mtu >= 68 ? next_hop_mtu : 576;
-      if (mtu < cfg_.min_pmtu) {
+      if (mtu < cfg_->min_pmtu) {
         // DEVIATION(linux): RFC 1191 trusts any MTU ≥ 68; Linux clamps to min_pmtu so
         // a spoofed ICMP cannot shrink segments to a few bytes.
-        mtu = cfg_.min_pmtu;
+        mtu = cfg_->min_pmtu;
         drop(DropReason::kPmtuFloor, "ICMP next-hop MTU below the floor: raised to min_pmtu",
              "Linux min_pmtu", now);
       }
@@ -47,7 +47,7 @@ void Connection::on_icmp_error(std::uint8_t type, std::uint8_t code, std::uint16
     // RFC 9293 SHLD-26 [deviation]: (RFC 5927 §4.1); Config::icmp_hard_errors_abort aborts.
     case 2:  // protocol unreachable
     case 3:  // port unreachable
-      if (state_ == State::kSynSent || cfg_.icmp_hard_errors_abort) {
+      if (state_ == State::kSynSent || cfg_->icmp_hard_errors_abort) {
         reset_connection(std::errc::connection_refused, "ICMP port/protocol unreachable",
                          "RFC 1122 §4.2.3.9", now);
         return;

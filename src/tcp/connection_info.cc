@@ -25,7 +25,7 @@ void Connection::note_segment_in(const TcpSegment& seg) {
   if (sack_ok_ && seg.flags.ack()) {
     stats_.sack_blocks_in += static_cast<std::uint32_t>(seg.options.summarize().sack_count);
   }
-  const auto len = static_cast<std::uint32_t>(std::min<std::size_t>(seg.payload.size(), cfg_.mss));
+  const auto len = static_cast<std::uint32_t>(std::min<std::size_t>(seg.payload.size(), cfg_->mss));
   stats_.rcv_mss = std::max(stats_.rcv_mss, len);
 }
 
@@ -66,7 +66,7 @@ Info Connection::info(Instant now) const {
   i.rtt = micros(rtt_.srtt().value_or(Duration::zero()));
   i.rttvar = micros(rtt_.rttvar().value_or(Duration::zero()));
   i.snd_mss = st.snd_mss;
-  i.rcv_mss = stats_.rcv_mss != 0 ? stats_.rcv_mss : std::min<std::uint32_t>(cfg_.mss, 536);
+  i.rcv_mss = stats_.rcv_mss != 0 ? stats_.rcv_mss : std::min<std::uint32_t>(cfg_->mss, 536);
   const std::uint32_t mss = std::max<std::uint32_t>(st.snd_mss, 1);
   if (cc_) {
     i.snd_cwnd_bytes = cc_->cwnd();

@@ -21,7 +21,7 @@ bool Connection::keepalive_state(State s) {
 void Connection::note_peer_alive(Instant now) {
   last_rcv_ = now;
   keepalive_probes_ = 0;  // a probe answered (Linux tcp_ack: icsk_probes_out = 0)
-  if (cfg_.keepalive && keepalive_state(state_)) keepalive_deadline_ = now + cfg_.keepalive_idle;
+  if (cfg_->keepalive && keepalive_state(state_)) keepalive_deadline_ = now + cfg_->keepalive_idle;
 }
 
 // RFC 9293 MUST-26: probes only when nothing is outstanding and the peer was idle the interval.
@@ -29,7 +29,7 @@ void Connection::note_peer_alive(Instant now) {
 void Connection::arm_keepalive(Instant now) {
   last_rcv_ = now;
   keepalive_probes_ = 0;
-  keepalive_deadline_ = cfg_.keepalive ? now + cfg_.keepalive_idle : kNever;
+  keepalive_deadline_ = cfg_->keepalive ? now + cfg_->keepalive_idle : kNever;
 }
 
 void Connection::note_unacked(Instant now) {
@@ -39,29 +39,29 @@ void Connection::note_unacked(Instant now) {
 }
 
 bool Connection::user_timeout_expired(Instant now) const {
-  return cfg_.user_timeout > Duration::zero() && unacked_since_ != kNever &&
-         now - unacked_since_ >= cfg_.user_timeout;
+  return cfg_->user_timeout > Duration::zero() && unacked_since_ != kNever &&
+         now - unacked_since_ >= cfg_->user_timeout;
 }
 
 void Connection::on_keepalive_timeout(Instant now) {
   keepalive_deadline_ = kNever;
-  if (!cfg_.keepalive || !keepalive_state(state_)) return;
+  if (!cfg_->keepalive || !keepalive_state(state_)) return;
   if (snd.una != snd.nxt || sndbuf_.size() > 0) {
     // Data in flight or queued: the retransmission / persist timer watches
     // the peer; look again after another idle period (Linux: resched).
     keepalive_probes_ = 0;
-    keepalive_deadline_ = now + cfg_.keepalive_idle;
+    keepalive_deadline_ = now + cfg_->keepalive_idle;
     return;
   }
   const Duration idle = now - last_rcv_;
-  if (keepalive_probes_ == 0 && idle < cfg_.keepalive_idle) {  // armed early (a setter)
-    keepalive_deadline_ = last_rcv_ + cfg_.keepalive_idle;
+  if (keepalive_probes_ == 0 && idle < cfg_->keepalive_idle) {  // armed early (a setter)
+    keepalive_deadline_ = last_rcv_ + cfg_->keepalive_idle;
     return;
   }
   const bool user_timed_out =
-      cfg_.user_timeout > Duration::zero() && idle >= cfg_.user_timeout && keepalive_probes_ > 0;
+      cfg_->user_timeout > Duration::zero() && idle >= cfg_->user_timeout && keepalive_probes_ > 0;
   const bool exhausted =
-      cfg_.user_timeout == Duration::zero() && keepalive_probes_ >= cfg_.keepalive_count;
+      cfg_->user_timeout == Duration::zero() && keepalive_probes_ >= cfg_->keepalive_count;
   if (user_timed_out || exhausted) {
     // Linux tcp_keepalive_timer → tcp_send_active_reset: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>.
     TcpSegment rst = make_segment(snd.nxt, TcpFlags::kRst | TcpFlags::kAck, {}, now);
@@ -76,7 +76,7 @@ void Connection::on_keepalive_timeout(Instant now) {
   }
   ++keepalive_probes_;
   keepalive_probe_pending_ = true;
-  keepalive_deadline_ = now + cfg_.keepalive_interval;
+  keepalive_deadline_ = now + cfg_->keepalive_interval;
   trace(TraceKind::kTimerFired, "keepalive probe <SEQ=SND.NXT-1><CTL=ACK>",
         "RFC 9293 §3.8.4, RFC 1122 §4.2.3.6", now);
 }

@@ -9,29 +9,31 @@
 namespace synack::tcp {
 
 void Connection::set_keepalive(bool on, Instant now) {
-  cfg_.keepalive = on;
+  if (cfg_->keepalive != on) cfg_.mutate().keepalive = on;
   keepalive_probes_ = 0;
   keepalive_deadline_ = kNever;
   // Linux sock_set_keepalive → inet_csk_reset_keepalive_timer(keepalive_time).
-  if (on && keepalive_state(state_)) keepalive_deadline_ = now + cfg_.keepalive_idle;
+  if (on && keepalive_state(state_)) keepalive_deadline_ = now + cfg_->keepalive_idle;
 }
 
 void Connection::set_keepalive_timing(Duration idle, Duration interval, std::uint32_t count,
                                       Instant now) {
-  cfg_.keepalive_idle = std::max(idle, Duration{1});
-  cfg_.keepalive_interval = std::max(interval, Duration{1});
-  cfg_.keepalive_count = std::max<std::uint32_t>(count, 1);
+  Config& cfg = cfg_.mutate();
+  cfg.keepalive_idle = std::max(idle, Duration{1});
+  cfg.keepalive_interval = std::max(interval, Duration{1});
+  cfg.keepalive_count = std::max<std::uint32_t>(count, 1);
   // Linux tcp_sock_set_keepidle: the new idle time counts from the last segment received.
-  if (cfg_.keepalive && keepalive_state(state_) && keepalive_probes_ == 0) {
-    keepalive_deadline_ = std::max(now, last_rcv_ + cfg_.keepalive_idle);
+  if (cfg_->keepalive && keepalive_state(state_) && keepalive_probes_ == 0) {
+    keepalive_deadline_ = std::max(now, last_rcv_ + cfg_->keepalive_idle);
   }
 }
 
 void Connection::set_user_timeout(Duration timeout, Instant now) {
-  cfg_.user_timeout = std::max(timeout, Duration::zero());
+  cfg_.mutate().user_timeout = std::max(timeout, Duration::zero());
   // Clamp a pending RTO to the new limit (Linux tcp_clamp_rto_to_user_timeout).
-  if (cfg_.user_timeout > Duration::zero() && rtx_deadline_ != kNever && unacked_since_ != kNever) {
-    rtx_deadline_ = std::min(rtx_deadline_, std::max(now, unacked_since_ + cfg_.user_timeout));
+  if (cfg_->user_timeout > Duration::zero() && rtx_deadline_ != kNever &&
+      unacked_since_ != kNever) {
+    rtx_deadline_ = std::min(rtx_deadline_, std::max(now, unacked_since_ + cfg_->user_timeout));
   }
 }
 
@@ -45,8 +47,8 @@ std::expected<void, std::errc> Connection::set_congestion_control(std::string_vi
   } else {
     return std::unexpected(std::errc::no_such_file_or_directory);
   }
-  if (stored == cfg_.congestion_control) return {};
-  cfg_.congestion_control = stored;
+  if (stored == cfg_->congestion_control) return {};
+  cfg_.mutate().congestion_control = stored;
   // Unlike Linux (which keeps snd_cwnd), switching after data has flowed
   // restarts the algorithm from the initial window without ssthresh; the
   // loss-recovery state starts afresh with it.

@@ -8,15 +8,15 @@
 namespace synack::tcp {
 
 std::uint32_t Connection::receive_window() const {
-  const std::uint32_t cap = std::uint32_t{cfg_.max_unscaled_window} << rcv_wscale_;
+  const std::uint32_t cap = std::uint32_t{cfg_->max_unscaled_window} << rcv_wscale_;
   const auto free = std::min<std::uint32_t>(static_cast<std::uint32_t>(rcvbuf_.free()), cap);
-  if (!cfg_.receiver_sws || !rcv_window_.advertised()) return free;
+  if (!cfg_->receiver_sws || !rcv_window_.advertised()) return free;
   // RFC 9293 MUST-39 [configurable]: Config::receiver_sws, default on (off: FreeBSD corpus).
   // RFC 9293 MAY-8: the window stays closed for as long as the application does not read.
   // Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): the right edge RCV.NXT + RCV.WND
   // stays until RCV.BUFF − RCV.USER − RCV.WND ≥ min(RCV.BUFF / 2, MSS).
   const std::uint64_t nxt = rcvbuf_.next_offset();
-  const std::uint32_t mss = std::min(peer_mss_, cfg_.mss);
+  const std::uint32_t mss = std::min(peer_mss_, cfg_->mss);
   if (rcv_window_.update_worthy(nxt, rcvbuf_.capacity(), rcvbuf_.size(), mss)) return free;
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(rcv_window_.offered(nxt), cap));
 }
@@ -28,26 +28,26 @@ std::uint16_t Connection::window_field(bool syn) const {
   std::uint64_t shifted = wnd >> shift;
   // RFC 7323 §2.4: round up rather than move the right edge left (receiver SWS).
   const std::uint64_t offered = rcv_window_.offered(rcvbuf_.next_offset());
-  if (cfg_.receiver_sws && !syn && (shifted << shift) < offered) {
+  if (cfg_->receiver_sws && !syn && (shifted << shift) < offered) {
     shifted = (offered + (std::uint64_t{1} << shift) - 1) >> shift;
   }
-  return static_cast<std::uint16_t>(std::min<std::uint64_t>(shifted, cfg_.max_unscaled_window));
+  return static_cast<std::uint16_t>(std::min<std::uint64_t>(shifted, cfg_->max_unscaled_window));
 }
 
 TcpOptions Connection::syn_options(bool syn_ack, Instant now) const {
   // A SYN offers what is enabled; a SYN-ACK echoes only what the peer offered
   // (take_peer_options recorded it).
-  const bool ws = syn_ack ? wscale_ok_ : cfg_.window_scaling;
-  const bool sack = syn_ack ? sack_ok_ : cfg_.sack;
-  const bool ts = syn_ack ? ts_ok_ : cfg_.timestamps;
+  const bool ws = syn_ack ? wscale_ok_ : cfg_->window_scaling;
+  const bool sack = syn_ack ? sack_ok_ : cfg_->sack;
+  const bool ts = syn_ack ? ts_ok_ : cfg_->timestamps;
   const std::uint32_t ecr = syn_ack ? ts_recent_ : 0;
-  const std::uint8_t shift = std::min<std::uint8_t>(cfg_.window_scale, 14);
+  const std::uint8_t shift = std::min<std::uint8_t>(cfg_->window_scale, 14);
   TcpOptions o;
   // RFC 9293 MUST-14: our MSS goes in every SYN and SYN-ACK (the peer's: take_peer_options).
   // RFC 9293 SHLD-5: sent even when it is 536 (IPv4 only: the IPv6 case does not arise).
   // RFC 9293 MAY-3: the MSS option is sent in every SYN, whatever its value.
-  o.mss(cfg_.mss);
-  if (cfg_.option_layout == OptionLayout::kFreeBsd) {
+  o.mss(cfg_->mss);
+  if (cfg_->option_layout == OptionLayout::kFreeBsd) {
     // FreeBSD tcp_addoptions: NOP-pad sackOK to an even offset and TS to 2 mod 4;
     // the header padding after the last option is EOL.
     if (ws) o.nop().window_scale(shift);
@@ -177,18 +177,18 @@ std::optional<TcpSegment> Connection::rto_recovery_segment(Instant now) {
   // DEVIATION(linux): SACKed data is skipped (tcp_timeout_mark_lost), not
   // forgotten as RFC 2018 §8 suggests for receivers that renege.
   std::size_t mss = send_mss() - sack_option_bytes();
-  for (const SeqRange& r : scoreboard_.ranges()) {
+  for (const SeqRange& r : scoreboard_.get().ranges()) {
     if (seq_le(r.left, rtx_next_) && seq_lt(rtx_next_, r.right)) rtx_next_ = r.right;
   }
-  if (const auto hole = scoreboard_.next_hole(rtx_next_)) {
+  if (const auto hole = scoreboard_.get().next_hole(rtx_next_)) {
     mss = std::min<std::size_t>(mss, static_cast<std::size_t>(hole->right - hole->left));
   }
   if (!seq_lt(rtx_next_, recover_)) {
     in_recovery_ = false;
     return std::nullopt;
   }
-  const auto outstanding =
-      static_cast<std::uint32_t>(rtx_next_ - front) - scoreboard_.sacked_between(front, rtx_next_);
+  const auto outstanding = static_cast<std::uint32_t>(rtx_next_ - front) -
+                           scoreboard_.get().sacked_between(front, rtx_next_);
   if (outstanding >= cc_->cwnd()) return std::nullopt;
   TcpSegment s = resend_from(rtx_next_, mss, now);
   if (s.seg_len() == 0) {
@@ -203,7 +203,7 @@ std::optional<TcpSegment> Connection::rto_recovery_segment(Instant now) {
 bool Connection::nagle_unacked() const {
   // The bracketed [SND.NXT = SND.UNA] of RFC 9293 §3.8.6.2.1 / §3.7.4, or with
   // Config::nagle_minshall: a short segment is unacknowledged.
-  if (cfg_.nagle_minshall) return snd_sml_ && seq_gt(*snd_sml_, snd.una);
+  if (cfg_->nagle_minshall) return snd_sml_ && seq_gt(*snd_sml_, snd.una);
   return snd.una != snd.nxt;
 }
 
@@ -233,7 +233,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
                                           .mss = static_cast<std::uint32_t>(mss),
                                           .max_snd_wnd = max_snd_wnd_,
                                           .unacked = nagle_unacked(),
-                                          .nodelay = cfg_.nodelay,
+                                          .nodelay = cfg_->nodelay,
                                           .push = true,
                                           .fin_queued = fin_queued_});
     // RFC 9293 SHLD-28: full-sized segments whenever the data and the window allow.
@@ -351,7 +351,7 @@ std::optional<TcpSegment> Connection::next_segment(Instant now) {
     // DEVIATION(freebsd): Config::ack_resends_fin — FreeBSD's tcp_output sends
     // an unacknowledged FIN again with every ACK; its challenge ACKs do not.
     const bool fin_again =
-        cfg_.ack_resends_fin && !challenge_pending_ && fin_sent_ && seq_le(snd.una, fin_seq_);
+        cfg_->ack_resends_fin && !challenge_pending_ && fin_sent_ && seq_le(snd.una, fin_seq_);
     challenge_pending_ = false;
     if (fin_again) return make_segment(fin_seq_, TcpFlags::kFin | TcpFlags::kAck, {}, now);
     return make_segment(snd.nxt, TcpFlags::kAck, {}, now);

@@ -15,8 +15,8 @@ namespace synack::tcp {
 
 Duration Connection::persist_interval() const {
   Duration d = persist_base_;
-  for (unsigned i = 0; i < persist_shift_ && d < cfg_.max_rto; ++i) d = d * 2;
-  return std::min(d, cfg_.max_rto);
+  for (unsigned i = 0; i < persist_shift_ && d < cfg_->max_rto; ++i) d = d * 2;
+  return std::min(d, cfg_->max_rto);
 }
 
 // RFC 9293 SHLD-29: the first probe after one RTO of zero window.
@@ -25,9 +25,9 @@ void Connection::arm_persist(Instant now) {
   if (persist_deadline_ == kNever && persist_shift_ == 0) persist_base_ = rto();  // a new episode
   persist_deadline_ = now + persist_interval();
   // Linux tcp_clamp_probe0_to_user_timeout: never sleep past the user timeout.
-  if (cfg_.user_timeout > Duration::zero() && unacked_since_ != kNever) {
+  if (cfg_->user_timeout > Duration::zero() && unacked_since_ != kNever) {
     persist_deadline_ =
-        std::min(persist_deadline_, std::max(now, unacked_since_ + cfg_.user_timeout));
+        std::min(persist_deadline_, std::max(now, unacked_since_ + cfg_->user_timeout));
   }
 }
 
@@ -49,7 +49,7 @@ void Connection::on_persist_timeout(Instant now) {
             "RFC 5482 §3, Linux TCP_USER_TIMEOUT", now);
     return;
   }
-  if (persist_unanswered_ >= cfg_.max_retransmissions) {
+  if (persist_unanswered_ >= cfg_->max_retransmissions) {
     give_up(std::errc::timed_out, "zero-window probes unanswered",
             "RFC 6429 §2, RFC 1122 §4.2.2.17", now);
     return;

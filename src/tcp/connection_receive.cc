@@ -65,13 +65,13 @@ void Connection::schedule_ack(bool immediate, Instant now) {
   // Config::delayed_ack late (≤ 500 ms; 200 ms Linux-like, 40 ms FreeBSD) and
   // at least for every second segment; zero = every segment at once.
   ++delack_segments_;
-  if (immediate || cfg_.delayed_ack <= Duration::zero() || delack_segments_ >= 2) {
+  if (immediate || cfg_->delayed_ack <= Duration::zero() || delack_segments_ >= 2) {
     ack_pending_ = true;
     return;
   }
   // RFC 9293 MUST-40: whatever is configured, an ACK is delayed less than 0.5 s.
   constexpr Duration kMaxDelay = milliseconds(499);
-  if (delack_deadline_ == kNever) delack_deadline_ = now + std::min(cfg_.delayed_ack, kMaxDelay);
+  if (delack_deadline_ == kNever) delack_deadline_ = now + std::min(cfg_->delayed_ack, kMaxDelay);
 }
 
 void Connection::note_duplicate_text(const TcpSegment& seg) {

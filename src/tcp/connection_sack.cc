@@ -15,17 +15,18 @@ bool Connection::on_sack_blocks(const TcpSegment& seg) {
   if (!sack_ok_) return false;
   const TcpOptionSummary o = seg.options.summarize();
   if (o.sack_count == 0) {
-    scoreboard_.prune(seq_gt(seg.ack, snd.una) ? seg.ack : snd.una);
+    if (scoreboard_) scoreboard_.mut().prune(seq_gt(seg.ack, snd.una) ? seg.ack : snd.una);
     return false;
   }
   const SeqNum una = seq_gt(seg.ack, snd.una) ? seg.ack : snd.una;
-  const std::uint32_t before = scoreboard_.sacked_between(una, snd.nxt);
-  scoreboard_.on_ack({o.sack.data(), o.sack_count}, una, snd.nxt);
-  return scoreboard_.sacked_between(una, snd.nxt) > before;
+  SackScoreboard& board = scoreboard_.mut();  // allocated on the first SACK block
+  const std::uint32_t before = board.sacked_between(una, snd.nxt);
+  board.on_ack({o.sack.data(), o.sack_count}, una, snd.nxt);
+  return board.sacked_between(una, snd.nxt) > before;
 }
 
 bool Connection::sack_recovery() const {
-  return sack_ok_ && cc_ && recovery_.in_recovery() && !scoreboard_.empty();
+  return sack_ok_ && cc_ && recovery_.in_recovery() && !scoreboard_.get().empty();
 }
 
 SeqNum Connection::sack_lost_below() const {
@@ -34,7 +35,7 @@ SeqNum Connection::sack_lost_below() const {
   // left edge of the range where the SACKed bytes counted from the top pass it.
   const std::uint32_t threshold = 2 * static_cast<std::uint32_t>(send_mss());
   std::uint32_t above = 0;
-  const auto r = scoreboard_.ranges();
+  const auto r = scoreboard_.get().ranges();
   for (std::size_t i = r.size(); i-- > 0;) {
     above += static_cast<std::uint32_t>(r[i].right - r[i].left);
     if (above > threshold) return r[i].left;
@@ -47,12 +48,13 @@ std::uint32_t Connection::sack_pipe() const {
   // lost ones not yet retransmitted (retransmitted holes are below HighRxt).
   const SeqNum front = data_front();
   const auto flight = static_cast<std::uint32_t>(bytes_in_flight());
-  const std::uint32_t sacked = scoreboard_.sacked_between(front, front + flight);
+  const std::uint32_t sacked = scoreboard_.get().sacked_between(front, front + flight);
   const SeqNum lost_end = sack_lost_below();
   const SeqNum from = seq_gt(high_rxt_, front) ? high_rxt_ : front;
   std::uint32_t lost = 0;
   if (seq_lt(from, lost_end)) {
-    lost = static_cast<std::uint32_t>(lost_end - from) - scoreboard_.sacked_between(from, lost_end);
+    lost = static_cast<std::uint32_t>(lost_end - from) -
+           scoreboard_.get().sacked_between(from, lost_end);
   }
   const std::uint32_t gone = sacked + lost;
   return flight > gone ? flight - gone : 0;
@@ -62,7 +64,7 @@ std::optional<TcpSegment> Connection::sack_recovery_segment(Instant now) {
   if (!sack_recovery()) return std::nullopt;
   if (sack_pipe() >= cc_->ssthresh()) return std::nullopt;  // RFC 6675 §5 (C): cwnd = ssthresh
   const SeqNum front = data_front();
-  const auto hole = scoreboard_.next_hole(seq_gt(high_rxt_, front) ? high_rxt_ : front);
+  const auto hole = scoreboard_.get().next_hole(seq_gt(high_rxt_, front) ? high_rxt_ : front);
   if (!hole || !seq_lt(hole->left, sack_lost_below())) return std::nullopt;  // NextSeg (1)
   const std::size_t mss = send_mss() - sack_option_bytes();
   const auto len = std::min<std::size_t>(static_cast<std::size_t>(hole->right - hole->left), mss);

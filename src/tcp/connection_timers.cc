@@ -22,7 +22,7 @@ Duration Connection::rto() const {
   // FreeBSD's rexmit_slop is added once backed off (0 for Linux).
   const Duration r = rtt_.rto();
   if (rtt_.backoffs() == 0) return r;
-  return std::min(r + cfg_.rexmit_slop, cfg_.max_rto);
+  return std::min(r + cfg_->rexmit_slop, cfg_->max_rto);
 }
 
 void Connection::handshake_complete() {
@@ -33,7 +33,7 @@ void Connection::handshake_complete() {
 }
 
 void Connection::restart_rto_estimate() {
-  rtt_ = RttEstimator(rtt_config(cfg_));
+  rtt_ = RttEstimator(rtt_config(*cfg_));
   rtt_sampler_ = RttSampler{};
 }
 
@@ -57,8 +57,8 @@ void Connection::arm_retransmit(Instant now) {
   rtx_deadline_ = now + rto();
   note_unacked(now);  // user timeout (connection_keepalive.cc)
   // Linux tcp_clamp_rto_to_user_timeout: never sleep past the user timeout.
-  if (cfg_.user_timeout > Duration::zero() && unacked_since_ != kNever) {
-    rtx_deadline_ = std::min(rtx_deadline_, unacked_since_ + cfg_.user_timeout);
+  if (cfg_->user_timeout > Duration::zero() && unacked_since_ != kNever) {
+    rtx_deadline_ = std::min(rtx_deadline_, unacked_since_ + cfg_->user_timeout);
   }
 }
 
@@ -95,7 +95,7 @@ void Connection::on_retransmit_timeout(Instant now) {
     case State::kSynSent:
       // RFC 9293 MUST-22: a SYN follows the same R1/R2 procedure (R2 = Config::syn_retries).
       // RFC 9293 MUST-23: syn_retries 7 → R2 after 247 s ≥ 3 min (linux personality: 6, 127 s).
-      if (retransmits_ >= cfg_.syn_retries) {
+      if (retransmits_ >= cfg_->syn_retries) {
         give_up(std::errc::timed_out, "SYN retransmissions exhausted",
                 "RFC 9293 §3.8.3 (R2 for SYN), Linux tcp_syn_retries", now);
         return;
@@ -105,7 +105,7 @@ void Connection::on_retransmit_timeout(Instant now) {
       trace(TraceKind::kRetransmit, "RTO: SYN", "RFC 6298 §5 (5.4)", now);
       break;
     case State::kSynReceived:
-      if (retransmits_ >= cfg_.synack_retries) {
+      if (retransmits_ >= cfg_->synack_retries) {
         TcpSegment rst = make_segment(snd.nxt, TcpFlags::kRst, {}, now);
         rst.options = TcpOptions{};
         rst.window = 0;
@@ -140,7 +140,7 @@ void Connection::on_retransmit_timeout(Instant now) {
       }
       // RFC 9293 MUST-20: R2 (max_retransmissions 15, or the user timeout) closes; R1 below.
       // RFC 9293 SHLD-11: R2 default ≥ 100 s: 15 backed-off RTOs of ≥ 200 ms last ≈ 15 min.
-      if (cfg_.user_timeout == Duration::zero() && retransmits_ >= cfg_.max_retransmissions) {
+      if (cfg_->user_timeout == Duration::zero() && retransmits_ >= cfg_->max_retransmissions) {
         give_up(std::errc::timed_out, "retransmissions exhausted",
                 "RFC 9293 §3.8.3 (R2), Linux tcp_retries2", now);
         return;
@@ -160,7 +160,7 @@ void Connection::on_retransmit_timeout(Instant now) {
   ++retransmits_;
   // RFC 9293 SHLD-10: R1 = Config::r1_retransmissions, 3 retransmissions (Linux tcp_retries1).
   // RFC 9293 SHLD-9: at R1 the user learns of the delivery problem (Status::soft_error).
-  if (retransmits_ == cfg_.r1_retransmissions && !soft_error_) soft_error_ = std::errc::timed_out;
+  if (retransmits_ == cfg_->r1_retransmissions && !soft_error_) soft_error_ = std::errc::timed_out;
   rtt_.backoff();                // RFC 6298 (5.5)
   rtt_sampler_.on_retransmit();  // RFC 6298 §3 (Karn)
   arm_retransmit(now);

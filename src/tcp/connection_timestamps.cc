@@ -27,7 +27,7 @@ bool Connection::check_paws(const TcpSegment& seg, Instant now) {
   // DEVIATION(freebsd): Config::paws_ack_only_data — FreeBSD's tcp_input ACKs
   // a PAWS drop only when it carries data (dropafterack if tlen); RFC 7323
   // and Linux ACK every non-RST one.
-  if (!cfg_.paws_ack_only_data || !seg.payload.empty()) ack_pending_ = true;
+  if (!cfg_->paws_ack_only_data || !seg.payload.empty()) ack_pending_ = true;
   return false;
 }
 

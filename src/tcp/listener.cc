@@ -11,14 +11,14 @@
 
 namespace synack::tcp {
 
-Listener::Listener(const Endpoint& local, std::size_t backlog, const Config& cfg, TraceSink* sink,
+Listener::Listener(const Endpoint& local, std::size_t backlog, SharedConfig cfg, TraceSink* sink,
                    std::uint64_t first_conn_id)
     : local_(local),
       backlog_(std::max<std::size_t>(backlog, 1)),
-      cfg_(cfg),
+      cfg_(std::move(cfg)),
       sink_(sink),
       next_id_(first_conn_id),
-      isn_(cfg.isn_secret, cfg.fixed_iss) {
+      isn_(cfg_->isn_secret, cfg_->fixed_iss) {
   state_ = State::kListen;
   trace(FourTuple{local, {}}, TraceKind::kStateChange, State::kClosed, State::kListen,
         "user OPEN (passive)", "RFC 9293 §3.10.1", Instant{});
@@ -63,7 +63,7 @@ ListenerResult Listener::on_segment(const FourTuple& tuple, const TcpSegment& se
     return dropped(tuple, DropReason::kRstNoConnection, "rcv RST in LISTEN",
                    "RFC 9293 §3.10.7.2 first: RST", now);
   }
-  if (seg.flags.ack() && seg.flags.syn() && cfg_.listen_drop_synack) {
+  if (seg.flags.ack() && seg.flags.syn() && cfg_->listen_drop_synack) {
     // DEVIATION(freebsd): Config::listen_drop_synack — the FreeBSD corpus
     // (rcv-syn-ack-listen, passing on FreeBSD head) sees no RST for a SYN-ACK
     // arriving in LISTEN; RFC 9293 §3.10.7.2 second would send <SEQ=SEG.ACK><CTL=RST>.
@@ -71,7 +71,7 @@ ListenerResult Listener::on_segment(const FourTuple& tuple, const TcpSegment& se
                    "FreeBSD (rcv-syn-ack-listen)", now);
   }
   if (seg.flags.ack()) {
-    if (cfg_.syn_cookies != SynCookies::kOff && !seg.flags.syn() && !seg.flags.fin()) {
+    if (cfg_->syn_cookies != SynCookies::kOff && !seg.flags.syn() && !seg.flags.fin()) {
       return on_cookie_ack(tuple, seg, now);
     }
     drops_.add(DropReason::kUnacceptableAck);
@@ -79,7 +79,7 @@ ListenerResult Listener::on_segment(const FourTuple& tuple, const TcpSegment& se
                  now);
   }
   if (seg.flags.syn()) {
-    if (drops_syn_fin(seg, cfg_)) {
+    if (drops_syn_fin(seg, *cfg_)) {
       return dropped(tuple, DropReason::kSynFin, kSynFinCause, kSynFinRule, now);
     }
     return on_syn(tuple, seg, now, iss);
@@ -96,25 +96,26 @@ ListenerResult Listener::on_syn(const FourTuple& tuple, const TcpSegment& seg, I
                    "Linux tcp_v4_conn_request", now);
   }
   const bool full = syn_queue_.size() >= backlog_;
-  if (!iss && (cfg_.syn_cookies == SynCookies::kAlways ||
-               (full && cfg_.syn_cookies == SynCookies::kWhenFull))) {
+  if (!iss && (cfg_->syn_cookies == SynCookies::kAlways ||
+               (full && cfg_->syn_cookies == SynCookies::kWhenFull))) {
     // RFC 4987 §3.6: answer without keeping state; the ISS is the cookie.
     const std::uint16_t peer_mss = seg.options.summarize().mss.value_or(536);
-    const SeqNum cookie = make_syn_cookie(cfg_.isn_secret, tuple, seg.seq, peer_mss, now);
+    const SeqNum cookie = make_syn_cookie(cfg_->isn_secret, tuple, seg.seq, peer_mss, now);
     TcpSegment sa;
     sa.src_port = seg.dst_port;
     sa.dst_port = seg.src_port;
     sa.seq = cookie;
     sa.ack = seg.seq + 1;
     sa.flags.bits = TcpFlags::kSyn | TcpFlags::kAck;
-    sa.window =
-        static_cast<std::uint16_t>(std::min<std::uint32_t>(cfg_.rcv_buf, cfg_.max_unscaled_window));
-    sa.options.mss(cfg_.mss);  // DEVIATION: window scale, SACK and TS are not encoded in the cookie
+    sa.window = static_cast<std::uint16_t>(
+        std::min<std::uint32_t>(cfg_->rcv_buf, cfg_->max_unscaled_window));
+    sa.options.mss(
+        cfg_->mss);  // DEVIATION: window scale, SACK and TS are not encoded in the cookie
     ++cookies_sent_;
     return reply(tuple, sa, "SYN cookie", "RFC 4987 §3.6", now);
   }
   if (full) {
-    if (cfg_.overflow == OverflowAction::kReset) {
+    if (cfg_->overflow == OverflowAction::kReset) {
       drops_.add(DropReason::kSynQueueFull);
       return reply(tuple, *reset_for(seg), "SYN queue full", "Linux tcp_abort_on_overflow", now);
     }
@@ -129,7 +130,7 @@ ListenerResult Listener::on_syn(const FourTuple& tuple, const TcpSegment& seg, I
 ListenerResult Listener::on_cookie_ack(const FourTuple& tuple, const TcpSegment& seg, Instant now) {
   const SeqNum peer_isn = seg.seq - 1;
   const SeqNum cookie = seg.ack - 1;
-  const auto mss = check_syn_cookie(cfg_.isn_secret, tuple, peer_isn, cookie, now);
+  const auto mss = check_syn_cookie(cfg_->isn_secret, tuple, peer_isn, cookie, now);
   if (!mss) {
     drops_.add(DropReason::kBadCookie);
     return reply(tuple, reset_to_ack(seg), "rcv ACK in LISTEN (no valid cookie)",
@@ -164,7 +165,7 @@ ListenerResult Listener::to_half_open(Connection& c, const FourTuple& tuple, con
   const bool completes =
       c.state() == State::kSynReceived && seg.flags.ack() && !seg.flags.rst() && !seg.flags.syn();
   if (completes && accept_queue_.size() >= backlog_) {
-    if (cfg_.overflow == OverflowAction::kReset) {
+    if (cfg_->overflow == OverflowAction::kReset) {
       drops_.add(DropReason::kAcceptQueueFull);
       (void)c.abort(now);
       auto r = c.poll_transmit(now);

@@ -39,7 +39,7 @@ struct ListenerResult {
 class Listener {
  public:
   /// CLOSED → LISTEN on `local`. `backlog` bounds each queue (≥ 1).
-  Listener(const Endpoint& local, std::size_t backlog, const Config& cfg, TraceSink* sink = nullptr,
+  Listener(const Endpoint& local, std::size_t backlog, SharedConfig cfg, TraceSink* sink = nullptr,
            std::uint64_t first_conn_id = 1);
 
   /// A segment for `tuple` (local side = this listener) with no established TCB.
@@ -67,8 +67,8 @@ class Listener {
   [[nodiscard]] const DropCounters& drops() const { return drops_; }
   /// Replaces the configuration for connections created from now on (the
   /// socket options of a listening socket, inherited by what it accepts).
-  void set_config(const Config& cfg) { cfg_ = cfg; }
-  [[nodiscard]] const Config& config() const { return cfg_; }
+  void set_config(SharedConfig cfg) { cfg_ = std::move(cfg); }
+  [[nodiscard]] const Config& config() const { return *cfg_; }
   /// SYN-ACKs sent with a cookie instead of queue state.
   [[nodiscard]] std::uint64_t cookies_sent() const { return cookies_sent_; }
 
@@ -88,7 +88,7 @@ class Listener {
 
   Endpoint local_;
   std::size_t backlog_;
-  Config cfg_;
+  SharedConfig cfg_;  // shared with the connections it accepts
   TraceSink* sink_;
   std::uint64_t next_id_;
   IsnGenerator isn_;

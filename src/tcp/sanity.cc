@@ -95,7 +95,7 @@ std::string sanity(const Connection& c) {
   const Status st = c.status();
   if (auto e = check_send(st, c.sndbuf_.capacity()); !e.empty()) return e;
   if (is_synchronized(st.state)) {
-    if (auto e = check_scoreboard(c.scoreboard_, st); !e.empty()) return e;
+    if (auto e = check_scoreboard(c.scoreboard_.get(), st); !e.empty()) return e;
   }
   if (c.rcvbuf_.size() > c.rcvbuf_.capacity()) {
     return "readable bytes " + num(c.rcvbuf_.size()) + " > RCV.BUFF " + num(c.rcvbuf_.capacity());

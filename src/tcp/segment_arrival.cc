@@ -13,7 +13,7 @@ namespace synack::tcp {
 
 void Connection::on_segment(const TcpSegment& in, Instant now) {
   // FreeBSD net.inet.tcp.drop_synfin: SYN+FIN is never legitimate (syn_fin.hpp).
-  if (drops_syn_fin(in, cfg_)) {
+  if (drops_syn_fin(in, *cfg_)) {
     drop(DropReason::kSynFin, kSynFinCause, kSynFinRule, now);
     return;
   }
@@ -129,7 +129,7 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
 // §3.10.7.4 in TIME-WAIT: the logic shared with the compact TimeWaitEntry.
 void Connection::on_segment_time_wait(const TcpSegment& seg, Instant now) {
   TimeWaitEntry tw = to_time_wait();
-  TimeWaitResult r = time_wait_on_segment(tw, seg, now, cfg_);
+  TimeWaitResult r = time_wait_on_segment(tw, seg, now, *cfg_);
   switch (r.verdict) {
     case TimeWaitVerdict::kDrop:
       drop(r.drop, r.cause, r.rfc, now);
@@ -195,7 +195,7 @@ void Connection::on_segment_synchronized(TcpSegment seg, Instant now) {
 void Connection::settle_fin_wait_1(Instant now) {
   if (state_ != State::kFinWait1 || !fin_sent_ || !seq_gt(snd.una, fin_seq_)) return;
   set_state(State::kFinWait2, "rcv ACK of FIN", "RFC 9293 §3.10.7.4 fifth: ACK", now);
-  if (detached_) close_deadline_ = now + cfg_.fin_wait_2_timeout;
+  if (detached_) close_deadline_ = now + cfg_->fin_wait_2_timeout;
 }
 
 bool Connection::segment_acceptable(const TcpSegment& seg) const {
@@ -209,7 +209,7 @@ std::uint32_t Connection::acceptance_window() const {
   const std::uint32_t advertised = receive_window();
   // A passive SYN-RECEIVED is FreeBSD's syncache entry: its window is the one
   // in the SYN-ACK.
-  if (!cfg_.rcv_wnd_from_buffer || (state_ == State::kSynReceived && passive_)) return advertised;
+  if (!cfg_->rcv_wnd_from_buffer || (state_ == State::kSynReceived && passive_)) return advertised;
   return std::max(advertised, static_cast<std::uint32_t>(rcvbuf_.free()));
 }
 
@@ -218,11 +218,11 @@ std::uint32_t Connection::acceptance_window() const {
 // when the peer's SYN is known, so SO_RCVBUF reads 65700 for 65536 and MSS
 // 1460. Only before any data is held (the buffer is replaced).
 void Connection::round_receive_buffer() {
-  if (!cfg_.rcvbuf_round_to_mss || rcvbuf_.size() != 0 || rcvbuf_.free() != rcvbuf_.capacity()) {
+  if (!cfg_->rcvbuf_round_to_mss || rcvbuf_.size() != 0 || rcvbuf_.free() != rcvbuf_.capacity()) {
     return;
   }
-  const std::size_t mss = std::max<std::size_t>(1, std::min<std::size_t>(peer_mss_, cfg_.mss));
-  const std::size_t want = (std::size_t{cfg_.rcv_buf} + mss - 1) / mss * mss;
+  const std::size_t mss = std::max<std::size_t>(1, std::min<std::size_t>(peer_mss_, cfg_->mss));
+  const std::size_t want = (std::size_t{cfg_->rcv_buf} + mss - 1) / mss * mss;
   if (want == rcvbuf_.capacity()) return;
   rcvbuf_ = ReceiveBuffer(want);
 }
@@ -290,7 +290,7 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
 // RFC 9293 SHLD-2: a RST may carry data (a reason); the text is ignored, the RST acted on.
 bool Connection::check_rst(const TcpSegment& seg, Instant now) {
   if (!seg.flags.rst()) return true;
-  if (seg.seq != rcv.nxt && !cfg_.insecure_rst) {
+  if (seg.seq != rcv.nxt && !cfg_->insecure_rst) {
     drops_.add(DropReason::kRstInWindow);
     send_challenge_ack("rcv RST in window, not RCV.NXT", "RFC 5961 §3.2 (3)", now);
     return false;
@@ -329,7 +329,7 @@ bool Connection::check_syn(const TcpSegment& seg, Instant now) {
     return false;
   }
   drops_.add(DropReason::kSynInWindow);
-  if (cfg_.insecure_syn) {
+  if (cfg_->insecure_syn) {
     // RFC 793: an in-window SYN is an error: RST, "connection reset". The RST
     // is <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (FreeBSD tcp_drop), a sequence
     // number the peer accepts even with RFC 5961 §3.2, rather than §3.10.7.1's

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string_view>
 
+#include "base/out_of_line.hpp"
 #include "base/time.hpp"
 #include "tcp/state.hpp"
 #include "tcp/types.hpp"
@@ -74,31 +75,12 @@ struct DropCounters {
 /// docs/architecture.md).
 class LazyDropCounters {
  public:
-  LazyDropCounters() = default;
-  LazyDropCounters(const LazyDropCounters& o)
-      : counters_(o.counters_ ? std::make_unique<DropCounters>(*o.counters_) : nullptr) {}
-  LazyDropCounters& operator=(const LazyDropCounters& o) {
-    if (this != &o) {
-      counters_ = o.counters_ ? std::make_unique<DropCounters>(*o.counters_) : nullptr;
-    }
-    return *this;
-  }
-  LazyDropCounters(LazyDropCounters&&) noexcept = default;
-  LazyDropCounters& operator=(LazyDropCounters&&) noexcept = default;
-  ~LazyDropCounters() = default;
-
-  void add(DropReason r) {
-    if (!counters_) counters_ = std::make_unique<DropCounters>();
-    counters_->add(r);
-  }
+  void add(DropReason r) { counters_.mut().add(r); }
   /// The counters (all zero before the first drop).
-  [[nodiscard]] const DropCounters& get() const {
-    static const DropCounters kNone{};
-    return counters_ ? *counters_ : kNone;
-  }
+  [[nodiscard]] const DropCounters& get() const { return counters_.get(); }
 
  private:
-  std::unique_ptr<DropCounters> counters_;
+  OutOfLine<DropCounters> counters_;
 };
 
 /// One explained decision. `cause` and `rfc` point at static strings.
