@@ -5,7 +5,9 @@
 //
 // The hash may carry state (a secret key, so peers cannot aim collisions at one
 // bucket). Keys and values must be cheap to move. Capacity is a power of two; the table
-// grows (doubling) above 7/8 load. Iterators are not provided: use for_each.
+// grows (doubling) above 7/8 load and shrinks (halving, never below the initial
+// capacity) below 1/8, so a table that once held a million connections gives
+// the memory back as they close. Iterators are not provided: use for_each.
 #pragma once
 
 #include <cstddef>
@@ -20,8 +22,9 @@ namespace synack {
 template <typename K, typename V, typename Hash = std::hash<K>>
 class FlatMap {
  public:
-  explicit FlatMap(std::size_t initial_capacity = 16, Hash hash = Hash{}) : hash_(std::move(hash)) {
-    rehash(round_up(initial_capacity));
+  explicit FlatMap(std::size_t initial_capacity = 16, Hash hash = Hash{})
+      : hash_(std::move(hash)), min_capacity_(round_up(initial_capacity)) {
+    rehash(min_capacity_);
   }
 
   [[nodiscard]] std::size_t size() const { return size_; }
@@ -48,7 +51,8 @@ class FlatMap {
     return fresh;
   }
 
-  /// Removes `key`. Returns true if it was present.
+  /// Removes `key`. Returns true if it was present. Pointers from find() are
+  /// invalid afterwards (the table may shrink).
   bool erase(const K& key) {
     std::size_t i = probe(key);
     if (!slots_[i].used) return false;
@@ -69,6 +73,7 @@ class FlatMap {
     slots_[i].used = false;
     slots_[i].value = V{};
     --size_;
+    if (slots_.size() > min_capacity_ && size_ * 8 < slots_.size()) rehash(slots_.size() / 2);
     return true;
   }
 
@@ -116,6 +121,7 @@ class FlatMap {
   }
 
   Hash hash_;
+  std::size_t min_capacity_;
   std::vector<Slot> slots_;
   std::size_t size_ = 0;
 };

@@ -25,7 +25,7 @@ class OutOfLine {
   [[nodiscard]] explicit operator bool() const { return p_ != nullptr; }
   /// The value; a default-constructed T (shared, read-only) before first use.
   [[nodiscard]] const T& get() const {
-    static const T kNone{};
+    static const T kNone = T();
     return p_ ? *p_ : kNone;
   }
   /// The value to change, allocated (default-constructed) on the first call.

@@ -43,7 +43,7 @@ void Connection::drop(DropReason why, std::string_view cause, std::string_view r
 
 void Connection::queue_rst(const TcpSegment& rst, std::string_view cause, std::string_view rfc,
                            Instant now) {
-  if (control_.size() < kMaxControl) control_.push_back(rst);
+  if (control_.get().size() < kMaxControl) control_.mut().push_back(rst);
   trace(TraceKind::kRstSent, cause, rfc, now);
 }
 
@@ -70,7 +70,7 @@ void Connection::release_buffers(bool keep_received) {
   syn_pending_ = ack_pending_ = rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
   rtx_deadline_ = close_deadline_ = handshake_deadline_ = delack_deadline_ = kNever;
   keepalive_deadline_ = kNever;
-  persist_deadline_ = kNever;
+  stop_persist();
 }
 
 // RFC 9293 MUST-13: TIME-WAIT lasts 2·MSL (Config::msl 30 s: Linux's 60 s TIME-WAIT).
@@ -78,12 +78,12 @@ void Connection::enter_time_wait(Instant now) {
   rtx_deadline_ = handshake_deadline_ = delack_deadline_ = kNever;  // "turn off the other timers"
   rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
   keepalive_deadline_ = kNever;
-  persist_deadline_ = kNever;
+  stop_persist();
   close_deadline_ = now + 2 * cfg_->msl;
 }
 
 bool Connection::can_be_freed() const {
-  if (!control_.empty()) return false;
+  if (!control_.get().empty()) return false;
   return state_ == State::kClosed || (state_ == State::kListen && passive_);
 }
 
@@ -133,7 +133,7 @@ Status Connection::status() const {
     s.ssthresh = cc_->ssthresh();
   }
   s.srtt = rtt_.srtt().value_or(Duration::zero());
-  s.persist_probes = persist_probes_;
+  s.persist_probes = persist_.get().probes;
   s.soft_error = soft_error_;
   return s;
 }
@@ -223,7 +223,7 @@ void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
 // second / fourth, passive open): its listener frees it (can_be_freed()).
 void Connection::return_to_listen(std::string_view cause, std::string_view rfc, Instant now) {
   release_buffers();
-  control_.clear();
+  control_.reset();
   set_state(State::kListen, cause, rfc, now);
 }
 
@@ -289,7 +289,7 @@ std::expected<void, std::errc> Connection::close(Instant now) {
     case State::kListen:
     case State::kSynSent:
       release_buffers();
-      control_.clear();
+      control_.reset();
       set_state(State::kClosed, "user CLOSE", "RFC 9293 §3.10.4", now);
       return {};
     case State::kSynReceived:
@@ -328,13 +328,13 @@ std::expected<void, std::errc> Connection::abort(Instant now) {
       rst.options = TcpOptions{};
       rst.window = 0;
       release_buffers();
-      control_.clear();
+      control_.reset();
       queue_rst(rst, "user ABORT", "RFC 9293 §3.10.5", now);
       break;
     }
     default:
       release_buffers();
-      control_.clear();
+      control_.reset();
       break;
   }
   set_state(State::kClosed, "user ABORT", "RFC 9293 §3.10.5", now);

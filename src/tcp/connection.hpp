@@ -168,7 +168,7 @@ class Connection {
     if (cfg_->tos != tos) cfg_.mutate().tos = tos;
   }
   /// Zero-window probes sent so far (RFC 9293 §3.8.6.1; TCP_INFO-style counter).
-  [[nodiscard]] std::uint64_t persist_probes() const { return persist_probes_; }
+  [[nodiscard]] std::uint64_t persist_probes() const { return persist_.get().probes; }
 
   // ---- socket options (connection_options.cc) ------------------------------------
   /// SO_KEEPALIVE (RFC 9293 §3.8.4): on arms the idle timer (from now), off stops it.
@@ -317,6 +317,7 @@ class Connection {
   void on_close_timeout(Instant now);
   // connection_persist.cc — persist timer, zero-window probes (RFC 9293 §3.8.6.1, RFC 6429).
   void arm_persist(Instant now);
+  void stop_persist();  // disarms the persist timer (no allocation)
   void on_persist_timeout(Instant now);
   void on_window_ack(Instant now);  // after SND.WND is updated from an acceptable ACK
   [[nodiscard]] Duration persist_interval() const;
@@ -361,20 +362,23 @@ class Connection {
   // buffers and close state
   SendBuffer sndbuf_;
   ReceiveBuffer rcvbuf_;
-  std::vector<std::byte> syn_text_;  // a simultaneous-open SYN's text, until ESTABLISHED
-  SeqNum fin_seq_;                   // sequence number of our FIN
+  OutOfLine<std::vector<std::byte>> syn_text_;  // a simultaneous-open SYN's text, until ESTABLISHED
+  SeqNum fin_seq_;                              // sequence number of our FIN
   // output
   SeqNum recover_;
-  SeqNum rtx_next_;                    // next sequence number to resend after an RTO
-  std::optional<SeqNum> snd_sml_;      // end of the last short segment sent (Minshall's Nagle)
-  Instant persist_deadline_ = kNever;  // persist timer (RFC 9293 §3.8.6.1)
-  Duration persist_base_{};            // the RTO when persisting began
-  unsigned persist_shift_ = 0;         // persist backoff: interval = base << shift
-  unsigned persist_unanswered_ = 0;    // probes since the peer last ACKed (RFC 6429)
-  std::uint64_t persist_probes_ = 0;   // zero-window probes sent
-  ReceiveWindow rcv_window_;           // receiver SWS avoidance (RFC 9293 §3.8.6.2.2)
-  std::vector<TcpSegment>
-      control_;  // RSTs with their own seq/ack, bounded (kMaxControl); no storage until one
+  SeqNum rtx_next_;                // next sequence number to resend after an RTO
+  std::optional<SeqNum> snd_sml_;  // end of the last short segment sent (Minshall's Nagle)
+  // The persist timer (RFC 9293 §3.8.6.1), out of line from the first zero window.
+  struct PersistState {
+    Instant deadline = kNever;  // when the next probe is due
+    Duration base{};            // the RTO when persisting began
+    unsigned shift = 0;         // backoff: interval = base << shift
+    unsigned unanswered = 0;    // probes since the peer last ACKed (RFC 6429)
+    std::uint64_t probes = 0;   // zero-window probes sent
+  };
+  OutOfLine<PersistState> persist_;
+  ReceiveWindow rcv_window_;                    // receiver SWS avoidance (RFC 9293 §3.8.6.2.2)
+  OutOfLine<std::vector<TcpSegment>> control_;  // RSTs with their own seq/ack (kMaxControl)
   static constexpr std::size_t kMaxControl = 4;
   // timers
   Instant rtx_deadline_ = kNever;

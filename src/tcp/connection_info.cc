@@ -89,7 +89,7 @@ Info Connection::info(Instant now) const {
   i.dup_acks = stats_.dup_acks_in;
   i.sack_blocks = stats_.sack_blocks_in;
   i.reord_bytes = static_cast<std::uint32_t>(rcvbuf_.reassembler().held_bytes());
-  i.persist_probes = static_cast<std::uint32_t>(persist_probes_);
+  i.persist_probes = static_cast<std::uint32_t>(persist_.get().probes);
   i.probes = keepalive_probes_;
   i.bytes_acked = stats_.bytes_acked;
   i.bytes_received = stats_.bytes_received;

@@ -240,7 +240,7 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
     if (d == SendDecision::kSend) len = std::min({unsent, usable, mss});
     // Nothing outstanding will bring an ACK: the persist timer forces a send.
     if (d == SendDecision::kWaitWindow && sent == 0 && rtx_deadline_ == kNever &&
-        persist_deadline_ == kNever) {
+        persist_.get().deadline == kNever) {
       arm_persist(now);
     }
   }
@@ -269,12 +269,12 @@ std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
   }
   note_ack_sent();
   if (probe) {  // the persist timer, not the RTO, repeats it (RFC 6429)
-    ++persist_probes_;
+    ++persist_.mut().probes;
     zero_window_probed_ = true;
     trace(TraceKind::kRetransmit, "zero-window probe", "RFC 9293 §3.8.6.1", now);
     arm_persist(now);
   } else if (rtx_deadline_ == kNever) {
-    persist_deadline_ = kNever;
+    stop_persist();
     arm_retransmit(now);
   }
   return s;
@@ -307,9 +307,10 @@ std::optional<TcpSegment> Connection::next_segment(Instant now) {
     fast_rtx_pending_ = false;
     if (snd.una != snd.nxt) rtx_pending_ = true;
   }
-  if (!control_.empty()) {
-    TcpSegment s = control_.front();
-    control_.erase(control_.begin());
+  if (!control_.get().empty()) {
+    TcpSegment s = control_.get().front();
+    control_.mut().erase(control_.get().begin());
+    if (control_.get().empty()) control_.reset();
     return s;
   }
   // RFC 9293 SHLD-12: the keep-alive probe carries no data (SEG.SEQ = SND.NXT − 1).

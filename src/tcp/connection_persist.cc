@@ -14,28 +14,32 @@
 namespace synack::tcp {
 
 Duration Connection::persist_interval() const {
-  Duration d = persist_base_;
-  for (unsigned i = 0; i < persist_shift_ && d < cfg_->max_rto; ++i) d = d * 2;
+  Duration d = persist_.get().base;
+  for (unsigned i = 0; i < persist_.get().shift && d < cfg_->max_rto; ++i) d = d * 2;
   return std::min(d, cfg_->max_rto);
 }
 
 // RFC 9293 SHLD-29: the first probe after one RTO of zero window.
 // RFC 9293 SHLD-30: then exponential backoff of the probe interval (capped at max_rto).
 void Connection::arm_persist(Instant now) {
-  if (persist_deadline_ == kNever && persist_shift_ == 0) persist_base_ = rto();  // a new episode
-  persist_deadline_ = now + persist_interval();
+  PersistState& p = persist_.mut();                          // allocated on the first zero window
+  if (p.deadline == kNever && p.shift == 0) p.base = rto();  // a new episode
+  p.deadline = now + persist_interval();
   // Linux tcp_clamp_probe0_to_user_timeout: never sleep past the user timeout.
   if (cfg_->user_timeout > Duration::zero() && unacked_since_ != kNever) {
-    persist_deadline_ =
-        std::min(persist_deadline_, std::max(now, unacked_since_ + cfg_->user_timeout));
+    p.deadline = std::min(p.deadline, std::max(now, unacked_since_ + cfg_->user_timeout));
   }
 }
 
 // RFC 9293 MUST-35: a zero window is probed the standard way: one octet of new data.
 // RFC 9293 MUST-36: zero-window probing is always on.
 // RFC 9293 MUST-37: answered probes keep the connection open however long the window stays 0.
+void Connection::stop_persist() {
+  if (persist_) persist_.mut().deadline = kNever;
+}
+
 void Connection::on_persist_timeout(Instant now) {
-  persist_deadline_ = kNever;
+  stop_persist();
   const bool sending = state_ == State::kEstablished || state_ == State::kCloseWait ||
                        state_ == State::kFinWait1 || state_ == State::kLastAck ||
                        state_ == State::kClosing;
@@ -49,7 +53,7 @@ void Connection::on_persist_timeout(Instant now) {
             "RFC 5482 §3, Linux TCP_USER_TIMEOUT", now);
     return;
   }
-  if (persist_unanswered_ >= cfg_->max_retransmissions) {
+  if (persist_.get().unanswered >= cfg_->max_retransmissions) {
     give_up(std::errc::timed_out, "zero-window probes unanswered",
             "RFC 6429 §2, RFC 1122 §4.2.2.17", now);
     return;
@@ -63,24 +67,28 @@ void Connection::on_persist_timeout(Instant now) {
     rtx_deadline_ = kNever;
     rtt_sampler_.on_retransmit();
   }
-  ++persist_unanswered_;
-  ++persist_shift_;
+  ++persist_.mut().unanswered;
+  ++persist_.mut().shift;
   probe_pending_ = true;  // next_data_segment sends it and re-arms this timer
   trace(TraceKind::kTimerFired, "persist timeout", "RFC 9293 §3.8.6.1", now);
 }
 
 void Connection::on_window_ack(Instant now) {
-  persist_unanswered_ = 0;  // the peer is alive (RFC 6429)
+  if (persist_) persist_.mut().unanswered = 0;  // the peer is alive (RFC 6429)
   if (snd.wnd > 0) {
     // The window opened: stop probing; what is outstanding is under the RTO again.
-    if (persist_deadline_ != kNever || persist_shift_ > 0) unacked_since_ = kNever;  // user timeout
-    persist_deadline_ = kNever;
-    persist_shift_ = 0;
+    if (persist_) {
+      PersistState& p = persist_.mut();
+      if (p.deadline != kNever || p.shift > 0) unacked_since_ = kNever;  // user timeout
+      p.deadline = kNever;
+      p.shift = 0;
+    }
     zero_window_probed_ = false;  // a probe octet never advanced SND.NXT
     if (bytes_in_flight() > 0 && rtx_deadline_ == kNever) arm_retransmit(now);
     return;
   }
-  if (rtx_deadline_ == kNever && persist_deadline_ == kNever && !fin_sent_ && sndbuf_.size() > 0) {
+  if (rtx_deadline_ == kNever && persist_.get().deadline == kNever && !fin_sent_ &&
+      sndbuf_.size() > 0) {
     arm_persist(now);  // zero window, nothing outstanding: probe it (RFC 9293 §3.8.6.1)
   }
 }

@@ -64,7 +64,7 @@ void Connection::arm_retransmit(Instant now) {
 
 Instant Connection::next_deadline() const {
   return std::min({rtx_deadline_, close_deadline_, handshake_deadline_, delack_deadline_,
-                   keepalive_deadline_, persist_deadline_});
+                   keepalive_deadline_, persist_.get().deadline});
 }
 
 void Connection::give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now) {
@@ -133,8 +133,8 @@ void Connection::on_retransmit_timeout(Instant now) {
       if (snd.wnd == 0 && !fin_sent_) {
         // The peer closed its window with data outstanding: probes on the
         // persist timer, not retransmissions (RFC 6429; connection_persist.cc).
-        persist_base_ = rto();
-        persist_shift_ = 0;
+        persist_.mut().base = rto();
+        persist_.mut().shift = 0;
         on_persist_timeout(now);
         return;
       }
@@ -182,7 +182,7 @@ void Connection::on_timeout(Instant now) {
   if (close_deadline_ <= now) on_close_timeout(now);
   if (rtx_deadline_ <= now) on_retransmit_timeout(now);
   if (keepalive_deadline_ <= now) on_keepalive_timeout(now);
-  if (persist_deadline_ <= now) on_persist_timeout(now);
+  if (persist_.get().deadline <= now) on_persist_timeout(now);
 }
 
 }  // namespace synack::tcp

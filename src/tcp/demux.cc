@@ -36,15 +36,15 @@ Demux::Demux(const Config& cfg, TraceSink* sink, TupleHash hash, DemuxLimits lim
       sink_(sink),
       limits_(limits),
       conn_index_(64, hash),
-      tw_index_(64, TupleHash{hash.k1, hash.k0}) {}
+      tw_(TupleHash{hash.k1, hash.k0}) {}
 
 // Connection, then TIME-WAIT entry, then listener, then "no such connection".
 Delivery Demux::on_segment(const FourTuple& tuple, const TcpSegment& seg, Instant now) {
   if (const std::uint32_t* id = conn_index_.find(tuple)) {
     return {.to = Delivery::To::kConnection, .id = *id};
   }
-  if (const std::uint32_t* index = tw_index_.find(tuple)) {
-    return to_time_wait(*index, tuple, seg, now);
+  if (const auto index = tw_.find(tuple); index != TimeWaitTable<TupleHash>::kNone) {
+    return to_time_wait(index, tuple, seg, now);
   }
   return to_listener(tuple, seg, now);
 }
@@ -52,7 +52,7 @@ Delivery Demux::on_segment(const FourTuple& tuple, const TcpSegment& seg, Instan
 // RFC 9293 §3.10.7.4 for a connection held as a compact TIME-WAIT entry.
 Delivery Demux::to_time_wait(std::uint32_t index, const FourTuple& t, const TcpSegment& seg,
                              Instant now) {
-  TimeWaitEntry& tw = tw_slots_[index].entry;
+  TimeWaitEntry& tw = tw_.at(index);
   TimeWaitResult r = time_wait_on_segment(tw, seg, now, cfg_);
   if (r.drop != DropReason::kNone) drops_.add(r.drop);
   if (sink_ != nullptr) trace_time_wait(t, r, now);
@@ -62,7 +62,7 @@ Delivery Demux::to_time_wait(std::uint32_t index, const FourTuple& t, const TcpS
     case TimeWaitVerdict::kAck:
       break;
     case TimeWaitVerdict::kAckRestart:
-      tw_wheel_.schedule(index, tw.expiry);
+      tw_.restarted(index);
       break;
     case TimeWaitVerdict::kClose:
       free_time_wait(index);
@@ -188,25 +188,15 @@ const Listener* Demux::find_listener(const Endpoint& local) const {
 // ---- TIME-WAIT ----------------------------------------------------------------------
 
 bool Demux::add_time_wait(const TimeWaitEntry& entry) {
-  if (tw_index_.size() >= limits_.max_time_wait) return false;
-  std::uint32_t index;
-  if (!free_tw_.empty()) {
-    index = free_tw_.back();
-    free_tw_.pop_back();
-  } else {
-    index = static_cast<std::uint32_t>(tw_slots_.size());
-    tw_slots_.emplace_back();
-  }
-  tw_slots_[index] = TimeWaitSlot{entry, true};
-  tw_index_.insert(entry.tuple, index);
-  tw_wheel_.schedule(index, entry.expiry);
+  if (tw_.size() >= limits_.max_time_wait) return false;
+  tw_.insert(entry);
   return true;
 }
 
 std::size_t Demux::drop_time_wait() {
   std::size_t n = 0;
-  for (std::uint32_t i = 0; i < tw_slots_.size(); ++i) {
-    if (tw_slots_[i].used) {
+  for (std::uint32_t i = 0; i < tw_.slot_count(); ++i) {
+    if (tw_.used(i)) {
       free_time_wait(i);
       ++n;
     }
@@ -214,31 +204,20 @@ std::size_t Demux::drop_time_wait() {
   return n;
 }
 
-void Demux::expire_time_wait(std::uint32_t index, Instant now) {
-  TimeWaitSlot& slot = tw_slots_[index];
-  if (!slot.used) return;
-  if (!time_wait_expired(slot.entry, now)) {  // restarted by a retransmitted FIN
-    tw_wheel_.schedule(index, slot.entry.expiry);
-    return;
-  }
-  if (sink_ != nullptr) {
-    sink_->on_event({.at = now,
-                     .tuple = slot.entry.tuple,
-                     .kind = TraceKind::kStateChange,
-                     .from = State::kTimeWait,
-                     .to = State::kClosed,
-                     .cause = "TIME-WAIT timeout (2MSL)",
-                     .rfc = "RFC 9293 §3.10.8 TIME-WAIT TIMEOUT"});
-  }
-  free_time_wait(index);
+// The trace of an entry's end: 2MSL after its last FIN (RFC 9293 §3.10.8).
+void Demux::trace_expiry(const TimeWaitEntry& tw, Instant now) {
+  if (sink_ == nullptr) return;
+  sink_->on_event({.at = now,
+                   .tuple = tw.tuple,
+                   .kind = TraceKind::kStateChange,
+                   .from = State::kTimeWait,
+                   .to = State::kClosed,
+                   .cause = "TIME-WAIT timeout (2MSL)",
+                   .rfc = "RFC 9293 §3.10.8 TIME-WAIT TIMEOUT"});
 }
 
 void Demux::free_time_wait(std::uint32_t index) {
-  TimeWaitSlot& slot = tw_slots_[index];
-  tw_index_.erase(slot.entry.tuple);
-  tw_wheel_.cancel(index);
-  slot.used = false;
-  free_tw_.push_back(index);
+  tw_.erase(index);
 }
 
 // ---- output and timers --------------------------------------------------------------
@@ -252,7 +231,7 @@ std::optional<std::pair<FourTuple, TcpSegment>> Demux::poll_transmit(Instant now
 }
 
 Instant Demux::next_deadline() const {
-  Instant next = tw_wheel_.next_expiry();
+  Instant next = tw_.next_expiry();
   for (const auto& l : listeners_) {
     if (l) next = std::min(next, l->next_deadline());
   }
@@ -260,7 +239,7 @@ Instant Demux::next_deadline() const {
 }
 
 void Demux::on_timeout(Instant now) {
-  tw_wheel_.advance(now, [&](TimerWheel::Id id) { expire_time_wait(id, now); });
+  tw_.expire(now, [&](const TimeWaitEntry& tw) { trace_expiry(tw, now); });
   for (auto& l : listeners_) {
     if (l && l->next_deadline() <= now) l->on_timeout(now);
   }

@@ -27,10 +27,10 @@
 
 #include "base/flat_map.hpp"
 #include "base/time.hpp"
-#include "base/timer_wheel.hpp"
 #include "tcp/config.hpp"
 #include "tcp/listener.hpp"
 #include "tcp/time_wait.hpp"
+#include "tcp/time_wait_table.hpp"
 #include "tcp/trace.hpp"
 #include "tcp/types.hpp"
 #include "wire/tcp.hpp"
@@ -112,15 +112,13 @@ class Demux {
   /// Linux "time wait bucket table overflow").
   bool add_time_wait(const TimeWaitEntry& entry);
   [[nodiscard]] bool in_time_wait(const FourTuple& tuple) const {
-    return tw_index_.find(tuple) != nullptr;
+    return tw_.find(tuple) != TimeWaitTable<TupleHash>::kNone;
   }
-  [[nodiscard]] std::size_t time_wait_count() const { return tw_index_.size(); }
+  [[nodiscard]] std::size_t time_wait_count() const { return tw_.size(); }
   /// Calls f(const TimeWaitEntry&) for every entry.
   template <typename F>
   void for_each_time_wait(F&& f) const {
-    for (const auto& s : tw_slots_) {
-      if (s.used) f(s.entry);
-    }
+    tw_.for_each(f);
   }
   /// Deletes every TIME-WAIT entry (FreeBSD `tcpdrop -s TIME_WAIT`); returns how many.
   std::size_t drop_time_wait();
@@ -137,11 +135,6 @@ class Demux {
   [[nodiscard]] const DropCounters& drops() const { return drops_; }
 
  private:
-  struct TimeWaitSlot {
-    TimeWaitEntry entry;
-    bool used = false;
-  };
-
   Delivery to_time_wait(std::uint32_t index, const FourTuple& t, const TcpSegment& seg,
                         Instant now);
   Delivery to_listener(const FourTuple& t, const TcpSegment& seg, Instant now,
@@ -149,7 +142,7 @@ class Demux {
   Delivery no_connection(const FourTuple& t, const TcpSegment& seg, Instant now);
   std::optional<std::uint32_t> listener_id(const Endpoint& local) const;
   void trace_time_wait(const FourTuple& t, const TimeWaitResult& r, Instant now);
-  void expire_time_wait(std::uint32_t index, Instant now);
+  void trace_expiry(const TimeWaitEntry& tw, Instant now);
   void free_time_wait(std::uint32_t index);
 
   const Config& cfg_;
@@ -157,10 +150,7 @@ class Demux {
   DemuxLimits limits_;
   FlatMap<FourTuple, std::uint32_t, TupleHash> conn_index_;
   std::vector<std::unique_ptr<Listener>> listeners_;  // by id; address 0.0.0.0 = any
-  std::vector<TimeWaitSlot> tw_slots_;
-  std::vector<std::uint32_t> free_tw_;
-  FlatMap<FourTuple, std::uint32_t, TupleHash> tw_index_;
-  TimerWheel tw_wheel_;  // TIME-WAIT expiry, id = TIME-WAIT slot
+  TimeWaitTable<TupleHash> tw_;  // compact TIME-WAIT entries, their index and expiry queue
   DropCounters drops_;
 };
 

@@ -117,7 +117,8 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
   // processing after the ESTABLISHED state has been reached" (at most what
   // the window offers; the SYN-ACK acknowledges only the SYN, as FreeBSD's).
   const std::size_t keep = std::min<std::size_t>(seg.payload.size(), receive_window());
-  syn_text_.assign(seg.payload.begin(), seg.payload.begin() + static_cast<std::ptrdiff_t>(keep));
+  syn_text_.mut().assign(seg.payload.begin(),
+                         seg.payload.begin() + static_cast<std::ptrdiff_t>(keep));
   syn_pending_ = true;
   retransmits_ = 0;
   restart_rto_estimate();
@@ -451,13 +452,13 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
 // connection is ESTABLISHED (RFC 9293 §3.10.7.3 fourth: "queue them for
 // processing after the ESTABLISHED state has been reached").
 void Connection::deliver_syn_text(Instant now) {
-  if (syn_text_.empty()) return;
+  if (syn_text_.get().empty()) return;
   TcpSegment text;
   text.seq = rcv.irs + 1;
   text.flags = TcpFlags{TcpFlags::kAck};
-  text.payload = Bytes(syn_text_);
+  text.payload = Bytes(syn_text_.get());
   receive_text(text, now);
-  syn_text_.clear();
+  syn_text_.reset();
 }
 
 // Sixth, check the URG bit: RCV.UP ← max(RCV.UP, SEG.SEQ + SEG.UP), and the

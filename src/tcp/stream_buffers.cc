@@ -33,8 +33,9 @@ std::size_t ReceiveBuffer::push(Bytes data) {
 }
 
 InsertResult ReceiveBuffer::insert(std::uint64_t offset, Bytes data, std::uint64_t window_end) {
-  const InsertResult r = reasm_.insert(offset, data, window_end, ring_);
-  sack_.on_segment(r, reasm_.intervals());
+  OutOfOrder& o = ooo_.mut();
+  const InsertResult r = o.reasm.insert(offset, data, window_end, ring_);
+  o.sack.on_segment(r, o.reasm.intervals());
   return r;
 }
 
@@ -53,8 +54,10 @@ std::size_t ReceiveBuffer::peek(MutableBytes out) const {
 
 void ReceiveBuffer::clear() {
   ring_.reset(ring_.tail());  // also forgets bytes held past the tail
-  reasm_.clear();
-  sack_.clear();
+  if (ooo_) {
+    ooo_.mut().reasm.clear();
+    ooo_.mut().sack.clear();
+  }
   ring_.release();
 }
 

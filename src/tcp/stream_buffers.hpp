@@ -11,6 +11,7 @@
 
 #include "base/byte_ring.hpp"
 #include "base/bytes.hpp"
+#include "base/out_of_line.hpp"
 #include "tcp/reassembly.hpp"
 #include "tcp/sack.hpp"
 
@@ -78,22 +79,29 @@ class ReceiveBuffer {
   [[nodiscard]] std::size_t free() const { return capacity_ - std::min(capacity_, size()); }
   /// RCV.NXT as a stream offset.
   [[nodiscard]] std::uint64_t next_offset() const { return ring_.tail(); }
-  [[nodiscard]] const Reassembler& reassembler() const { return reasm_; }
+  [[nodiscard]] const Reassembler& reassembler() const { return ooo_.get().reasm; }
   /// Whether the ring currently holds storage (false when nothing is buffered).
   [[nodiscard]] bool allocated() const { return ring_.allocated(); }
   /// SACK blocks (stream offsets) for the next ACK, at most `max_blocks` (RFC 2018 §4 order).
   [[nodiscard]] SackRanges sack_blocks(std::size_t max_blocks) const {
-    return sack_.build(reasm_.intervals(), ring_.tail(), max_blocks);
+    return ooo_.get().sack.build(ooo_.get().reasm.intervals(), ring_.tail(), max_blocks);
   }
   /// An ACK went out: a D-SACK block is reported once (RFC 2883 §4).
-  void sack_sent() { sack_.ack_sent(); }
+  void sack_sent() {
+    if (ooo_) ooo_.mut().sack.ack_sent();
+  }
   /// Drops everything, readable and held (reset/abort).
   void clear();
 
  private:
   ByteRing ring_;
-  Reassembler reasm_;
-  SackGenerator sack_;
+  // Out-of-order bookkeeping, allocated with the first data (an idle
+  // connection holds one pointer): held intervals, their counters, SACK blocks.
+  struct OutOfOrder {
+    Reassembler reasm;
+    SackGenerator sack;
+  };
+  OutOfLine<OutOfOrder> ooo_;
   std::size_t capacity_;
 };
 
