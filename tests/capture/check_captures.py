@@ -6,7 +6,8 @@
 # text, SVG and HTML (exit 0, its endpoints in the drawing).
 #   check_captures.py SYNACK DIR            the committed captures
 #   check_captures.py SYNACK --record       records fresh ones first with
-#                                           make_captures.sh (root, namespaces)
+#                                           make_captures.sh (root, namespaces;
+#                                           lossy.pcap through SYNACK serve's TUN)
 import collections, os, pathlib, re, shutil, subprocess, sys, tempfile
 
 synack, where = sys.argv[1], sys.argv[2]
@@ -17,7 +18,7 @@ if where == "--record":
         print("SKIP check_captures --record: needs root (namespaces, tcpdump)")
         sys.exit(0)
     tmp = tempfile.mkdtemp(prefix="synack-captures-")
-    subprocess.run([str(here / "make_captures.sh"), tmp], check=True)
+    subprocess.run([str(here / "make_captures.sh"), tmp, synack], check=True)
     where = tmp
 if not shutil.which("tshark"):
     print("SKIP check_captures: tshark not installed")
@@ -33,18 +34,19 @@ for f in files:
     if listing.returncode != 0:
         failures.append(f"{f.name}: --list exit {listing.returncode}: {listing.stderr.strip()}")
         continue
-    got = {}
+    got, host = {}, {}
     for line in listing.stdout.splitlines()[1:]:
-        m = re.match(r"\s*(\d+)\s+\S+ → \S+\s+(\d+)\s", line)
+        m = re.match(r"\s*(\d+)\s+([\d.]+):\d+ → \S+\s+(\d+)\s", line)
         if m:
-            got[int(m.group(1))] = int(m.group(2))
+            got[int(m.group(1))] = int(m.group(3))
+            host[int(m.group(1))] = m.group(2)
     if got != dict(want):
         failures.append(f"{f.name}: synack {got} != tshark {dict(want)}")
     for stream in got:
         for fmt in ("text", "svg", "html"):
             r = subprocess.run([synack, "draw", str(f), "--stream", str(stream), "-f", fmt],
                                capture_output=True, text=True)
-            if r.returncode != 0 or "127.0.0.1" not in r.stdout:
+            if r.returncode != 0 or host[stream] not in r.stdout:
                 failures.append(f"{f.name} stream {stream} {fmt}: exit {r.returncode} "
                                 f"{r.stderr.strip()}")
     print(f"{f.name}: {len(got)} streams, {sum(got.values())} packets, as tshark")

@@ -10,9 +10,13 @@
 #   raw.pcap, null.pcap  lo.pcap's first 4 streams re-encapsulated as raw IP
 #                    (LINKTYPE_RAW) and BSD loopback (DLT_NULL) by relink.py
 #   bulk.pcap        the 2 MiB transfer alone (snap length 96: headers only)
-# Usage: make_captures.sh OUTDIR   (root: namespaces, tcpdump)
+#   lossy.pcap       (with SYNACK) Linux's curl fetching 128 KiB from `synack serve`
+#                    through the TUN impairment stage (5% loss both ways, seed 3),
+#                    captured on the TUN device: gaps, retransmissions, SACK
+# Usage: make_captures.sh OUTDIR [SYNACK]   (root: namespaces, tcpdump)
 set -euo pipefail
-out=${1:?usage: make_captures.sh OUTDIR}
+out=${1:?usage: make_captures.sh OUTDIR [SYNACK]}
+synack=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 ns=synack-cap-$$
@@ -50,3 +54,16 @@ stop "$p" "$out/bulk.pcap"
 editcap -F pcapng "$out/lo.pcap" "$out/lo.pcapng"
 python3 "$here/relink.py" raw "$out/lo.pcap" "$out/raw.pcap"
 python3 "$here/relink.py" null "$out/lo.pcap" "$out/null.pcap"
+
+# A lossy transfer: synack serve's TUN (in the namespace) drops 5% of the
+# packets each way; the capture on the device sees Linux's side of it.
+if [[ -n "$synack" ]]; then
+  "$synack" serve --netns "$ns" --loss 5% --seed 3 --http-bytes 128K --connections 1 \
+    --max-time 60s -q >/dev/null &
+  serve=$!
+  for _ in $(seq 100); do ip -n "$ns" link show synack0 >/dev/null 2>&1 && break; sleep 0.1; done
+  p=$(record "$out/lossy.pcap" -B 32768 -i synack0)
+  ip netns exec "$ns" curl -sS --retry 5 --retry-connrefused -o /dev/null http://10.77.0.2/
+  wait "$serve"
+  stop "$p" "$out/lossy.pcap"  # tcpdump has ended with the device
+fi
