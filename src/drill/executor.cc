@@ -40,7 +40,8 @@ std::optional<std::string> preflight_call(const SyscallEvent& call) {
   }
   if ((call.name == "getsockopt" || call.name == "setsockopt") && call.args.size() >= 3) {
     const Expr& name = call.args[2];
-    if (name.kind != Expr::Kind::kSymbol || !sockopt_for(name.text)) {
+    // TCP_INQ (Linux) is the runner's: a TCP_CM_INQ control message on recvmsg.
+    if (name.kind != Expr::Kind::kSymbol || (!sockopt_for(name.text) && name.text != "TCP_INQ")) {
       return fmt::format("unsupported socket option {}", name.to_string());
     }
   }

@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,10 @@ class Run {
   SysResult issue_sockopt(const Event& ev, const SyscallEvent& call, bool set);
   SysResult issue_fcntl(const Event& ev, int fd);
   SysResult issue_msg(const Event& ev, int fd, bool send);
+  SysResult issue_inq_option(const Event& ev, int fd, bool set);
+  std::optional<std::int64_t> expected_inq(const Expr& control) const;
+  std::int64_t readable_bytes(int fd);
+  void check_inq(const Event& ev);
   void check_sockopt_value(const Event& ev, const SyscallEvent& call);
 
  public:
@@ -101,9 +106,11 @@ class Run {
   Connection conn_;
   std::uint16_t next_remote_port_;
   std::optional<PendingCall> pending_;
-  int line_ = 0;                                     ///< the line of the event being run
-  std::int64_t got_value_ = 0;                       ///< the value of the last getsockopt
-  std::vector<std::string> notes_;                   ///< ScriptResult::notes
+  int line_ = 0;                    ///< the line of the event being run
+  std::int64_t got_value_ = 0;      ///< the value of the last getsockopt
+  std::set<int> inq_fds_;           ///< target fds with TCP_INQ on
+  std::int64_t got_inq_ = 0;        ///< TCP_CM_INQ of the last recvmsg (Linux tcp_inq_hint)
+  std::vector<std::string> notes_;  ///< ScriptResult::notes
   std::map<std::string, std::int64_t> python_vars_;  ///< variables of %{ }% blocks
   /// Coalesce outbound packets as a TSO device would send them (Linux
   /// personality; `ethtool -K tun0 tso off` turns it off).

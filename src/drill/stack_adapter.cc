@@ -96,6 +96,8 @@ bool linux_matches(Knob knob, std::int64_t v) {
     case Knob::kRecovery:
     case Knob::kEcnOption:
       return v == 0;
+    case Knob::kTsoWinDivisor:  // ≥ 100: "do not defer to build a TSO burst"; synack never defers
+      return v >= 100;
     case Knob::kFastOpenBlackhole:  // no Fast Open: nothing to black-hole
     case Knob::kBaseMss:            // used only by MTU probing (off)
     case Knob::kBufMin:             // no memory pressure in a script

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <string>
+#include <string_view>
 
 #include "drill/corpus.hpp"
 #include "drill/executor.hpp"
@@ -58,6 +60,48 @@ INSTANTIATE_TEST_SUITE_P(
         "rcv-ack-time-wait-using-shutdown-middle-ipv4.pkt",
         "state-event-engine/rcv-syn-ack-listen/"
         "rcv-syn-ack-without-data-listen-ipv4.pkt"));
+
+// TCP_INQ (Linux): recvmsg's TCP_CM_INQ control message carries the bytes
+// left to read, 1 when only the peer's FIN is left (tcp_inq_hint).
+constexpr std::string_view kInqScript = R"(
+ 0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 bind(3, ..., ...) = 0
++0 listen(3, 1) = 0
++0 < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>
++0 > S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 7>
++.01 < . 1:1(0) ack 1 win 514
++0 accept(3, ..., ...) = 4
++0 setsockopt(4, SOL_TCP, TCP_INQ, [1], 4) = 0
++0 getsockopt(4, SOL_TCP, TCP_INQ, [1], [4]) = 0
++0 < P. 1:3001(3000) ack 1 win 514
++0 > . 1:1(0) ack 3001
++0 recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 1000}], msg_flags=0,
+     msg_control=[{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=INQ1}]}, 0) = 1000
++0 recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 2000}], msg_flags=0,
+     msg_control=[{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=0}]}, 0) = 2000
++0 < F. 3001:3001(0) ack 1 win 514
++0 > . 1:1(0) ack 3002
++0 recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 100}], msg_flags=0,
+     msg_control=[{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=1}]}, 0) = 0
+)";
+
+ScriptResult run_inq(std::string_view first_inq) {
+  std::string text(kInqScript);
+  text.replace(text.find("INQ1"), 4, first_inq);
+  auto target = make_stack_target();
+  RunOptions options;
+  options.personality = Personality::kLinux;
+  return run_script(parse_script(text, "inq.pkt"), *target, options);
+}
+
+TEST(StackTarget, TcpInqControlMessage) {
+  const auto pass = run_inq("2000");
+  EXPECT_EQ(pass.outcome, Outcome::kPass) << pass.message;
+  const auto wrong = run_inq("1999");
+  EXPECT_EQ(wrong.outcome, Outcome::kFail);
+  EXPECT_NE(wrong.message.find("Bad TCP_CM_INQ: expected: 1999 actual: 2000"), std::string::npos)
+      << wrong.message;
+}
 
 TEST(StackTarget, Ipv6IsSkipped) {
   ASSERT_TRUE(std::filesystem::is_directory(kCorpus)) << "vendored corpus missing: " << kCorpus;

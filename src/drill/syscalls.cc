@@ -3,6 +3,7 @@
 // returned values → packetdrill's runtime errors. See executor.hpp.
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -90,6 +91,7 @@ std::int64_t Run::eval(const Event& ev, const Expr& e) const {
 SysResult Run::issue_sockopt(const Event& ev, const SyscallEvent& call, bool set) {
   const int fd = live_fd(ev, arg(*this, ev, 0));
   const std::string& opt_name = arg(*this, ev, 2).text;
+  if (opt_name == "TCP_INQ") return issue_inq_option(ev, fd, set);
   const SockOpt opt = *sockopt_for(opt_name);
   if (!target_.supports(opt)) {
     skip(ev.line, fmt::format("target does not support socket option {}", opt_name));
@@ -160,11 +162,9 @@ SysResult Run::issue(const Event& ev, bool retry) {
     if (req.kind != Expr::Kind::kSymbol || (req.text != "SIOCINQ" && req.text != "FIONREAD")) {
       skip(ev.line, fmt::format("unsupported ioctl {}", req.to_string()));
     }
-    // SIOCINQ: bytes ready to read, as a peek of everything queued sees them.
-    SysResult r = target_.recv(fd, std::size_t{64} << 20, /*peek=*/true);
-    if (r.would_block || r.err == EAGAIN) r = SysResult::ok(0);
-    if (r.ret < 0) return r;
-    got_value_ = r.ret;
+    const std::int64_t n = readable_bytes(fd);
+    if (n < 0) return SysResult::error(static_cast<int>(-n));
+    got_value_ = n;
     return SysResult::ok(0);
   }
   skip(ev.line, fmt::format("unsupported system call {}", name));
@@ -185,8 +185,9 @@ SysResult Run::issue_msg(const Event& ev, int fd, bool send) {
     }
     len += eval(ev, v.items[1]);
   }
-  if (const Expr* control = field(msg, "msg_control");
-      control != nullptr && control->kind != Expr::Kind::kEllipsis) {
+  const Expr* control = field(msg, "msg_control");
+  const bool inq = control != nullptr && control->kind != Expr::Kind::kEllipsis;
+  if (inq && (send || !expected_inq(*control))) {
     skip(ev.line, fmt::format("unsupported control message {}", control->to_string()));
   }
   const std::int64_t flags = eval(ev, arg(*this, ev, 2));
@@ -195,9 +196,73 @@ SysResult Run::issue_msg(const Event& ev, int fd, bool send) {
     skip(ev.line, fmt::format("unsupported {} flags {}", send ? "sendmsg" : "recvmsg",
                               arg(*this, ev, 2).to_string()));
   }
-  if (!send) return target_.recv(fd, static_cast<std::size_t>(len), flags == peek);
+  if (!send) {
+    const SysResult r = target_.recv(fd, static_cast<std::size_t>(len), flags == peek);
+    if (inq && !r.would_block && r.ret >= 0) {
+      const std::int64_t left = readable_bytes(fd);
+      // Linux's tcp_inq_hint: 1 when nothing is left but the peer's FIN.
+      got_inq_ = left == 0 && target_.recv(fd, 1, /*peek=*/true).ret == 0
+                     ? 1
+                     : std::max<std::int64_t>(left, 0);
+    }
+    return r;
+  }
   const std::vector<std::byte> zeros(static_cast<std::size_t>(len), std::byte{0});
   return target_.send(fd, Bytes(zeros));
+}
+
+// TCP_INQ (Linux): on (1) adds a TCP_CM_INQ control message, the bytes left
+// to read, to each recvmsg. The runner keeps the flag; the target is not asked.
+SysResult Run::issue_inq_option(const Event& ev, int fd, bool set) {
+  if (!target_.tcp_info(fd)) return SysResult::error(EBADF);
+  if (!set) {
+    got_value_ = inq_fds_.contains(fd) ? 1 : 0;
+    return SysResult::ok(0);
+  }
+  if (eval(ev, arg(*this, ev, 3)) != 0) {
+    inq_fds_.insert(fd);
+  } else {
+    inq_fds_.erase(fd);
+  }
+  return SysResult::ok(0);
+}
+
+// `[{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=N}]` → N; nullopt for
+// any other control message.
+std::optional<std::int64_t> Run::expected_inq(const Expr& control) const {
+  if (control.kind != Expr::Kind::kList || control.items.size() != 1) return std::nullopt;
+  const Expr& cmsg = control.items[0];
+  const Expr* type = field(cmsg, "cmsg_type");
+  const Expr* data = field(cmsg, "cmsg_data");
+  if (type == nullptr || type->kind != Expr::Kind::kSymbol || type->text != "TCP_CM_INQ" ||
+      data == nullptr || data->kind != Expr::Kind::kInteger) {
+    return std::nullopt;
+  }
+  return data->integer;
+}
+
+// Bytes ready to read (SIOCINQ), as a peek of everything queued sees them:
+// 0 at EOF or when nothing is queued; −errno on error.
+std::int64_t Run::readable_bytes(int fd) {
+  const SysResult r = target_.recv(fd, std::size_t{64} << 20, /*peek=*/true);
+  if (r.would_block || r.err == EAGAIN) return 0;
+  return r.ret < 0 ? -r.err : r.ret;
+}
+
+void Run::check_inq(const Event& ev) {
+  const Expr* control = field(arg(*this, ev, 1), "msg_control");
+  if (control == nullptr || control->kind == Expr::Kind::kEllipsis) return;
+  const std::int64_t want = *expected_inq(*control);
+  if (!inq_fds_.contains(live_fd(ev, arg(*this, ev, 0)))) {
+    fail(ev.line,
+         "runtime error in recvmsg call: expected a TCP_CM_INQ control message, "
+         "but TCP_INQ is off");
+  }
+  if (got_inq_ != want) {
+    fail(ev.line, fmt::format("runtime error in recvmsg call: Bad TCP_CM_INQ: expected: {} "
+                              "actual: {}",
+                              want, got_inq_));
+  }
 }
 
 SysResult Run::issue_fcntl(const Event& ev, int fd) {
@@ -248,6 +313,7 @@ void Run::check_call(const Event& ev, const SysResult& r) {
   if ((call.name == "getsockopt" || call.name == "ioctl") && r.ret == 0) {
     check_sockopt_value(ev, call);
   }
+  if (call.name == "recvmsg" && r.ret >= 0) check_inq(ev);
 }
 
 void Run::check_sockopt_value(const Event& ev, const SyscallEvent& call) {
@@ -261,7 +327,7 @@ void Run::check_sockopt_value(const Event& ev, const SyscallEvent& call) {
   }
   if (want == got_value_) return;
   const bool is_errno =
-      call.name == "getsockopt" && *sockopt_for(arg(*this, ev, 2).text) == SockOpt::kError;
+      call.name == "getsockopt" && sockopt_for(arg(*this, ev, 2).text) == SockOpt::kError;
   const auto show = [&](std::int64_t v) {
     return is_errno ? errno_name(static_cast<int>(v)) : std::to_string(v);
   };
