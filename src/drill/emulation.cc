@@ -57,8 +57,9 @@ struct Named {
 };
 
 // Host errno values (the numbers behind std::errc on this platform).
-constexpr std::array<Named, 24> kErrnos{{
+constexpr std::array<Named, 25> kErrnos{{
     {"EPERM", EPERM},
+    {"EEXIST", EEXIST},
     {"ENOENT", ENOENT},
     {"EINTR", EINTR},
     {"EBADF", EBADF},

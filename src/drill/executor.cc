@@ -30,9 +30,10 @@ std::string_view to_string(Outcome o) {
 namespace {
 
 constexpr std::string_view kSupportedCalls[] = {
-    "socket",     "bind",       "listen", "accept", "connect",  "read",
-    "write",      "recv",       "send",   "sendto", "shutdown", "close",
-    "getsockopt", "setsockopt", "fcntl",  "ioctl",  "sendmsg",  "recvmsg"};
+    "socket",       "bind",          "listen",    "accept",    "connect",  "read",
+    "write",        "recv",          "send",      "sendto",    "shutdown", "close",
+    "getsockopt",   "setsockopt",    "fcntl",     "ioctl",     "sendmsg",  "recvmsg",
+    "epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait"};
 
 std::optional<std::string> preflight_call(const SyscallEvent& call) {
   if (std::ranges::find(kSupportedCalls, call.name) == std::end(kSupportedCalls)) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "drill/ast.hpp"
@@ -36,6 +37,28 @@ struct Connection {
   Kind kind = Kind::kNone;
   Endpoints ends;
   SeqMap map;
+};
+
+class Run;
+
+/// Argument `i` of the call of `ev`; FAILs the run when there are fewer.
+const Expr& arg(const Run& run, const Event& ev, std::size_t i);
+/// The struct field named `name` (e.g. "msg_iov(1)" matched by "msg_iov"), or nullptr.
+const Expr* field(const Expr& e, std::string_view name);
+
+/// One descriptor registered with an epoll instance (epoll_ctl).
+struct EpollEntry {
+  std::uint32_t events = 0;   ///< EPOLL* interest and flags (EPOLLET, EPOLLONESHOT)
+  std::int64_t data = 0;      ///< epoll_data as the script gave it (fd= or ptr=)
+  std::uint32_t seen = 0;     ///< readiness at the last look (edge detection)
+  std::int64_t bytes_in = 0;  ///< tcpi_bytes_received at the last look
+  bool pending = true;        ///< ADD/MOD: report the current readiness once
+};
+
+/// One reported event of epoll_wait.
+struct EpollEvent {
+  std::uint32_t events = 0;
+  std::int64_t data = 0;
 };
 
 /// A call that blocks: re-issued after every step until it returns.
@@ -89,6 +112,11 @@ class Run {
   std::optional<std::int64_t> expected_inq(const Expr& control) const;
   std::int64_t readable_bytes(int fd);
   void check_inq(const Event& ev);
+  // epoll.cc
+  SysResult issue_epoll(const Event& ev, const std::string& name);
+  SysResult epoll_ctl(const Event& ev);
+  SysResult epoll_wait(const Event& ev);
+  void check_epoll_event(const Event& ev);
   void check_sockopt_value(const Event& ev, const SyscallEvent& call);
 
  public:
@@ -106,11 +134,14 @@ class Run {
   Connection conn_;
   std::uint16_t next_remote_port_;
   std::optional<PendingCall> pending_;
-  int line_ = 0;                    ///< the line of the event being run
-  std::int64_t got_value_ = 0;      ///< the value of the last getsockopt
-  std::set<int> inq_fds_;           ///< target fds with TCP_INQ on
-  std::int64_t got_inq_ = 0;        ///< TCP_CM_INQ of the last recvmsg (Linux tcp_inq_hint)
-  std::vector<std::string> notes_;  ///< ScriptResult::notes
+  int line_ = 0;                ///< the line of the event being run
+  std::int64_t got_value_ = 0;  ///< the value of the last getsockopt
+  /// epoll instances by script fd: registered target fds → entries.
+  std::map<int, std::map<int, EpollEntry>> epolls_;
+  std::vector<EpollEvent> got_events_;  ///< what the last epoll_wait reported
+  std::set<int> inq_fds_;               ///< target fds with TCP_INQ on
+  std::int64_t got_inq_ = 0;            ///< TCP_CM_INQ of the last recvmsg (Linux tcp_inq_hint)
+  std::vector<std::string> notes_;      ///< ScriptResult::notes
   std::map<std::string, std::int64_t> python_vars_;  ///< variables of %{ }% blocks
   /// Coalesce outbound packets as a TSO device would send them (Linux
   /// personality; `ethtool -K tun0 tso off` turns it off).

@@ -66,6 +66,7 @@ class StackAdapter final : public Target {
   /// Readiness of `fd`: a mask of kPollIn/kPollOut/kPollErr/kPollHup (<poll.h>
   /// values); 0 for a descriptor the adapter does not know.
   [[nodiscard]] std::uint32_t poll(int fd) const;
+  [[nodiscard]] std::optional<std::uint32_t> readiness(int fd) const override { return poll(fd); }
   /// Whether `fd` is an open descriptor of this adapter.
   [[nodiscard]] bool is_open(int fd) const { return sockets_.contains(fd); }
 

@@ -61,9 +61,8 @@ INSTANTIATE_TEST_SUITE_P(
         "state-event-engine/rcv-syn-ack-listen/"
         "rcv-syn-ack-without-data-listen-ipv4.pkt"));
 
-// TCP_INQ (Linux): recvmsg's TCP_CM_INQ control message carries the bytes
-// left to read, 1 when only the peer's FIN is left (tcp_inq_hint).
-constexpr std::string_view kInqScript = R"(
+// A passive open under the linux personality: fd 4 is the connection.
+constexpr std::string_view kLinuxAccept = R"(
  0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
 +0 bind(3, ..., ...) = 0
 +0 listen(3, 1) = 0
@@ -71,6 +70,11 @@ constexpr std::string_view kInqScript = R"(
 +0 > S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 7>
 +.01 < . 1:1(0) ack 1 win 514
 +0 accept(3, ..., ...) = 4
+)";
+
+// TCP_INQ (Linux): recvmsg's TCP_CM_INQ control message carries the bytes
+// left to read, 1 when only the peer's FIN is left (tcp_inq_hint).
+constexpr std::string_view kInqScript = R"(
 +0 setsockopt(4, SOL_TCP, TCP_INQ, [1], 4) = 0
 +0 getsockopt(4, SOL_TCP, TCP_INQ, [1], [4]) = 0
 +0 < P. 1:3001(3000) ack 1 win 514
@@ -85,21 +89,55 @@ constexpr std::string_view kInqScript = R"(
      msg_control=[{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=1}]}, 0) = 0
 )";
 
-ScriptResult run_inq(std::string_view first_inq) {
-  std::string text(kInqScript);
-  text.replace(text.find("INQ1"), 4, first_inq);
+// kLinuxAccept then `script` with `placeholder` replaced by `value`, run under
+// the linux personality.
+ScriptResult run_linux(std::string_view script, std::string_view placeholder,
+                       std::string_view value) {
+  std::string text = std::string(kLinuxAccept) + std::string(script);
+  text.replace(text.find(placeholder), placeholder.size(), value);
   auto target = make_stack_target();
   RunOptions options;
   options.personality = Personality::kLinux;
-  return run_script(parse_script(text, "inq.pkt"), *target, options);
+  return run_script(parse_script(text, "linux.pkt"), *target, options);
 }
 
 TEST(StackTarget, TcpInqControlMessage) {
-  const auto pass = run_inq("2000");
+  const auto pass = run_linux(kInqScript, "INQ1", "2000");
   EXPECT_EQ(pass.outcome, Outcome::kPass) << pass.message;
-  const auto wrong = run_inq("1999");
+  const auto wrong = run_linux(kInqScript, "INQ1", "1999");
   EXPECT_EQ(wrong.outcome, Outcome::kFail);
   EXPECT_NE(wrong.message.find("Bad TCP_CM_INQ: expected: 1999 actual: 2000"), std::string::npos)
+      << wrong.message;
+}
+
+// epoll in the runner: level-triggered entries report at every wait, EPOLLET
+// ones after new data only; ADD of a registered fd is EEXIST.
+constexpr std::string_view kEpollScript = R"(
++0 fcntl(4, F_SETFL, O_RDWR|O_NONBLOCK) = 0
++0 epoll_create(1) = 5
++0 epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLIN|EPOLLOUT, fd=4}) = 0
++0 epoll_wait(5, {events=FIRST, fd=4}, 1, 0) = 1
++0 epoll_wait(5, {events=EPOLLOUT, fd=4}, 1, 0) = 1
++0 epoll_ctl(5, EPOLL_CTL_MOD, 4, {events=EPOLLIN|EPOLLET, ptr=77}) = 0
++0 epoll_wait(5, {events=0, ptr=0}, 1, 0) = 0
++0 < P. 1:1001(1000) ack 1 win 514
++0 > . 1:1(0) ack 1001
++0 epoll_wait(5, {events=EPOLLIN, ptr=77}, 1, 0) = 1
++0 epoll_wait(5, {events=0, ptr=0}, 1, 0) = 0
++0 read(4, ..., 500) = 500
++0 epoll_wait(5, {events=0, ptr=0}, 1, 0) = 0
++0 epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLIN, fd=4}) = -1 EEXIST (File exists)
++0 close(5) = 0
+)";
+
+TEST(StackTarget, EpollLevelAndEdge) {
+  const auto pass = run_linux(kEpollScript, "FIRST", "EPOLLOUT");
+  EXPECT_EQ(pass.outcome, Outcome::kPass) << pass.message;
+  const auto wrong = run_linux(kEpollScript, "FIRST", "EPOLLIN|EPOLLOUT");
+  EXPECT_EQ(wrong.outcome, Outcome::kFail);
+  EXPECT_NE(wrong.message.find("Bad epoll_event: expected: {events=EPOLLIN|EPOLLOUT, fd=4} "
+                               "actual: {events=EPOLLOUT, fd=4}"),
+            std::string::npos)
       << wrong.message;
 }
 

@@ -14,14 +14,6 @@ namespace synack::drill::detail {
 
 namespace {
 
-const Expr& arg(const Run& run, const Event& ev, std::size_t i) {
-  const auto& call = std::get<SyscallEvent>(ev.body);
-  if (i >= call.args.size()) {
-    run.fail(ev.line, fmt::format("{} needs at least {} arguments", call.name, i + 1));
-  }
-  return call.args[i];
-}
-
 bool mentions(const Expr& e, std::string_view symbol) {
   if (e.kind == Expr::Kind::kSymbol) return e.text == symbol;
   for (const Expr& item : e.items) {
@@ -39,6 +31,20 @@ std::optional<std::int64_t> linger_seconds(const Expr& e) {
   return e.items[0].integer != 0 ? e.items[1].integer : -1;
 }
 
+std::string describe_errno(int err) {
+  return err == 0 ? "0" : fmt::format("{} ({})", errno_name(err), std::strerror(err));
+}
+
+}  // namespace
+
+const Expr& arg(const Run& run, const Event& ev, std::size_t i) {
+  const auto& call = std::get<SyscallEvent>(ev.body);
+  if (i >= call.args.size()) {
+    run.fail(ev.line, fmt::format("{} needs at least {} arguments", call.name, i + 1));
+  }
+  return call.args[i];
+}
+
 // The struct field named `name` (e.g. "msg_iov(1)" matched by "msg_iov"), or nullptr.
 const Expr* field(const Expr& e, std::string_view name) {
   if (e.kind != Expr::Kind::kStruct) return nullptr;
@@ -50,12 +56,6 @@ const Expr* field(const Expr& e, std::string_view name) {
   }
   return nullptr;
 }
-
-std::string describe_errno(int err) {
-  return err == 0 ? "0" : fmt::format("{} ({})", errno_name(err), std::strerror(err));
-}
-
-}  // namespace
 
 int Run::live_fd(const Event& ev, const Expr& e) const {
   if (e.kind != Expr::Kind::kInteger)
@@ -117,6 +117,10 @@ SysResult Run::issue(const Event& ev, bool retry) {
   if (name == "getsockopt" || name == "setsockopt") {
     return issue_sockopt(ev, call, name == "setsockopt");
   }
+  if (name.starts_with("epoll_")) return issue_epoll(ev, name);
+  if (name == "close" && epolls_.erase(static_cast<int>(arg(*this, ev, 0).integer)) != 0) {
+    return SysResult::ok(0);
+  }
   const int fd = live_fd(ev, arg(*this, ev, 0));
   if (name == "bind") return target_.bind(fd, options_.local_addr, options_.bind_port);
   if (name == "listen") {
@@ -152,7 +156,10 @@ SysResult Run::issue(const Event& ev, bool retry) {
     return target_.shutdown(fd, static_cast<int>(eval(ev, arg(*this, ev, 1))));
   if (name == "close") {
     const SysResult r = target_.close(fd);
-    if (!retry && r.ret == 0) fds_.erase(static_cast<int>(arg(*this, ev, 0).integer));
+    if (!retry && r.ret == 0) {
+      fds_.erase(static_cast<int>(arg(*this, ev, 0).integer));
+      for (auto& [epfd, entries] : epolls_) entries.erase(fd);  // closing deregisters
+    }
     return r;
   }
   if (name == "fcntl") return issue_fcntl(ev, fd);
@@ -314,6 +321,7 @@ void Run::check_call(const Event& ev, const SysResult& r) {
     check_sockopt_value(ev, call);
   }
   if (call.name == "recvmsg" && r.ret >= 0) check_inq(ev);
+  if (call.name == "epoll_wait" && r.ret > 0) check_epoll_event(ev);
 }
 
 void Run::check_sockopt_value(const Event& ev, const SyscallEvent& call) {

@@ -213,6 +213,14 @@ class Target {
     return true;
   }
 
+  /// Readiness of `fd` for epoll: a mask of <poll.h> bits (POLLIN 0x1,
+  /// POLLOUT 0x4, POLLERR 0x8, POLLHUP 0x10); nullopt = the target cannot tell
+  /// (a script using epoll then SKIPs).
+  [[nodiscard]] virtual std::optional<std::uint32_t> readiness(int fd) const {
+    (void)fd;
+    return std::nullopt;
+  }
+
   // --- administration ------------------------------------------------------
   /// Applies one `sysctl -w`. false = the stack has no such setting (the
   /// script is then SKIPPED, never passed).
