@@ -41,8 +41,10 @@ std::optional<std::string> preflight_call(const SyscallEvent& call) {
   }
   if ((call.name == "getsockopt" || call.name == "setsockopt") && call.args.size() >= 3) {
     const Expr& name = call.args[2];
-    // TCP_INQ (Linux) is the runner's: a TCP_CM_INQ control message on recvmsg.
-    if (name.kind != Expr::Kind::kSymbol || (!sockopt_for(name.text) && name.text != "TCP_INQ")) {
+    // TCP_INQ and TCP_NOTSENT_LOWAT (Linux) are the runner's (syscalls.cc).
+    const bool runner_opt = name.kind == Expr::Kind::kSymbol &&
+                            (name.text == "TCP_INQ" || name.text == "TCP_NOTSENT_LOWAT");
+    if (name.kind != Expr::Kind::kSymbol || (!sockopt_for(name.text) && !runner_opt)) {
       return fmt::format("unsupported socket option {}", name.to_string());
     }
   }

@@ -7,9 +7,9 @@
 #include <deque>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "drill/ast.hpp"
@@ -108,7 +108,7 @@ class Run {
   SysResult issue_sockopt(const Event& ev, const SyscallEvent& call, bool set);
   SysResult issue_fcntl(const Event& ev, int fd);
   SysResult issue_msg(const Event& ev, int fd, bool send);
-  SysResult issue_inq_option(const Event& ev, int fd, bool set);
+  SysResult issue_runner_option(const Event& ev, int fd, const std::string& name, bool set);
   std::optional<std::int64_t> expected_inq(const Expr& control) const;
   std::int64_t readable_bytes(int fd);
   void check_inq(const Event& ev);
@@ -139,9 +139,10 @@ class Run {
   /// epoll instances by script fd: registered target fds → entries.
   std::map<int, std::map<int, EpollEntry>> epolls_;
   std::vector<EpollEvent> got_events_;  ///< what the last epoll_wait reported
-  std::set<int> inq_fds_;               ///< target fds with TCP_INQ on
-  std::int64_t got_inq_ = 0;            ///< TCP_CM_INQ of the last recvmsg (Linux tcp_inq_hint)
-  std::vector<std::string> notes_;      ///< ScriptResult::notes
+  /// Options the runner keeps (TCP_INQ, TCP_NOTSENT_LOWAT) by (target fd, name).
+  std::map<std::pair<int, std::string>, std::int64_t> runner_opts_;
+  std::int64_t got_inq_ = 0;        ///< TCP_CM_INQ of the last recvmsg (Linux tcp_inq_hint)
+  std::vector<std::string> notes_;  ///< ScriptResult::notes
   std::map<std::string, std::int64_t> python_vars_;  ///< variables of %{ }% blocks
   /// Coalesce outbound packets as a TSO device would send them (Linux
   /// personality; `ethtool -K tun0 tso off` turns it off).

@@ -89,12 +89,14 @@ constexpr std::string_view kInqScript = R"(
      msg_control=[{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=1}]}, 0) = 0
 )";
 
-// kLinuxAccept then `script` with `placeholder` replaced by `value`, run under
+// kLinuxAccept then `script` with each `placeholder` replaced by `value`, run under
 // the linux personality.
 ScriptResult run_linux(std::string_view script, std::string_view placeholder,
                        std::string_view value) {
   std::string text = std::string(kLinuxAccept) + std::string(script);
-  text.replace(text.find(placeholder), placeholder.size(), value);
+  for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at)) {
+    text.replace(at, placeholder.size(), value);
+  }
   auto target = make_stack_target();
   RunOptions options;
   options.personality = Personality::kLinux;
@@ -108,6 +110,25 @@ TEST(StackTarget, TcpInqControlMessage) {
   EXPECT_EQ(wrong.outcome, Outcome::kFail);
   EXPECT_NE(wrong.message.find("Bad TCP_CM_INQ: expected: 1999 actual: 2000"), std::string::npos)
       << wrong.message;
+}
+
+// TCP_NOTSENT_LOWAT (Linux): "no limit" (0xffffffff, or 0 = the sysctl's
+// unlimited default) is what synack does; another value SKIPs.
+constexpr std::string_view kLowatScript = R"(
++0 setsockopt(4, SOL_TCP, TCP_NOTSENT_LOWAT, [@V], 4) = 0
++0 getsockopt(4, SOL_TCP, TCP_NOTSENT_LOWAT, [@V], [4]) = 0
++0 write(4, ..., 1000) = 1000
++0 > P. 1:1001(1000) ack 1
+)";
+
+TEST(StackTarget, NotsentLowatOnlyUnlimited) {
+  for (const char* unlimited : {"0", "0xffffffff"}) {
+    const auto r = run_linux(kLowatScript, "@V", unlimited);
+    EXPECT_EQ(r.outcome, Outcome::kPass) << unlimited << ": " << r.message;
+  }
+  const auto limited = run_linux(kLowatScript, "@V", "4000");
+  EXPECT_EQ(limited.outcome, Outcome::kSkip);
+  EXPECT_EQ(limited.message, "TCP_NOTSENT_LOWAT 4000: synack has no not-sent low-water mark");
 }
 
 // epoll in the runner: level-triggered entries report at every wait, EPOLLET

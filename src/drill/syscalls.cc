@@ -91,7 +91,9 @@ std::int64_t Run::eval(const Event& ev, const Expr& e) const {
 SysResult Run::issue_sockopt(const Event& ev, const SyscallEvent& call, bool set) {
   const int fd = live_fd(ev, arg(*this, ev, 0));
   const std::string& opt_name = arg(*this, ev, 2).text;
-  if (opt_name == "TCP_INQ") return issue_inq_option(ev, fd, set);
+  if (opt_name == "TCP_INQ" || opt_name == "TCP_NOTSENT_LOWAT") {
+    return issue_runner_option(ev, fd, opt_name, set);
+  }
   const SockOpt opt = *sockopt_for(opt_name);
   if (!target_.supports(opt)) {
     skip(ev.line, fmt::format("target does not support socket option {}", opt_name));
@@ -218,19 +220,25 @@ SysResult Run::issue_msg(const Event& ev, int fd, bool send) {
   return target_.send(fd, Bytes(zeros));
 }
 
+// Socket options the runner keeps itself; the target is not asked.
 // TCP_INQ (Linux): on (1) adds a TCP_CM_INQ control message, the bytes left
-// to read, to each recvmsg. The runner keeps the flag; the target is not asked.
-SysResult Run::issue_inq_option(const Event& ev, int fd, bool set) {
+// to read, to each recvmsg. TCP_NOTSENT_LOWAT (Linux): only "no limit" —
+// 0xffffffff, or 0 (the sysctl's default, which the runner only accepts as
+// 4294967295) — is what synack does; another value SKIPs.
+SysResult Run::issue_runner_option(const Event& ev, int fd, const std::string& name, bool set) {
   if (!target_.tcp_info(fd)) return SysResult::error(EBADF);
+  const auto key = std::make_pair(fd, name);
   if (!set) {
-    got_value_ = inq_fds_.contains(fd) ? 1 : 0;
+    const auto it = runner_opts_.find(key);
+    got_value_ = it == runner_opts_.end() ? 0 : it->second;
     return SysResult::ok(0);
   }
-  if (eval(ev, arg(*this, ev, 3)) != 0) {
-    inq_fds_.insert(fd);
-  } else {
-    inq_fds_.erase(fd);
+  std::int64_t v = eval(ev, arg(*this, ev, 3));
+  if (name == "TCP_INQ") v = v != 0 ? 1 : 0;
+  if (name == "TCP_NOTSENT_LOWAT" && v != 0 && v != 0xffffffffLL) {
+    skip(ev.line, fmt::format("TCP_NOTSENT_LOWAT {}: synack has no not-sent low-water mark", v));
   }
+  runner_opts_[key] = v;
   return SysResult::ok(0);
 }
 
@@ -260,7 +268,8 @@ void Run::check_inq(const Event& ev) {
   const Expr* control = field(arg(*this, ev, 1), "msg_control");
   if (control == nullptr || control->kind == Expr::Kind::kEllipsis) return;
   const std::int64_t want = *expected_inq(*control);
-  if (!inq_fds_.contains(live_fd(ev, arg(*this, ev, 0)))) {
+  const auto on = runner_opts_.find({live_fd(ev, arg(*this, ev, 0)), "TCP_INQ"});
+  if (on == runner_opts_.end() || on->second == 0) {
     fail(ev.line,
          "runtime error in recvmsg call: expected a TCP_CM_INQ control message, "
          "but TCP_INQ is off");
