@@ -136,6 +136,36 @@ TEST(Paws, TsRecentOnlyFromSegmentsCoveringLastAckSent) {
   h.expect_tx({{.flags = ACK, .seq = 101, .ack = 309, .tsecr = 1500}});
 }
 
+// Issue 17: the peer's RTO retransmission after our ACK was lost is an old
+// duplicate (wholly below RCV.NXT), but it still covers Last.ACK.sent, so its
+// TSval becomes TS.Recent and the duplicate ACK echoes it (RFC 7323 §4.3 (2);
+// Linux tcp_sequence, FreeBSD tcp_input). Echoing the TSval of the original
+// transmission instead hands the peer an RTT sample as old as its backoff.
+TEST(Paws, RetransmissionAfterLostAckRefreshesTsRecent) {
+  Harness h(ts_config());
+  established_ts(h, 1000);
+  h.inject({.flags = ACK | PSH, .seq = 301, .ack = 101, .data = "abcd", .tsval = 1100});
+  h.expect_tx({{.flags = ACK, .seq = 101, .ack = 305, .tsecr = 1100}});  // lost on the way
+  h.advance(60000);  // the peer's RTO backs off for a minute
+  h.inject({.flags = ACK | PSH, .seq = 301, .ack = 101, .data = "abcd", .tsval = 61100});
+  h.expect_tx({{.flags = ACK, .seq = 101, .ack = 305, .tsecr = 61100}});
+  EXPECT_EQ(h.conn.drops()[DropReason::kNotAcceptable], 1u);
+  EXPECT_EQ(h.conn.status().receive_queued, 4u);  // the duplicate is not delivered twice
+}
+
+TEST(Paws, OldDuplicateBelowLastAckSentKeepsTsRecent) {
+  Harness h(ts_config());
+  established_ts(h, 1000);
+  h.inject({.flags = ACK | PSH, .seq = 301, .ack = 101, .data = "ab", .tsval = 1100});
+  h.expect_tx({{.flags = ACK, .seq = 101, .ack = 303, .tsecr = 1100}});
+  h.inject({.flags = ACK | PSH, .seq = 303, .ack = 101, .data = "cd", .tsval = 1200});
+  h.expect_tx({{.flags = ACK, .seq = 101, .ack = 305, .tsecr = 1200}});
+  // A late copy of [301, 303) ends before Last.ACK.sent = 305: it is not the
+  // segment our last ACK answered, so TS.Recent stays 1200 (RFC 7323 §4.3 (2)).
+  h.inject({.flags = ACK | PSH, .seq = 301, .ack = 101, .data = "ab", .tsval = 1300});
+  h.expect_tx({{.flags = ACK, .seq = 101, .ack = 305, .tsecr = 1200}});
+}
+
 TEST(Paws, DelayedAckEchoesTheFirstUnacknowledgedSegment) {
   Config c = ts_config();
   c.delayed_ack = milliseconds(40);

@@ -280,6 +280,12 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
     send_challenge_ack("rcv SYN in a synchronized state", "RFC 5961 §4.2", now);
     return false;
   }
+  // RFC 7323 §4.3 (2): an old duplicate that still covers Last.ACK.sent (a
+  // retransmission after our ACK was lost) refreshes TS.Recent, so the ACK below
+  // echoes it rather than the TSval of the segment that filled the window
+  // minutes of backoff ago (Linux tcp_sequence accepts end_seq == rcv_wup,
+  // FreeBSD trims the duplicate and records its timestamp).
+  update_ts_recent(seg, now);
   drop(DropReason::kNotAcceptable, "segment not acceptable",
        "RFC 9293 §3.10.7.4 first: sequence number", now);
   note_duplicate_text(seg);  // D-SACK (RFC 2883 §4), connection_receive.cc
