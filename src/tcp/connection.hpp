@@ -302,6 +302,8 @@ class Connection {
   void restart_rto_estimate();  // a fresh estimator (simultaneous open)
   void sample_rtt(const TcpSegment& seg,
                   Instant now);  // an ACK of new data: RFC 6298 §3 / RFC 7323 §4
+  [[nodiscard]] bool echo_predates_retransmission(std::uint32_t tsecr,
+                                                  Instant now) const;  // RFC 6298 §3
   // connection_congestion.cc — RFC 5681, RFC 6582, RFC 3042.
   void on_ack_arrival(const TcpSegment& seg, Instant now);  // before SND.UNA/SND.WND move
   // connection_sack.cc — SACK-based loss recovery (RFC 6675).

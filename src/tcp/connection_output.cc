@@ -131,7 +131,7 @@ TcpSegment Connection::resend_from(SeqNum seq, std::size_t max_len, Instant now)
   if (fin_sent_ && seq + static_cast<SeqLen>(data.size()) == fin_seq_) flags |= TcpFlags::kFin;
   if (!data.empty() && off + data.size() == sndbuf_.size())
     flags |= TcpFlags::kPsh;  // end of queue
-  rtt_sampler_.on_retransmit();
+  rtt_sampler_.on_retransmission_sent(now);
   note_ack_sent();
   return make_segment(seq, flags, data, now);
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "tcp/connection.hpp"
+#include "tcp/paws.hpp"
 
 namespace synack::tcp {
 
@@ -38,19 +39,38 @@ void Connection::restart_rto_estimate() {
 }
 
 void Connection::sample_rtt(const TcpSegment& seg, Instant now) {
-  // RFC 7323 §4: with timestamps every ACK of new data gives RTT = now − TSecr
+  // RFC 7323 §4.1: with timestamps an ACK of new data gives RTT = now − TSecr
   // (retransmissions included: the echo names the transmission). TSecr 0 is
   // "no echo" (our clock at 0 ms), so it falls back to Karn's sampler.
   if (ts_ok_) {
     if (const auto ts = seg.options.summarize().timestamps; ts && ts->ecr != 0) {
       const std::uint32_t ticks = ts_clock(now) - ts->ecr;
-      if (ticks < (1u << 31)) rtt_.on_sample(milliseconds(ticks));
+      if (ticks < (1u << 31) && !echo_predates_retransmission(ts->ecr, now)) {
+        rtt_.on_sample(milliseconds(ticks));
+      }
       (void)rtt_sampler_.on_ack(seg.ack, now);
       return;
     }
   }
   // RFC 6298 §3 (Karn): only a segment never retransmitted is timed.
   if (const auto r = rtt_sampler_.on_ack(seg.ack, now)) rtt_.on_sample(*r);
+}
+
+bool Connection::echo_predates_retransmission(std::uint32_t tsecr, Instant now) const {
+  // An echo older than our latest retransmission answers a segment sent before
+  // it: the ACK the peer sent then was lost or held back, and this one (a
+  // duplicate ACK for a copy that does not cover its Last.ACK.sent, or its
+  // own retransmission carrying the ACK) echoes the TS.Recent of that time,
+  // RFC 7323 §4.3. now − TSecr would time the peer's backoff, not the path;
+  // under 15 % loss + 15 % corruption such samples drove the RTO to minutes
+  // (issue 17). Karn's rule (RFC 6298 §3) applied to the echo: not timed.
+  // DEVIATION(linux): tcp_ack_update_rtt takes the TSecr sample when every
+  // acknowledged segment was retransmitted.
+  const auto rtx = rtt_sampler_.last_retransmission();
+  // A retransmission 2^31 ms ago or more is no longer comparable (serial
+  // arithmetic, RFC 7323 §5.2); any echo is newer than it by then.
+  if (!rtx || now - *rtx >= milliseconds(std::int64_t{1} << 31)) return false;
+  return ts_before(tsecr, ts_clock(*rtx));
 }
 
 void Connection::arm_retransmit(Instant now) {

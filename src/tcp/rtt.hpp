@@ -87,6 +87,16 @@ class RttSampler {
   /// Something was retransmitted: the running measurement is discarded (Karn).
   void on_retransmit() { timing_ = false; }
 
+  /// A retransmission of data or FIN left at `now`: discards the running
+  /// measurement (on_retransmit) and remembers the time (last_retransmission).
+  void on_retransmission_sent(Instant now) {
+    on_retransmit();
+    last_retransmission_ = now;
+  }
+
+  /// When the latest retransmission left, if any was sent.
+  [[nodiscard]] std::optional<Instant> last_retransmission() const { return last_retransmission_; }
+
   /// An acceptable ACK arrived at `now`: returns the RTT of the timed segment
   /// if `seg_ack` covers all of it (seq_ge(seg.ack, end)), and stops timing.
   [[nodiscard]] std::optional<Duration> on_ack(SeqNum seg_ack, Instant now);
@@ -99,6 +109,7 @@ class RttSampler {
   bool timing_ = false;
   SeqNum end_;
   Instant sent_;
+  std::optional<Instant> last_retransmission_;
 };
 
 }  // namespace synack::tcp

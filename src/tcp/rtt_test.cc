@@ -100,6 +100,18 @@ TEST(RttSampler, TimesOneSegmentUntilItIsCovered) {
   EXPECT_FALSE(s.on_ack(SeqNum(0xB8u), t0 + milliseconds(50)).has_value());
 }
 
+TEST(RttSampler, RemembersTheLatestRetransmission) {
+  RttSampler s;
+  const Instant t0{};
+  EXPECT_FALSE(s.last_retransmission().has_value());
+  s.on_send(SeqNum(100), 10, t0, false);
+  s.on_retransmission_sent(t0 + milliseconds(200));
+  EXPECT_FALSE(s.timing());  // Karn: the measurement is discarded
+  s.on_retransmission_sent(t0 + milliseconds(600));
+  EXPECT_EQ(s.last_retransmission(), t0 + milliseconds(600));
+  EXPECT_FALSE(s.on_ack(SeqNum(110), t0 + milliseconds(650)).has_value());
+}
+
 TEST(RttSampler, KarnDiscardsMeasurementsAcrossRetransmissions) {
   SYNACK_RFC("MUST-18");
   RttSampler s;
