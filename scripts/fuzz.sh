@@ -21,7 +21,7 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || ((seconds == 0)); then
   exit 2
 fi
 build=${SYNACK_FUZZ_BUILD:-build/fuzz}
-targets=(wire_ipv4 wire_tcp wire_ipv6 stack_receive engine_sanity drill_parser http_parser capture_reader)
+targets=(wire_ipv4 wire_tcp wire_ipv6 wire_udp stack_receive engine_sanity drill_parser http_parser capture_reader)
 if (($# > 1)); then targets=("${@:2}"); fi
 extra=(-timeout=20 -rss_limit_mb=2048)
 [[ -n "${FUZZ_SEED:-}" ]] && extra+=(-seed="$FUZZ_SEED")
