@@ -127,6 +127,30 @@ TEST(Capture, SelectionErrorsNameTheProblem) {
   r = read_capture(kData + "missing.pcap", {}, false);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), kData + "missing.pcap: cannot open: No such file or directory");
+  Selection s;
+  s.host = "10.9.9.9";
+  r = read_capture(kData + "lo.pcap", s, false);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), kData + "lo.pcap: no TCP conversation with address 10.9.9.9");
+  s.host = "127.0.0.1";
+  s.port = 9;
+  r = read_capture(kData + "lo.pcap", s, false);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), kData + "lo.pcap: no TCP conversation with address 127.0.0.1 and port 9");
+}
+
+// --host: the first conversation with the address at either end; with --port, both.
+TEST(Capture, SelectionByAddress) {
+  Selection s;
+  s.host = "10.77.0.2";  // the server side of the TUN capture
+  const auto lossy = read_ok("lossy.pcap", s);
+  ASSERT_TRUE(lossy.run);
+  EXPECT_EQ(lossy.run->endpoints[1].addr, "10.77.0.2");
+  s.host = "127.0.0.1";
+  s.port = 5003;
+  const auto third = read_ok("lo.pcap", s);
+  ASSERT_TRUE(third.run);
+  EXPECT_EQ(third.run->endpoints[1].port, 5003);
 }
 
 TEST(Capture, BulkTransferCollapsesIntoSummaryRows) {

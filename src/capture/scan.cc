@@ -66,6 +66,13 @@ namespace {
 
 using Opener = std::function<std::expected<Reader, std::string>()>;
 
+// Selection::port and Selection::host, each at either end of `c`.
+bool has_endpoint(const Conversation& c, const Selection& sel) {
+  const bool port = !sel.port || c.a.port == *sel.port || c.b.port == *sel.port;
+  const bool host = !sel.host || c.a.ip.to_string() == *sel.host || c.b.ip.to_string() == *sel.host;
+  return port && host;
+}
+
 std::expected<std::size_t, std::string> choose(const std::vector<Conversation>& all,
                                                const ConversationTable& table,
                                                const Selection& sel) {
@@ -77,11 +84,14 @@ std::expected<std::size_t, std::string> choose(const std::vector<Conversation>& 
     }
     return *sel.stream;
   }
-  if (sel.port) {
+  if (sel.port || sel.host) {
     for (const auto& c : all) {
-      if (c.a.port == *sel.port || c.b.port == *sel.port) return c.stream;
+      if (has_endpoint(c, sel)) return c.stream;
     }
-    return std::unexpected(fmt::format("no TCP conversation with port {}", *sel.port));
+    std::string what;
+    if (sel.host) what = fmt::format("address {}", *sel.host);
+    if (sel.port) what += fmt::format("{}port {}", what.empty() ? "" : " and ", *sel.port);
+    return std::unexpected(fmt::format("no TCP conversation with {}", what));
   }
   return *table.default_stream();
 }

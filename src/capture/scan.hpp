@@ -49,6 +49,10 @@ ScanStats scan(Reader& reader, ConversationTable& table, const SegmentFn& on_seg
 struct Selection {
   std::optional<std::size_t> stream;  ///< tcp.stream; none: ConversationTable::default_stream
   std::optional<std::uint16_t> port;  ///< none: any; else the first conversation with this port
+  /// none: any; else the first conversation with this address at either end,
+  /// as IpAddr::to_string() prints it ("10.0.0.1"; IPv6 in RFC 5952 text).
+  /// With `port` too: the first conversation that has both.
+  std::optional<std::string> host;
   CollectOptions collect;
 };
 

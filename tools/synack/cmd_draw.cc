@@ -29,6 +29,7 @@ struct DrawArgs {
   bool list = false;
   std::optional<std::size_t> stream;
   std::optional<std::uint16_t> port;
+  std::optional<std::string> host;
   bool expand = false;
 };
 
@@ -65,6 +66,7 @@ void draw_capture(const DrawArgs& a, const Drawing& d) {
   capture::Selection sel;
   sel.stream = a.stream;
   sel.port = a.port;
+  sel.host = a.host;
   sel.collect.expand = a.expand;
   Progress progress(a.quiet);
   const auto on_progress = [&](std::uint64_t, std::uint64_t offset, std::uint64_t size) {
@@ -87,8 +89,9 @@ void draw(const DrawArgs& a) {
   const auto d = resolve_drawing(a.drawing);
   if (!d) fail(d.error(), kExitUsage);
   if (capture::looks_like_capture(a.file)) return draw_capture(a, *d);
-  if (a.list || a.stream || a.port || a.expand) {
-    fail(fmt::format("{}: --list, --stream, --port and --expand need a pcap or pcapng capture",
+  if (a.list || a.stream || a.port || a.host || a.expand) {
+    fail(fmt::format("{}: --list, --stream, --port, --host and --expand need a pcap or pcapng "
+                     "capture",
                      a.file),
          kExitUsage);
   }
@@ -120,6 +123,9 @@ void add_draw_command(CLI::App& app) {
   cmd->add_option("--stream", args->stream,
                   "Capture: draw conversation N (default: the first complete one)");
   cmd->add_option("--port", args->port, "Capture: draw the first conversation with this port");
+  cmd->add_option("--host", args->host,
+                  "Capture: draw the first conversation with this address at either end "
+                  "(with --port: both)");
   cmd->add_flag("--expand", args->expand,
                 "Capture: draw every segment (default: long transfers collapse into summary rows)");
   cmd->callback([args] { draw(*args); });
