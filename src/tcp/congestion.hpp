@@ -106,6 +106,15 @@ class CongestionControl {
   /// ssthresh (at least SMSS); nothing is retransmitted.
   void on_ecn(std::uint32_t flight_size, Instant now);
 
+  /// Takes over cwnd and ssthresh (bytes) from the algorithm this one replaces
+  /// when TCP_CONGESTION changes on a live connection, as Linux does
+  /// (tcp_reinit_congestion_control leaves snd_cwnd and snd_ssthresh alone);
+  /// the algorithm's own state (CUBIC's epoch, W_max) starts afresh.
+  void take_window(const CongestionControl& previous) {
+    cwnd_ = previous.cwnd_;
+    ssthresh_ = previous.ssthresh_;
+  }
+
  protected:
   /// Window growth for on_ack(): slow start / congestion avoidance.
   virtual void grow(std::uint32_t bytes_acked, Duration rtt, Instant now) = 0;

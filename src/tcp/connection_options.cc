@@ -49,10 +49,14 @@ std::expected<void, std::errc> Connection::set_congestion_control(std::string_vi
   }
   if (stored == cfg_->congestion_control) return {};
   cfg_.mutate().congestion_control = stored;
-  // Unlike Linux (which keeps snd_cwnd), switching after data has flowed
-  // restarts the algorithm from the initial window without ssthresh; the
-  // loss-recovery state starts afresh with it.
-  cc_.reset();
+  if (!cc_) return {};  // created with the first data (congestion())
+  // As Linux: the new algorithm continues from the current cwnd and ssthresh,
+  // and the loss-recovery state (an episode under way) is kept.
+  auto next = make_congestion_control(stored, cc_->smss());
+  if (!next) return std::unexpected(next.error());
+  (*next)->gate_growth_on_use(cfg_->cwnd_growth_when_limited);
+  (*next)->take_window(*cc_);
+  cc_ = std::move(*next);
   return {};
 }
 

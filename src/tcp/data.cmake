@@ -14,7 +14,7 @@ synack_test(tcp_data_test
 # The data path wired into the engine, tested with the segment DSL.
 synack_test(tcp_datapath_test
   SOURCES test_dsl.cc data_transfer_test.cc paws_test.cc rtt_sampling_test.cc keepalive_test.cc
-          info_test.cc send_policy_test.cc sack_recovery_test.cc
+          info_test.cc send_policy_test.cc sack_recovery_test.cc congestion_switch_test.cc
   DEPS synack::tcp fmt::fmt)
 if(TARGET tcp_datapath_test)
   target_compile_options(tcp_datapath_test PRIVATE -Wno-missing-field-initializers)
