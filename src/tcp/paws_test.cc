@@ -10,12 +10,6 @@
 namespace synack::tcp::test {
 namespace {
 
-Config ts_config() {
-  Config c = test_config();
-  c.timestamps = true;
-  return c;
-}
-
 // Active open; the peer's SYN-ACK carries TSval `peer_ts`. Our ACK echoes it.
 void established_ts(Harness& h, std::uint32_t peer_ts) {
   h.syn_sent();

@@ -11,12 +11,6 @@
 namespace synack::tcp::test {
 namespace {
 
-Config ts_config() {
-  Config c = test_config();
-  c.timestamps = true;
-  return c;
-}
-
 std::uint32_t tsval_of(const TcpSegment& s) {
   const auto ts = s.options.summarize().timestamps;
   EXPECT_TRUE(ts.has_value()) << describe(s);

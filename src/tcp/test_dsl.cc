@@ -23,6 +23,12 @@ Config test_config() {
   return c;
 }
 
+Config ts_config() {
+  Config c = test_config();
+  c.timestamps = true;
+  return c;
+}
+
 EdgeRecorder& edge_recorder() {
   static EdgeRecorder r;
   return r;

@@ -66,6 +66,8 @@ inline constexpr std::uint32_t kRcvBuf = 10000;   ///< our receive buffer (= RCV
 /// The test configuration: no window scale / SACK / TS (simple expectations),
 /// receive buffer kRcvBuf, fixed ISN secret.
 [[nodiscard]] Config test_config();
+/// test_config() with timestamps on (RFC 7323).
+[[nodiscard]] Config ts_config();
 
 /// Which state-diagram edges were taken, collected from StateChange events of
 /// every harness in this process (test-side only; the engine has no globals).
