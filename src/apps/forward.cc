@@ -9,6 +9,7 @@
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <array>
@@ -167,6 +168,7 @@ struct Forwarder::Flow {
   SocksHandshake socks;
   std::vector<std::vector<std::byte>> early;
   static constexpr std::size_t kMaxEarly = 8;
+  std::vector<std::byte> socks_header;  // the UDP request header before each datagram
 };
 
 std::expected<std::unique_ptr<Forwarder>, std::string> Forwarder::create(TunStack& ts,
@@ -552,16 +554,13 @@ void Forwarder::on_udp(Instant now) {
     if (!n) return;
     const Bytes payload = Bytes(buf).first(std::min<std::size_t>(*n, buf.size()));
     const tcp::FourTuple key{to, from};
-    auto it = flows_.find(key);
-    if (it == flows_.end()) {
-      Flow* f = open_flow(from, to);
-      if (f == nullptr) {
-        ++stats_.udp_dropped;
-        continue;
-      }
-      it = flows_.find(key);
+    const auto it = flows_.find(key);
+    Flow* flow = it != flows_.end() ? it->second.get() : open_flow(from, to);
+    if (flow == nullptr) {
+      ++stats_.udp_dropped;
+      continue;
     }
-    Flow& f = *it->second;
+    Flow& f = *flow;
     f.last = now;
     if (f.control >= 0 && !f.associated) {  // SOCKS5: not associated yet
       if (f.early.size() < Flow::kMaxEarly) {
@@ -592,6 +591,7 @@ Forwarder::Flow* Forwarder::open_flow(tcp::Endpoint client, tcp::Endpoint destin
       return nullptr;
     }
     f->control = *control;
+    f->socks_header = socks5::udp_header(destination);
     f->socks.command = socks5::kUdpAssociate;  // to 0.0.0.0:0: "not known yet" (RFC 1928 §4)
     watch(f->control, EPOLLOUT, f->control_events);
     udp_control_[f->control] = {destination, client};
@@ -607,9 +607,12 @@ Forwarder::Flow* Forwarder::open_flow(tcp::Endpoint client, tcp::Endpoint destin
 void Forwarder::send_up(Flow& f, Bytes payload) {
   ssize_t sent = 0;
   if (f.control >= 0) {  // RFC 1928 §7: each datagram carries its destination
-    std::vector<std::byte> d = socks5::udp_header(f.destination);
-    d.insert(d.end(), payload.begin(), payload.end());
-    sent = ::send(f.outer, d.data(), d.size(), 0);
+    std::array<iovec, 2> iov{iovec{f.socks_header.data(), f.socks_header.size()},
+                             iovec{const_cast<std::byte*>(payload.data()), payload.size()}};
+    msghdr m{};
+    m.msg_iov = iov.data();
+    m.msg_iovlen = iov.size();
+    sent = ::sendmsg(f.outer, &m, 0);
   } else {
     sent = ::send(f.outer, payload.data(), payload.size(), 0);
   }

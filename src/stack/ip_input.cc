@@ -5,15 +5,17 @@
 
 #include "stack/stack.hpp"
 #include "stack/stack_internal.hpp"
+#include "stack/unicast.hpp"
 #include "wire/icmp.hpp"
 #include "wire/udp.hpp"
 
 namespace synack {
 namespace {
 
-bool bad_source(Ipv4Addr a) {
-  const std::uint32_t v = a.value;
-  return v == 0 || v == 0xffffffffu || (v >> 28) == 0xe;  // 0.0.0.0, broadcast, multicast
+// What an ICMP error quotes of `ip`: its header and the first 8 bytes of its
+// payload (RFC 792; RFC 1122 §3.2.2), or all of it if shorter.
+Bytes icmp_quote(const Ipv4View& ip) {
+  return ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8));
 }
 
 }  // namespace
@@ -29,12 +31,12 @@ void Stack::receive(Bytes packet, Instant now) {
   }
   // RFC 9293 MUST-57: only our unicast address is accepted: broadcast and multicast dropped.
   // In any-destination mode every unicast destination is ours.
-  if (ip->dst() != config_.address && (!config_.any_destination || bad_source(ip->dst()))) {
+  if (ip->dst() != config_.address && (!config_.any_destination || !is_unicast(ip->dst()))) {
     counters_.drop(StackDrop::kNotForUs);
     return;
   }
   // RFC 9293 MUST-63: a datagram (a SYN or any other) from an invalid source is ignored.
-  if (bad_source(ip->src())) {
+  if (!is_unicast(ip->src())) {
     counters_.drop(StackDrop::kBadSource);
     return;
   }
@@ -71,8 +73,7 @@ void Stack::receive_datagram(const Ipv4View& ip, Instant now) {
     default:
       counters_.drop(StackDrop::kUnknownProtocol);
       // RFC 1122 §3.2.2.1: SHOULD send protocol unreachable (quote header + 8 bytes).
-      queue_icmp(ip.src(), 3, 2, 0,
-                 ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8)), ip.dst());
+      queue_icmp(ip.src(), 3, 2, 0, icmp_quote(ip), ip.dst());
       break;
   }
 }
@@ -118,8 +119,7 @@ void Stack::receive_udp(const Ipv4View& ip) {
     return;
   }
   counters_.drop(StackDrop::kNoConnection);
-  queue_icmp(ip.src(), 3, 3, 0, ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8)),
-             ip.dst());
+  queue_icmp(ip.src(), 3, 3, 0, icmp_quote(ip), ip.dst());
 }
 
 // RFC 9293 MAY-9 [not implemented]: the received Diffserv field is not passed up.
@@ -164,8 +164,7 @@ void Stack::tcp_delivered(const Ipv4View& ip, const tcp::FourTuple& t, tcp::Deli
     case To::kNoConnection:
       counters_.drop(StackDrop::kNoConnection);
       if (config_.closed_port == ClosedPortReply::kIcmpUnreachable) {
-        queue_icmp(ip.src(), 3, 3, 0,
-                   ip.bytes().first(std::min(ip.bytes().size(), ip.header_len() + 8)), ip.dst());
+        queue_icmp(ip.src(), 3, 3, 0, icmp_quote(ip), ip.dst());
         return;
       }
       if (d.reply && !reply_allowed()) return;  // StackConfig::reply_rate_limit

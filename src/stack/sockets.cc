@@ -7,6 +7,7 @@
 
 #include "stack/stack.hpp"
 #include "stack/stack_internal.hpp"
+#include "stack/unicast.hpp"
 
 namespace synack {
 namespace {
@@ -15,12 +16,6 @@ constexpr int kMaxBacklog = 4096;  // Linux net.core.somaxconn default
 
 std::unexpected<std::errc> fail(std::errc e) {
   return std::unexpected(e);
-}
-
-// A remote address a connection may be opened to: not 0.0.0.0, the limited
-// broadcast 255.255.255.255 or a multicast group (224.0.0.0/4).
-bool unicast(Ipv4Addr a) {
-  return a.value != 0 && a.value != 0xffffffffu && (a.value >> 28) != 0xe;
 }
 
 }  // namespace
@@ -145,7 +140,7 @@ std::expected<void, std::errc> Stack::connect(Fd fd, tcp::Endpoint remote, Insta
   }
   if (s.kind != SocketEntry::Kind::kFresh) return fail(std::errc::invalid_argument);
   // RFC 9293 MUST-46: no OPEN to 0.0.0.0, broadcast or multicast (Linux: ENETUNREACH).
-  if (!unicast(remote.addr)) return fail(std::errc::network_unreachable);
+  if (!is_unicast(remote.addr)) return fail(std::errc::network_unreachable);
   if (tcb_count() >= config_.max_connections) return fail(std::errc::no_buffer_space);
   tcp::Endpoint local = s.local.value_or(tcp::Endpoint{config_.address, 0});
   // RFC 9293 MUST-44: no local address given: the IP layer's (the interface's) is used.

@@ -7,15 +7,13 @@
 #include <cstring>
 #include <utility>
 
+#include "stack/unicast.hpp"
+
 namespace synack {
 namespace {
 
 std::unexpected<std::errc> fail(std::errc e) {
   return std::unexpected(e);
-}
-
-bool unicast(Ipv4Addr a) {
-  return a.value != 0 && a.value != 0xffffffffu && (a.value >> 28) != 0xe;
 }
 
 }  // namespace
@@ -100,7 +98,7 @@ std::expected<void, std::errc> UdpSockets::connect(UdpFd fd, tcp::Endpoint remot
   Socket* s = get(fd);
   if (s == nullptr) return fail(std::errc::bad_file_descriptor);
   if (s->any) return fail(std::errc::invalid_argument);
-  if (!unicast(remote.addr) || remote.port == 0) return fail(std::errc::network_unreachable);
+  if (!is_unicast(remote.addr) || remote.port == 0) return fail(std::errc::network_unreachable);
   if (auto r = auto_bind(*s, fd); !r) return r;
   if (s->remote) connected_.erase({effective_local(*s), *s->remote});
   s->remote = remote;
@@ -116,7 +114,7 @@ std::expected<std::size_t, std::errc> UdpSockets::sendto(UdpFd fd, Bytes payload
   if (s->error) return fail(*std::exchange(s->error, std::nullopt));
   if (!to) to = s->remote;
   if (!to) return fail(std::errc::destination_address_required);
-  if (!unicast(to->addr)) return fail(std::errc::network_unreachable);
+  if (!is_unicast(to->addr)) return fail(std::errc::network_unreachable);
   if (auto r = auto_bind(*s, fd); !r) return fail(r.error());
   return emit(effective_local(*s), *to, payload);
 }
@@ -126,7 +124,7 @@ std::expected<std::size_t, std::errc> UdpSockets::send_from(UdpFd fd, Bytes payl
   Socket* s = get(fd);
   if (s == nullptr) return fail(std::errc::bad_file_descriptor);
   if (!s->any) return fail(std::errc::invalid_argument);
-  if (!unicast(to.addr)) return fail(std::errc::network_unreachable);
+  if (!is_unicast(to.addr)) return fail(std::errc::network_unreachable);
   return emit(from, to, payload);
 }
 
