@@ -1,78 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
-// Shared helpers of the benchmark programs (bench/*.cc): wall-clock timing,
-// result rows, RSS, a two-stack in-memory link and a one-stack "server" fed by
-// hand-made client segments. Benchmarks only: everything here may read clocks.
-//
-// Result rows are printed one JSON object per line on stdout:
-//   {"id": "bulk.synack.1500", "value": 1.23, "unit": "Gbit/s", ...extra}
-// scripts/bench.sh collects them into one table and bench/results/<date>.json.
+// Shared helpers of the synack benchmark programs (bench/*.cc): a two-stack
+// in-memory link and a one-stack "server" fed by hand-made client segments.
+// Result rows, timing and the byte pattern are in bench/bench_rows.hpp.
+// Benchmarks only: everything here may read clocks.
 #pragma once
 
-#include <algorithm>
-#include <chrono>
-#include <cstdint>
-#include <cstdio>
-#include <fstream>
+#include <array>
+#include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
+#include <utility>
 
-#include <nlohmann/json.hpp>
-
+#include "bench/bench_rows.hpp"
 #include "stack/stack.hpp"
 #include "wire/tcp.hpp"
 
 namespace synack::bench {
 
-using Clock = std::chrono::steady_clock;
-
-/// Seconds since `start` on the wall clock.
-inline double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-/// A deterministic byte pattern of `n` bytes.
-inline std::vector<std::byte> pattern(std::size_t n) {
-  std::vector<std::byte> v(n);
-  for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::byte>(i * 131 + 7);
-  return v;
-}
-
-/// Prints one result row (see the file comment). `extra` fields are merged in.
-inline void row(std::string_view id, double value, std::string_view unit,
-                nlohmann::json extra = nlohmann::json::object()) {
-  extra["id"] = id;
-  extra["value"] = value;
-  extra["unit"] = unit;
-  std::printf("%s\n", extra.dump().c_str());
-  std::fflush(stdout);
-}
-
-/// A row saying a measurement was skipped, and why.
-inline void skipped(std::string_view id, std::string_view why) {
-  nlohmann::json j{{"id", id}, {"value", nullptr}, {"unit", ""}, {"note", why}};
-  std::printf("%s\n", j.dump().c_str());
-  std::fflush(stdout);
-}
-
-/// Resident set size of this process in bytes (from /proc/self/statm).
-inline std::size_t rss_bytes() {
-  std::ifstream f("/proc/self/statm");
-  std::size_t pages = 0, resident = 0;
-  f >> pages >> resident;
-  return resident * 4096;
-}
-
-/// Percentile `p` (0..1) of `v` (sorted in place).
-inline double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
-  return v[i];
-}
+/// Delayed ACK of the in-process benchmarks' receivers: Linux's TCP_DELACK_MIN
+/// and FreeBSD's delacktime (the engine's default, 0, ACKs every segment). With
+/// it every second full-sized segment is ACKed at once (RFC 5681 §4.2), as by
+/// Linux and lwIP do, so the ACK frequency is a real wire's (bench::Link).
+inline constexpr Duration kBenchDelayedAck = milliseconds(40);
 
 /// Stack configurations for the in-process benchmarks: fixed secrets, MSS
-/// from the MTU, buffers of `buf` bytes each way.
+/// from the MTU, buffers of `buf` bytes each way, delayed ACK kBenchDelayedAck.
 inline StackConfig stack_config(Ipv4Addr addr, std::uint16_t mtu, std::uint32_t buf) {
   StackConfig c;
   c.address = addr;
@@ -82,6 +33,7 @@ inline StackConfig stack_config(Ipv4Addr addr, std::uint16_t mtu, std::uint32_t 
   c.tcp.mss = static_cast<std::uint16_t>(mtu - 40);
   c.tcp.rcv_buf = buf;
   c.tcp.snd_buf = buf;
+  c.tcp.delayed_ack = kBenchDelayedAck;
   c.max_connections = 1u << 21;
   c.max_time_wait = 1u << 21;
   return c;
@@ -90,10 +42,14 @@ inline StackConfig stack_config(Ipv4Addr addr, std::uint16_t mtu, std::uint32_t 
 inline const Ipv4Addr kAddrA = Ipv4Addr::from_octets(10, 0, 0, 1);
 inline const Ipv4Addr kAddrB = Ipv4Addr::from_octets(10, 0, 0, 2);
 
-/// Two stacks joined by a zero-delay in-memory link in one thread. pump()
-/// hands every packet one stack emits straight to the other's receive()
-/// (no copy, no queue) until both are quiet, then fires due timers. Virtual
-/// time advances by `tick` per pump() so RTT samples and timers stay sane.
+/// Two stacks joined by a zero-delay in-memory link in one thread, in wire
+/// order: pump() moves one packet a→b, then one b→a, and so on until both are
+/// quiet, so a receiver's answer (its ACK, by its delayed-ACK policy) reaches
+/// the sender before the sender's next packet, as on a real wire with zero
+/// propagation delay. Each packet goes straight from one stack's
+/// poll_transmit() to the other's receive() (no copy, no queue). Virtual time
+/// advances by `tick` per pump() and due timers fire then, so RTT samples and
+/// timers stay sane.
 class Link {
  public:
   Link(StackConfig config_a, StackConfig config_b)
@@ -105,21 +61,22 @@ class Link {
 
   /// Moves packets until neither stack has output; returns packets moved.
   std::uint64_t pump() {
-    std::uint64_t moved = 0, round = 0;
-    do {
-      round = 0;
-      while (auto p = a.poll_transmit(now)) {
+    std::uint64_t moved = 0;
+    for (bool busy = true; busy;) {
+      busy = false;
+      if (auto p = a.poll_transmit(now)) {
         b.receive(*p, now);
-        ++round;
         ++packets_ab;
+        ++moved;
+        busy = true;
       }
-      while (auto p = b.poll_transmit(now)) {
+      if (auto p = b.poll_transmit(now)) {
         a.receive(*p, now);
-        ++round;
         ++packets_ba;
+        ++moved;
+        busy = true;
       }
-      moved += round;
-    } while (round != 0);
+    }
     now += tick;
     if (a.next_deadline() <= now) a.on_timeout(now);
     if (b.next_deadline() <= now) b.on_timeout(now);
@@ -166,7 +123,7 @@ inline std::vector<tcp::FourTuple> server_tuples(std::size_t n) {
 class Server {
  public:
   explicit Server(std::size_t n, bool reserve_only = false)
-      : stack(stack_config(kAddrB, 1500, 65536)), tuples_(server_tuples(n)), clients_(n) {
+      : stack(server_config()), tuples_(server_tuples(n)), clients_(n) {
     auto fd = stack.socket();
     (void)stack.bind(*fd, {Ipv4Addr{}, 80});
     (void)stack.listen(*fd, 4096, now);
@@ -178,6 +135,14 @@ class Server {
 
   Stack stack;
   Instant now = Instant{} + std::chrono::seconds(1);
+
+  /// The server's configuration: every segment ACKed at once (no delayed
+  /// ACK), so data_segment() reads one ACK back per segment.
+  static StackConfig server_config() {
+    StackConfig c = stack_config(kAddrB, 1500, 65536);
+    c.tcp.delayed_ack = Duration::zero();
+    return c;
+  }
 
   /// Opens connections [established(), n), stopping early after `limit_s`
   /// seconds of wall time (checked every 1024 connections).

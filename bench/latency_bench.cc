@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Latency: 1-byte ping-pong between two synack stacks in one thread
-// (bench::Link, zero-delay link). One round trip = send on a, deliver, recv
-// on b, send on b, deliver, recv on a (ACKs included). Prints p50 and p99 of
+// (bench::Link, zero-delay link in wire order, delayed ACK on: each byte's
+// ACK rides on the answer). One round trip = send on a, deliver, recv on b,
+// send on b, deliver, recv on a (ACKs included). Prints p50 and p99 of
 // the wall time per round trip in ns. Usage: latency_bench [--quick]
 #include "bench/bench_cli.hpp"
 #include "bench/bench_common.hpp"

@@ -2,18 +2,20 @@
 // The Linux counterparts of the in-process benchmarks, on kernel sockets.
 //
 //   linux_bench [--quick]          loopback (127.0.0.1), one thread, two sockets:
-//                                  bulk one way (default buffers/autotuning),
+//                                  bulk one way (default buffers/autotuning;
+//                                  data segments per ACK from the receiver's
+//                                  TCP_INFO: tcpi_data_segs_in / tcpi_segs_out),
 //                                  lifecycle rate (same pattern as lifecycle_bench,
 //                                  TIME-WAIT kept by the kernel), 1-byte ping-pong
 //   linux_bench --serve PORT       accept one connection, discard until EOF, close
 //                                  (the receiver of the veth / TUN runs)
 //   linux_bench --send ADDR PORT BYTES ID   connect, send BYTES, shut down, wait
 //                                  for the receiver's EOF; prints row ID in Gbit/s
-// Rows as bench/bench_common.hpp. Every loop is bounded in count and time.
+// Rows as bench/bench_rows.hpp. Every loop is bounded in count and time.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/tcp.h>  // struct tcp_info with tcpi_data_segs_in (not in glibc's copy)
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -83,6 +85,7 @@ void bulk(std::uint64_t total, double limit_s) {
   std::vector<std::byte> dst(256 * 1024);
   std::uint64_t sent = 0, received = 0, loops = 0;
   const auto start = Clock::now();
+  const double cpu0 = cpu_seconds();
   while (received < total) {
     while (sent < total) {
       const ssize_t n = ::send(c, src.data(), std::min<std::uint64_t>(src.size(), total - sent), 0);
@@ -97,8 +100,17 @@ void bulk(std::uint64_t total, double limit_s) {
     if ((++loops & 63) == 0 && seconds_since(start) > limit_s) break;
   }
   const double secs = seconds_since(start);
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  ::getsockopt(s, IPPROTO_TCP, TCP_INFO, &info, &len);
   row("bulk.linux.loopback", static_cast<double>(received) * 8 / secs / 1e9, "Gbit/s",
-      {{"bytes", received}, {"seconds", secs}, {"mtu", 65536}});
+      {{"bytes", received},
+       {"seconds", secs},
+       {"cpu_seconds", cpu_seconds() - cpu0},
+       {"mtu", 65536},
+       {"segments", info.tcpi_data_segs_in},
+       {"acks", info.tcpi_segs_out},
+       {"segments_per_ack", segments_per_ack(info.tcpi_data_segs_in, info.tcpi_segs_out)}});
   ::close(c);
   ::close(s);
   ::close(lfd);
@@ -110,6 +122,7 @@ void lifecycle(std::uint64_t count, double limit_s) {
   char b = '?';
   std::uint64_t done = 0, failed = 0;
   const auto start = Clock::now();
+  const double cpu0 = cpu_seconds();
   while (done < count) {
     const int c = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a = addr_of("127.0.0.1", port);
@@ -130,7 +143,10 @@ void lifecycle(std::uint64_t count, double limit_s) {
   }
   const double secs = seconds_since(start);
   row("lifecycle.linux", static_cast<double>(done) / secs, "conn/s",
-      {{"connections", done}, {"failed", failed}, {"seconds", secs}});
+      {{"connections", done},
+       {"failed", failed},
+       {"seconds", secs},
+       {"cpu_seconds", cpu_seconds() - cpu0}});
   ::close(lfd);
 }
 
@@ -245,6 +261,6 @@ int main(int argc, char** argv) {
     return send_bytes(send_args[0].c_str(), port(send_args[1]), *bytes, send_args[3].c_str());
   }
   bulk(quick ? (256ull << 20) : (1ull << 30), quick ? 5 : 60);
-  lifecycle(quick ? 5000 : 2000000, quick ? 3 : 20);
+  lifecycle(quick ? 5000 : 2000000, quick ? 3 : 8);
   pingpong(quick ? 20000 : 500000);
 }

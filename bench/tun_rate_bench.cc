@@ -19,7 +19,7 @@
 //                           socket. Packets written per second (and how many
 //                           the socket received).
 //
-// Rows as bench/bench_common.hpp, unit "Mpps". Bounded in count (N) and in time
+// Rows as bench/bench_rows.hpp, unit "Mpps". Bounded in count (N) and in time
 // (--seconds per direction). Needs CAP_NET_ADMIN and /dev/net/tun.
 #include <arpa/inet.h>
 #include <netinet/in.h>

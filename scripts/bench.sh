@@ -9,6 +9,13 @@
 #                           numbers are rough)
 #   SYNACK_BENCH_BUILD=dir  the build (default build/release; needs -DSYNACK_BENCH=ON)
 #   SYNACK_BENCH_OUT=file   where the JSON goes (default bench/results/<date>.json)
+#   SYNACK_BENCH_ROUNDS=n   rounds of the in-process rows (default 3, --quick 1);
+#                           the table shows each row's median
+#
+# The in-process rows (bulk, lifecycle, ping-pong) are measured for synack,
+# Linux loopback and the peers of bench/peers (lwIP, gVisor netstack; built
+# with -DSYNACK_BENCH_PEERS=ON, as `make bench` does), one after the other in
+# each round, so a change of the machine's load touches all of them alike.
 #
 # As root (with ip netns, ethtool, /dev/net/tun) it also measures Linux over a
 # veth pair at MTU 1500 with offloads off and synack on a TUN device, each in
@@ -59,6 +66,9 @@ trap cleanup EXIT
 step() { echo "bench: $*" >&2; }
 skip() { printf '{"id":"%s","value":null,"unit":"","note":"%s"}\n' "$1" "$2" >>"$rows"; }
 start=$(date +%s)
+rounds=${SYNACK_BENCH_ROUNDS:-3}
+((quick)) && rounds=${SYNACK_BENCH_ROUNDS:-1}
+peers="$build/bench/peers"
 
 step "micro (Google Benchmark, min time $min_time)"
 gb_filter=.
@@ -68,12 +78,21 @@ gb_filter=.
 "$bin/engine_bench" --benchmark_min_time="$min_time" --benchmark_format=json \
   --benchmark_filter="$gb_filter" >"$work/engine.json" 2>/dev/null
 
-step "bulk: synack pair at MTU 1500/9000/65535, Linux loopback"
-"$bin/bulk_bench" "${q[@]}" >>"$rows"
-step "lifecycle, ping-pong: synack pair and Linux loopback"
-"$bin/lifecycle_bench" "${q[@]}" >>"$rows"
-"$bin/latency_bench" "${q[@]}" >>"$rows"
-"$bin/linux_bench" "${q[@]}" >>"$rows"
+for ((round = 1; round <= rounds; round++)); do
+  step "round $round/$rounds: bulk (MTU 1500/9000/65535), lifecycle, ping-pong: synack, Linux loopback, lwIP, gVisor"
+  "$bin/bulk_bench" "${q[@]}" >>"$rows"
+  "$bin/lifecycle_bench" "${q[@]}" >>"$rows"
+  "$bin/latency_bench" "${q[@]}" >>"$rows"
+  "$bin/linux_bench" "${q[@]}" >>"$rows"
+  for peer in lwip gvisor; do
+    if [[ -x "$peers/${peer}_bench" ]]; then
+      GOMAXPROCS=1 timeout 600 "$peers/${peer}_bench" "${q[@]}" >>"$rows" ||
+        skip "bulk.$peer.1500" "${peer}_bench failed"
+    elif ((round == 1)); then
+      skip "bulk.$peer.1500" "not built (make bench, or -DSYNACK_BENCH_PEERS=ON; scripts/install-deps.sh --bench)"
+    fi
+  done
+done
 
 step "SYN flood: 100k spoofed SYNs per virtual second vs backlog 128"
 "$bin/synflood_bench" "${q[@]}" >>"$rows"
@@ -199,4 +218,4 @@ suffix=""
 ((quick)) && suffix=-quick
 out=${SYNACK_BENCH_OUT:-bench/results/$(date -u +%F)$suffix.json}
 python3 bench/table.py --rows "$rows" --gbench "$work/micro.json" "$work/engine.json" \
-  --quick "$quick" --elapsed "$elapsed" --out "$out"
+  --quick "$quick" --elapsed "$elapsed" --rounds "$rounds" --out "$out"

@@ -8,7 +8,7 @@
 #
 # Two measurements on each: bulk throughput (BYTES through socat, client →
 # server) and connection rate (CONNS sequential connect + close from python3).
-# Prints one JSON row per result (bench/bench_common.hpp's row format).
+# Prints one JSON row per result (bench/bench_rows.hpp's row format).
 # Needs root; creates and deletes its namespaces; nothing leaves them.
 #
 # Usage: scripts/bench_forward.sh SYNACK_BINARY BYTES CONNS
