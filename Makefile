@@ -5,7 +5,8 @@
 #               fuzz corpus), then a seeded FUZZ_CI_SECONDS-second run of every
 #               fuzz target (default 30; 0 = off): the clang-19 fuzz build and
 #               9 targets x 30 s add about 9 minutes on a 2-core machine
-#   make bench  release build, then the benchmark suite (QUICK=1 for a smoke run)
+#   make bench  release build with the peers (lwIP, gVisor netstack; scripts/install-deps.sh
+#               --bench), then the benchmark suite (QUICK=1 for a smoke run)
 #   make docs   regenerate docs/rfc9293-requirements.md (RFC 9293 requirement matrix)
 #   make fuzz   libFuzzer targets with clang-19, FUZZ_SECONDS each (default 60;
 #               FUZZ_SEED=n for a reproducible run; docs/hostile-input.md)
@@ -37,7 +38,8 @@ test: deps
 	  $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CI_SECONDS) FUZZ_SEED=1; fi
 
 bench: deps
-	cmake --preset release -DSYNACK_BENCH=ON >/dev/null
+	@if [ -z "$$SYNACK_SKIP_DEPS" ]; then scripts/install-deps.sh --bench; fi
+	cmake --preset release -DSYNACK_BENCH=ON -DSYNACK_BENCH_PEERS=ON >/dev/null
 	cmake --build --preset release -j $(JOBS)
 	scripts/bench.sh $(if $(QUICK),--quick,)
 

@@ -3,7 +3,9 @@
 # Idempotent and non-interactive: only missing packages are installed, so a
 # second run costs one dpkg query. Every make target calls this first.
 #
-# Usage: scripts/install-deps.sh            (everything)
+# Usage: scripts/install-deps.sh            (everything to build, test and fuzz)
+#        scripts/install-deps.sh --bench    (only the peers `make bench` measures
+#                                            beside synack: lwIP, gVisor netstack)
 #        SYNACK_SKIP_DEPS=1 make ...        (skip, e.g. on a machine you manage)
 set -euo pipefail
 
@@ -18,10 +20,22 @@ packages=(
   chromium libcpp-httplib-dev
 )
 
+# The peers of bench/peers (docs/benchmarks.md), only when benchmarks are
+# requested: lwIP's library, and gVisor's netstack as Debian's Go sources
+# (built in GOPATH mode with Debian's Go: nothing is downloaded).
+bench_packages=(liblwip-dev golang-go golang-gvisor-gvisor-dev)
+npm=1
+case "${1:-}" in
+  "") ;;
+  --bench) packages=("${bench_packages[@]}") npm=0 ;;
+  *) echo "install-deps: unknown argument '$1' (use --bench)" >&2; exit 2 ;;
+esac
+
 # npm packages of the browser tests (tests/browser: puppeteer-core drives the
 # chromium above), exactly as package-lock.json pins them, from the npm
 # registry. Skipped when they are installed or there is no npm (Node 20).
 install_npm() {
+  ((npm)) || return 0
   local dir
   dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
   [[ -f "$dir/node_modules/puppeteer-core/package.json" ]] && return 0
