@@ -11,6 +11,8 @@
 //                                  (the receiver of the veth / TUN runs)
 //   linux_bench --send ADDR PORT BYTES ID   connect, send BYTES, shut down, wait
 //                                  for the receiver's EOF; prints row ID in Gbit/s
+//                                  (and data segments per ACK from the sender's
+//                                  TCP_INFO: tcpi_data_segs_out / tcpi_segs_in)
 // Rows as bench/bench_rows.hpp. Every loop is bounded in count and time.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -216,8 +218,16 @@ int send_bytes(const char* ip, std::uint16_t port, std::uint64_t total, const ch
   while (::read(c, &b, 1) > 0) {
   }
   const double secs = seconds_since(start);
+  // The sender's view of the wire: data segments out, packets (ACKs) in.
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  ::getsockopt(c, IPPROTO_TCP, TCP_INFO, &info, &len);
   row(id, static_cast<double>(sent) * 8 / secs / 1e9, "Gbit/s",
-      {{"bytes", sent}, {"seconds", secs}});
+      {{"bytes", sent},
+       {"seconds", secs},
+       {"segments", info.tcpi_data_segs_out},
+       {"acks", info.tcpi_segs_in},
+       {"segments_per_ack", segments_per_ack(info.tcpi_data_segs_out, info.tcpi_segs_in)}});
   ::close(c);
   return 0;
 }

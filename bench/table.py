@@ -129,9 +129,11 @@ def build_table(rows, gb):
         per_cpu(rows, "bulk.linux.loopback"), "Linux loopback", "", peers=peers_cpu("bulk.{stack}.65535"))
     # The honest-method check: a real wire with delayed ACKs carries ~2 (RFC 5681 §4.2).
     for m in (1500, 9000, 65535):
-        ref = val(rows, "bulk.linux.loopback", "segments_per_ack") if m == 65535 else None
+        ref_id, ref_name = {1500: ("bulk.linux.veth1500", "Linux veth 1500"),
+                            65535: ("bulk.linux.loopback", "Linux loopback")}.get(m, ("", ""))
+        ref = val(rows, ref_id, "segments_per_ack")
         add(s, f"data segments per ACK, MTU {m}", val(rows, f"bulk.synack.{m}", "segments_per_ack"),
-            "seg/ACK", ref, "Linux loopback" if ref is not None else "", "≈ 2 (real wire)",
+            "seg/ACK", ref, ref_name if ref is not None else "", "≈ 2 (RFC 5681)",
             peers=peers(f"bulk.{{stack}}.{m}", "segments_per_ack"))
     s = "lifecycle"
     add(s, "connect+req+resp+close, one core", val(rows, "lifecycle.synack"), "conn/s",
