@@ -9,12 +9,16 @@
 
 namespace synack::tcp {
 
+// The TCB's memory budget (docs/architecture.md "Memory per connection"): what
+// an idle connection does not need goes out of line (base/out_of_line.hpp).
+static_assert(sizeof(Connection) <= 656, "tcp::Connection grew: move cold state out of line");
+
 Connection::Connection(SharedConfig cfg, TraceSink* sink, std::uint64_t id)
     : cfg_(std::move(cfg)),
       sink_(sink),
       id_(id),
       sndbuf_(cfg_->snd_buf),
-      rcvbuf_(cfg_->rcv_buf),
+      receiver_(cfg_->rcv_buf),
       rtt_(rtt_config(*cfg_)) {}
 
 // ---- tracing and state ----------------------------------------------------------------
@@ -66,16 +70,17 @@ void Connection::send_challenge_ack(std::string_view cause, std::string_view rfc
 void Connection::release_buffers(bool keep_received) {
   // A graceful close keeps received bytes for RECEIVE; a reset flushes all queues.
   sndbuf_.clear();
-  if (!keep_received) rcvbuf_.clear();
+  receiver_.release(keep_received);
   syn_pending_ = ack_pending_ = rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
-  rtx_deadline_ = close_deadline_ = handshake_deadline_ = delack_deadline_ = kNever;
+  rtx_deadline_ = close_deadline_ = handshake_deadline_ = kNever;
   keepalive_deadline_ = kNever;
   stop_persist();
 }
 
 // RFC 9293 MUST-13: TIME-WAIT lasts 2·MSL (Config::msl 30 s: Linux's 60 s TIME-WAIT).
 void Connection::enter_time_wait(Instant now) {
-  rtx_deadline_ = handshake_deadline_ = delack_deadline_ = kNever;  // "turn off the other timers"
+  rtx_deadline_ = handshake_deadline_ = kNever;  // "turn off the other timers"
+  receiver_.stop_delack();
   rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
   keepalive_deadline_ = kNever;
   stop_persist();
@@ -91,7 +96,7 @@ TimeWaitEntry Connection::to_time_wait() const {
   TimeWaitEntry tw;
   tw.tuple = tuple_;
   tw.snd_nxt = snd.nxt;
-  tw.rcv_nxt = rcv.nxt;
+  tw.rcv_nxt = receiver_.rcv.nxt;
   tw.rcv_wnd = receive_window();
   tw.ts_recent = ts_recent_;
   tw.expiry = close_deadline_;
@@ -112,7 +117,7 @@ Status Connection::status() const {
   s.error = error_;
   s.tuple = tuple_;
   s.snd = snd;
-  s.rcv = rcv;
+  s.rcv = receiver_.rcv;
   s.rcv.wnd = receive_window();
   s.max_snd_wnd = max_snd_wnd_;
   s.snd_mss = send_mss();
@@ -122,11 +127,11 @@ Status Connection::status() const {
   s.sack_ok = sack_ok_;
   s.ts_ok = ts_ok_;
   s.send_queued = sndbuf_.size();
-  s.receive_queued = rcvbuf_.size();
+  s.receive_queued = receiver_.readable();
   s.rto = rto();
   s.retransmits = retransmits_;
   s.passive = passive_;
-  s.fin_received = fin_received_;
+  s.fin_received = receiver_.fin_received();
   s.fin_sent = fin_sent_;
   if (cc_) {
     s.cwnd = cc_->cwnd();
@@ -158,7 +163,7 @@ std::expected<void, std::errc> Connection::open_active(const FourTuple& tuple, S
   snd.iss = iss;
   snd.una = iss;
   snd.nxt = iss + 1;  // the SYN is "sent" now; poll_transmit emits it
-  rcv.wnd = receive_window();
+  receiver_.rcv.wnd = receive_window();
   rcv_wscale_ = cfg_->window_scaling ? std::min<std::uint8_t>(cfg_->window_scale, 14) : 0;
   syn_pending_ = true;
   if (cfg_->connect_timeout > Duration::zero()) handshake_deadline_ = now + cfg_->connect_timeout;
@@ -198,8 +203,7 @@ void Connection::take_peer_options(const TcpSegment& syn, bool we_offered, Insta
 void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
                                std::string_view cause, std::string_view rfc) {
   // §3.10.7.2 third: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, SND.NXT = ISS+1, SND.UNA = ISS.
-  rcv.irs = syn.seq;
-  rcv.nxt = syn.seq + 1;
+  receiver_.on_syn(syn.seq);
   snd.iss = iss;
   snd.una = iss;
   snd.nxt = iss + 1;
@@ -207,10 +211,10 @@ void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
   snd.wl1 = syn.seq;
   snd.wl2 = iss;
   max_snd_wnd_ = snd.wnd;
-  last_ack_sent_ = rcv.nxt;
+  last_ack_sent_ = receiver_.rcv.nxt;
   take_peer_options(syn, /*we_offered=*/true, now);  // a SYN-ACK echoes what the peer offered
   ecn_on_syn(syn);
-  rcv.wnd = receive_window();
+  receiver_.rcv.wnd = receive_window();
   syn_pending_ = true;
   retransmits_ = 0;
   restart_rto_estimate();
@@ -255,26 +259,14 @@ std::expected<std::size_t, std::errc> Connection::send(Bytes data, Instant /*now
 
 // RFC 9293 MAY-17 [not implemented]: a received PSH is not passed to RECEIVE.
 std::expected<std::size_t, std::errc> Connection::receive(MutableBytes out, Instant now) {
-  if (state_ == State::kClosed && rcvbuf_.size() == 0) {
+  if (state_ == State::kClosed && receiver_.readable() == 0) {
     if (error_) return std::unexpected(*error_);
-    if (!fin_received_) return std::unexpected(std::errc::not_connected);
+    if (!receiver_.fin_received()) return std::unexpected(std::errc::not_connected);
   }
-  const std::uint32_t before = receive_window();
-  const std::size_t n = rcvbuf_.read(out);
+  bool window_update = false;
+  const std::size_t n = receiver_.read(out, *cfg_, window_shape(), window_update);
   urgent_progress();
-  // Window update when the window opens from below one MSS (RFC 9293 §3.8.6.2.2),
-  // or (Config::window_update_on_read) grows by 2·MSS and a quarter of the buffer.
-  const std::uint32_t after = receive_window();
-  // With receiver SWS avoidance (Config::receiver_sws) the window only moves in
-  // worthwhile steps; announce it once it has at least doubled (as Linux).
-  const bool opened = (before < cfg_->mss && after >= cfg_->mss) ||
-                      (cfg_->receiver_sws && after > before && after >= 2 * before);
-  const std::uint32_t grow = after > before ? after - before : 0;
-  const bool grew =
-      cfg_->window_update_on_read && grow >= 2u * cfg_->mss && grow >= rcvbuf_.capacity() / 4;
-  if (n > 0 && is_synchronized(state_) && (opened || grew) && state_ != State::kTimeWait) {
-    ack_pending_ = true;
-  }
+  if (window_update && is_synchronized(state_) && state_ != State::kTimeWait) ack_pending_ = true;
   (void)now;
   return n;
 }

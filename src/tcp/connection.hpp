@@ -24,6 +24,7 @@
 #include "tcp/congestion.hpp"
 #include "tcp/info.hpp"
 #include "tcp/isn.hpp"
+#include "tcp/receiver.hpp"
 #include "tcp/rtt.hpp"
 #include "tcp/sack_scoreboard.hpp"
 #include "tcp/shared_config.hpp"
@@ -47,14 +48,6 @@ struct SendSequence {
   SeqNum wl2;             ///< SND.WL2: SEG.ACK of the last window update
   SeqNum iss;             ///< ISS: initial send sequence number
   SeqNum up;              ///< SND.UP: the octet after the urgent data (send_urgent)
-};
-
-/// Receive sequence variables (RFC 9293 §3.3.1).
-struct ReceiveSequence {
-  SeqNum nxt;             ///< RCV.NXT: next sequence number expected
-  std::uint32_t wnd = 0;  ///< RCV.WND: receive window, bytes
-  SeqNum irs;             ///< IRS: initial receive sequence number
-  SeqNum up;              ///< RCV.UP: the octet after the peer's urgent data
 };
 
 /// STATUS (RFC 9293 §3.10.6): a snapshot of the TCB.
@@ -208,7 +201,7 @@ class Connection {
   [[nodiscard]] std::uint64_t id() const { return id_; }
   [[nodiscard]] const FourTuple& tuple() const { return tuple_; }
   /// The peer's FIN has arrived and every byte before it has been read.
-  [[nodiscard]] bool at_eof() const { return fin_received_ && rcvbuf_.size() == 0; }
+  [[nodiscard]] bool at_eof() const { return receiver_.at_eof(); }
   /// CLOSED (or a listener child returned to LISTEN) and nothing left to send.
   [[nodiscard]] bool can_be_freed() const;
   [[nodiscard]] const DropCounters& drops() const { return drops_.get(); }
@@ -216,7 +209,9 @@ class Connection {
   [[nodiscard]] std::size_t send_space() const { return sndbuf_.free(); }
   /// The receive buffer (RCV.BUFF) in bytes: Config::rcv_buf, rounded up to a
   /// multiple of the MSS once synchronized when Config::rcvbuf_round_to_mss (SO_RCVBUF).
-  [[nodiscard]] std::size_t receive_buffer_size() const { return rcvbuf_.capacity(); }
+  [[nodiscard]] std::size_t receive_buffer_size() const { return receiver_.buffer().capacity(); }
+  /// The receive side: RCV.*, reassembly, advertised window, delayed ACK (receiver.hpp).
+  [[nodiscard]] const Receiver& receiver() const { return receiver_; }
   /// The compact TIME-WAIT record of this connection (state must be TIME-WAIT).
   [[nodiscard]] TimeWaitEntry to_time_wait() const;
   /// The invariant check (sanity.hpp) reads the buffers behind the TCB.
@@ -241,8 +236,7 @@ class Connection {
   void check_fin(const TcpSegment& seg, Instant now);             // eighth
   void settle_fin_wait_1(Instant now);
   bool segment_acceptable(const TcpSegment& seg) const;
-  std::uint32_t acceptance_window() const;  // RCV.WND for Table 6 (Config::rcv_wnd_from_buffer)
-  void round_receive_buffer();              // Config::rcvbuf_round_to_mss
+  std::uint32_t acceptance_window() const;  // RCV.WND for Table 6 (Receiver::acceptance_window)
   void acknowledge(SeqNum ack, Instant now);
   void update_window(const TcpSegment& seg);
   void reset_connection(std::errc err, std::string_view cause, std::string_view rfc, Instant now);
@@ -265,10 +259,10 @@ class Connection {
   void enter_time_wait(Instant now);
   void release_buffers(bool keep_received = false);
 
-  // connection_receive.cc — the text of an acceptable segment (seventh step).
-  bool receive_text(TcpSegment& seg, Instant now);
-  void note_duplicate_text(const TcpSegment& seg);  // old data: report it as D-SACK
+  // The receive side is the Receiver's (receiver.hpp); these call into it.
+  bool receive_text(TcpSegment& seg, Instant now);  // seventh step: Receiver::on_text
   void schedule_ack(bool immediate, Instant now);   // ACK now or delay it
+  [[nodiscard]] WindowShape window_shape() const;   // the options the window depends on
 
   // connection_ecn.cc — Explicit Congestion Notification (RFC 3168).
   bool ecn_syn_asks() const;                                // our SYN carries ECE+CWR
@@ -283,8 +277,7 @@ class Connection {
   TcpSegment make_segment(SeqNum seq, std::uint16_t flags, Bytes payload, Instant now) const;
   TcpOptions syn_options(bool syn_ack, Instant now) const;
   std::size_t sack_option_bytes() const;  // SACK option bytes the next ACK carries
-  std::uint16_t window_field(bool syn) const;
-  std::uint32_t receive_window() const;
+  std::uint32_t receive_window() const;   // RCV.WND offered now (Receiver::window)
   SeqNum data_front() const;
   std::size_t bytes_in_flight() const;
   std::optional<TcpSegment> next_data_segment(Instant now);
@@ -343,10 +336,9 @@ class Connection {
   std::optional<std::errc> error_;
 
  public:
-  // The TCB variables read like RFC 9293 §3.3.1: `snd.una`, `rcv.nxt` …
+  // The TCB variables read like RFC 9293 §3.3.1: `snd.una`, `receiver_.rcv.nxt` …
   // (read-only to users through status(); public for tests and the stack).
   SendSequence snd;
-  ReceiveSequence rcv;
 
  private:
   std::uint32_t max_snd_wnd_ = 0;  // MAX.SND.WND
@@ -357,19 +349,20 @@ class Connection {
   SeqNum ecn_recover_;                   // SND.NXT at the last cut
   std::uint8_t snd_wscale_ = 0;
   std::uint8_t rcv_wscale_ = 0;
-  std::uint32_t ts_recent_ = 0;  // TS.Recent (RFC 7323 §4.3)
-  Instant ts_recent_age_{};      // when TS.Recent was last set (RFC 7323 §5.5 24-day rule)
-  SeqNum last_ack_sent_;         // Last.ACK.sent: SEG.ACK of our latest ACK (RFC 7323 §4.3)
+  std::uint32_t ts_recent_ = 0;         // TS.Recent (RFC 7323 §4.3)
+  Instant ts_recent_age_{};             // when TS.Recent was last set (RFC 7323 §5.5 24-day rule)
+  SeqNum last_ack_sent_;                // Last.ACK.sent: SEG.ACK of our latest ACK (RFC 7323 §4.3)
+  std::uint32_t keepalive_probes_ = 0;  // unanswered keepalive probes
   // how we got here
   // buffers and close state
   SendBuffer sndbuf_;
-  ReceiveBuffer rcvbuf_;
-  OutOfLine<std::vector<std::byte>> syn_text_;  // a simultaneous-open SYN's text, until ESTABLISHED
-  SeqNum fin_seq_;                              // sequence number of our FIN
+  Receiver receiver_;  // RCV.*, receive buffer, advertised window, delayed ACK, SACK blocks
+  SeqNum fin_seq_;     // sequence number of our FIN
   // output
-  SeqNum recover_;
+  SeqNum rto_high_;
   SeqNum rtx_next_;                // next sequence number to resend after an RTO
   std::optional<SeqNum> snd_sml_;  // end of the last short segment sent (Minshall's Nagle)
+  SeqNum high_rxt_;                // HighRxt: end of the last hole resent in fast recovery
   // The persist timer (RFC 9293 §3.8.6.1), out of line from the first zero window.
   struct PersistState {
     Instant deadline = kNever;  // when the next probe is due
@@ -379,26 +372,21 @@ class Connection {
     std::uint64_t probes = 0;   // zero-window probes sent
   };
   OutOfLine<PersistState> persist_;
-  ReceiveWindow rcv_window_;                    // receiver SWS avoidance (RFC 9293 §3.8.6.2.2)
   OutOfLine<std::vector<TcpSegment>> control_;  // RSTs with their own seq/ack (kMaxControl)
   static constexpr std::size_t kMaxControl = 4;
   // timers
   Instant rtx_deadline_ = kNever;
   Instant close_deadline_ = kNever;      // TIME-WAIT 2·MSL or FIN-WAIT-2 timeout
   Instant handshake_deadline_ = kNever;  // Config::connect_timeout
-  Instant delack_deadline_ = kNever;     // delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2)
-  std::uint32_t delack_segments_ = 0;    // data segments received since our last ACK
   Instant keepalive_deadline_ = kNever;  // keepalive (RFC 9293 §3.8.4)
   Instant last_rcv_{};                   // last acceptable segment from the peer
-  std::uint32_t keepalive_probes_ = 0;   // unanswered keepalive probes
   Instant unacked_since_ = kNever;       // user timeout: data outstanding since (RFC 5482)
   RttEstimator rtt_;                     // SRTT, RTTVAR, RTO with backoff (RFC 6298)
   RttSampler rtt_sampler_;               // Karn's algorithm when timestamps are off (RFC 6298 §3)
   std::unique_ptr<CongestionControl> cc_;  // created with the first data (Eff.snd.MSS known)
   LossRecovery recovery_{SeqNum{}};
-  OutOfLine<SackScoreboard> scoreboard_;  // the peer's SACK blocks (RFC 6675 §3), from the first
-  SeqNum high_rxt_;                       // HighRxt: end of the last hole resent in fast recovery
   unsigned retransmits_ = 0;
+  OutOfLine<SackScoreboard> scoreboard_;  // the peer's SACK blocks (RFC 6675 §3), from the first
   // RFC 5961 challenge-ACK limiter (per connection)
   Instant challenge_window_start_{};
   std::uint32_t challenge_count_ = 0;
@@ -409,21 +397,19 @@ class Connection {
   bool ecn_cut_ : 1 = false;       // a cut happened; the next only once ecn_recover_ is acked
   bool last_tx_ect_ : 1 = false;   // the segment last returned is new data sent ECT(0)
   bool snd_up_valid_ : 1 = false;  // SND.UP marks urgent data not yet acknowledged
-  bool rcv_up_valid_ : 1 = false;  // RCV.UP marks urgent data not yet read
   bool wscale_ok_ : 1 = false;
   bool sack_ok_ : 1 = false;
   bool ts_ok_ : 1 = false;
   bool passive_ : 1 = false;     // came from LISTEN (a Listener's SYN queue)
   bool fin_queued_ : 1 = false;  // CLOSE called: FIN after all data
   bool fin_sent_ : 1 = false;
-  bool fin_received_ : 1 = false;
   bool detached_ : 1 = false;
   bool syn_pending_ : 1 = false;  // SYN or SYN-ACK to (re)send
   bool ack_pending_ : 1 = false;
   bool challenge_pending_ : 1 = false;  // the pending ACK is an RFC 5961 challenge ACK
   bool rtx_pending_ : 1 = false;        // retransmit the segment at SND.UNA
-  bool in_recovery_ : 1 =
-      false;  // after an RTO: go-back-N from rtx_next_ up to recover_ at cwnd pace
+  bool rto_recovery_ : 1 =
+      false;  // after an RTO: go-back-N from rtx_next_ up to rto_high_ at cwnd pace
   bool probe_pending_ : 1 = false;       // persist timer fired: probe / SWS override send due
   bool zero_window_probed_ : 1 = false;  // a probe octet went beyond a zero window
   bool keepalive_probe_pending_ : 1 = false;

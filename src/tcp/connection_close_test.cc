@@ -279,7 +279,7 @@ SYNACK_SCENARIO(Close, RstInEveryClosingState) {
                        &Harness::closing, &Harness::last_ack}) {
     Harness h;
     (h.*fixture)();
-    h.inject({.flags = RST, .seq = h.conn.rcv.nxt.raw()});
+    h.inject({.flags = RST, .seq = h.conn.receiver().rcv.nxt.raw()});
     h.expect_no_tx();
     h.expect_state(State::kClosed);
   }

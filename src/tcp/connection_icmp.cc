@@ -8,9 +8,10 @@
 namespace synack::tcp {
 
 std::expected<std::size_t, std::errc> Connection::peek(MutableBytes out) const {
-  if (rcvbuf_.size() > 0) return rcvbuf_.peek(out);
+  if (receiver_.readable() > 0) return receiver_.peek(out);
   if (error_) return std::unexpected(*error_);
-  if (state_ == State::kClosed && !fin_received_) return std::unexpected(std::errc::not_connected);
+  if (state_ == State::kClosed && !receiver_.fin_received())
+    return std::unexpected(std::errc::not_connected);
   return 0;
 }
 

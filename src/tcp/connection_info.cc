@@ -88,7 +88,7 @@ Info Connection::info(Instant now) const {
   i.total_retrans = stats_.total_retrans;
   i.dup_acks = stats_.dup_acks_in;
   i.sack_blocks = stats_.sack_blocks_in;
-  i.reord_bytes = static_cast<std::uint32_t>(rcvbuf_.reassembler().held_bytes());
+  i.reord_bytes = static_cast<std::uint32_t>(receiver_.buffer().reassembler().held_bytes());
   i.persist_probes = static_cast<std::uint32_t>(persist_.get().probes);
   i.probes = keepalive_probes_;
   i.bytes_acked = stats_.bytes_acked;

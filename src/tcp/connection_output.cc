@@ -7,33 +7,6 @@
 
 namespace synack::tcp {
 
-std::uint32_t Connection::receive_window() const {
-  const std::uint32_t cap = std::uint32_t{cfg_->max_unscaled_window} << rcv_wscale_;
-  const auto free = std::min<std::uint32_t>(static_cast<std::uint32_t>(rcvbuf_.free()), cap);
-  if (!cfg_->receiver_sws || !rcv_window_.advertised()) return free;
-  // RFC 9293 MUST-39 [configurable]: Config::receiver_sws, default on (off: FreeBSD corpus).
-  // RFC 9293 MAY-8: the window stays closed for as long as the application does not read.
-  // Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): the right edge RCV.NXT + RCV.WND
-  // stays until RCV.BUFF − RCV.USER − RCV.WND ≥ min(RCV.BUFF / 2, MSS).
-  const std::uint64_t nxt = rcvbuf_.next_offset();
-  const std::uint32_t mss = std::min(peer_mss_, cfg_->mss);
-  if (rcv_window_.update_worthy(nxt, rcvbuf_.capacity(), rcvbuf_.size(), mss)) return free;
-  return static_cast<std::uint32_t>(std::min<std::uint64_t>(rcv_window_.offered(nxt), cap));
-}
-
-std::uint16_t Connection::window_field(bool syn) const {
-  const std::uint32_t wnd = receive_window();
-  // RFC 7323 §2.2: the window in a SYN or SYN-ACK is never scaled.
-  const std::uint8_t shift = syn || !wscale_ok_ ? 0 : rcv_wscale_;
-  std::uint64_t shifted = wnd >> shift;
-  // RFC 7323 §2.4: round up rather than move the right edge left (receiver SWS).
-  const std::uint64_t offered = rcv_window_.offered(rcvbuf_.next_offset());
-  if (cfg_->receiver_sws && !syn && (shifted << shift) < offered) {
-    shifted = (offered + (std::uint64_t{1} << shift) - 1) >> shift;
-  }
-  return static_cast<std::uint16_t>(std::min<std::uint64_t>(shifted, cfg_->max_unscaled_window));
-}
-
 TcpOptions Connection::syn_options(bool syn_ack, Instant now) const {
   // A SYN offers what is enabled; a SYN-ACK echoes only what the peer offered
   // (take_peer_options recorded it).
@@ -81,9 +54,9 @@ TcpSegment Connection::make_segment(SeqNum seq, std::uint16_t flags, Bytes paylo
   s.dst_port = tuple_.remote.port;
   s.seq = seq;
   s.flags.bits = flags;
-  if (flags & TcpFlags::kAck) s.ack = rcv.nxt;
+  if (flags & TcpFlags::kAck) s.ack = receiver_.rcv.nxt;
   const bool syn = (flags & TcpFlags::kSyn) != 0;
-  s.window = window_field(syn);
+  s.window = receiver_.window_field(*cfg_, window_shape(), syn);
   s.payload = payload;
   // RFC 9293 MUST-65: the MSS option only in SYNs (syn_options); never in other segments.
   if (syn) {
@@ -94,8 +67,8 @@ TcpSegment Connection::make_segment(SeqNum seq, std::uint16_t flags, Bytes paylo
   if (!syn && (flags & TcpFlags::kAck) && !(flags & TcpFlags::kRst) && sack_ok_) {
     // RFC 2018 §4 / RFC 2883 §4: the blocks of what is held out of order (and a
     // duplicate just received) on every ACK; 3 blocks fit beside timestamps.
-    const SackRanges r = rcvbuf_.sack_blocks(max_sack_blocks(ts_ok_));
-    if (r.count > 0) s.options.nop().nop().sack(to_sack_blocks(r, rcv.irs + 1).view());
+    const SackRanges r = receiver_.sack_blocks(ts_ok_);
+    if (r.count > 0) s.options.nop().nop().sack(to_sack_blocks(r, receiver_.rcv.irs + 1).view());
   }
   mark_urgent(s);
   ecn_mark(s);
@@ -104,8 +77,7 @@ TcpSegment Connection::make_segment(SeqNum seq, std::uint16_t flags, Bytes paylo
 
 std::size_t Connection::sack_option_bytes() const {
   if (!sack_ok_) return 0;
-  const std::size_t n = rcvbuf_.sack_blocks(max_sack_blocks(ts_ok_)).count;
-  return n == 0 ? 0 : 4 + 8 * n;  // nop, nop, kind, length, 8 bytes per block
+  return receiver_.sack_option_bytes(ts_ok_);
 }
 
 SeqNum Connection::data_front() const {
@@ -152,7 +124,7 @@ std::optional<TcpSegment> Connection::retransmission(Instant now) {
   TcpSegment s = resend_from(data_front(), mss, now);
   if (s.seg_len() == 0) return std::nullopt;
   const SeqNum end = s.seq + s.seg_len();
-  if (in_recovery_ && seq_lt(rtx_next_, end)) rtx_next_ = end;             // the go-back-N follows
+  if (rto_recovery_ && seq_lt(rtx_next_, end)) rtx_next_ = end;            // the go-back-N follows
   if (recovery_.in_recovery() && seq_lt(high_rxt_, end)) high_rxt_ = end;  // RFC 6675 HighRxt
   if (cc_ && recovery_.in_recovery()) {
     trace(TraceKind::kRetransmit,
@@ -171,7 +143,7 @@ std::optional<TcpSegment> Connection::rto_recovery_segment(Instant now) {
   // After an RTO everything in [SND.UNA, recover) is presumed lost and resent
   // in slow start from one segment (RFC 5681 §3.1, RFC 6298 §5): as ACKs grow
   // cwnd, up to cwnd bytes are outstanding again (go-back-N at cwnd pace).
-  if (!in_recovery_ || !cc_) return std::nullopt;
+  if (!rto_recovery_ || !cc_) return std::nullopt;
   const SeqNum front = data_front();
   if (seq_lt(rtx_next_, front)) rtx_next_ = front;
   // DEVIATION(linux): SACKed data is skipped (tcp_timeout_mark_lost), not
@@ -183,8 +155,8 @@ std::optional<TcpSegment> Connection::rto_recovery_segment(Instant now) {
   if (const auto hole = scoreboard_.get().next_hole(rtx_next_)) {
     mss = std::min<std::size_t>(mss, static_cast<std::size_t>(hole->right - hole->left));
   }
-  if (!seq_lt(rtx_next_, recover_)) {
-    in_recovery_ = false;
+  if (!seq_lt(rtx_next_, rto_high_)) {
+    rto_recovery_ = false;
     return std::nullopt;
   }
   const auto outstanding = static_cast<std::uint32_t>(rtx_next_ - front) -
@@ -192,7 +164,7 @@ std::optional<TcpSegment> Connection::rto_recovery_segment(Instant now) {
   if (outstanding >= cc_->cwnd()) return std::nullopt;
   TcpSegment s = resend_from(rtx_next_, mss, now);
   if (s.seg_len() == 0) {
-    in_recovery_ = false;
+    rto_recovery_ = false;
     return std::nullopt;
   }
   rtx_next_ = rtx_next_ + s.seg_len();
@@ -285,20 +257,7 @@ std::optional<TcpSegment> Connection::poll_transmit(Instant now) {
   std::optional<TcpSegment> s = next_segment(now);
   if (s && s->flags.ack() && !s->flags.rst()) last_ack_sent_ = s->ack;  // RFC 7323 §4.3
   if (s) ++stats_.segs_out;                                             // TCP_INFO
-  // A D-SACK block is reported in one ACK only (RFC 2883 §4).
-  if (s && s->flags.ack() && !s->flags.syn()) {
-    rcvbuf_.sack_sent();
-    delack_deadline_ = kNever;  // this segment carries the ACK (RFC 9293 §3.8.6.3)
-    delack_segments_ = 0;
-  }
-  if (s && !s->flags.rst()) {  // the right edge just offered (receiver SWS)
-    const std::uint8_t shift = s->flags.syn() || !wscale_ok_ ? 0 : rcv_wscale_;
-    // Recorded no further than the free buffer: a window rounded up to the
-    // scale unit (window_field) must not ratchet the edge past real space.
-    const std::uint64_t offered =
-        std::min<std::uint64_t>(std::uint64_t{s->window} << shift, rcvbuf_.free());
-    rcv_window_.note_advertised(rcvbuf_.next_offset() + offered);
-  }
+  if (s) receiver_.on_segment_sent(*s, window_shape());  // delayed ACK, D-SACK, right edge
   return s;
 }
 

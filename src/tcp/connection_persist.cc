@@ -63,7 +63,7 @@ void Connection::on_persist_timeout(Instant now) {
     // peer refused) are sent again from SND.UNA (FreeBSD: snd_nxt = snd_una).
     snd.nxt = data_front();
     snd_sml_.reset();
-    in_recovery_ = rtx_pending_ = false;
+    rto_recovery_ = rtx_pending_ = false;
     rtx_deadline_ = kNever;
     rtt_sampler_.on_retransmit();
   }

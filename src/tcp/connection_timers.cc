@@ -83,7 +83,7 @@ void Connection::arm_retransmit(Instant now) {
 }
 
 Instant Connection::next_deadline() const {
-  return std::min({rtx_deadline_, close_deadline_, handshake_deadline_, delack_deadline_,
+  return std::min({rtx_deadline_, close_deadline_, handshake_deadline_, receiver_.delack_deadline(),
                    keepalive_deadline_, persist_.get().deadline});
 }
 
@@ -166,8 +166,8 @@ void Connection::on_retransmit_timeout(Instant now) {
         return;
       }
       rtx_pending_ = true;
-      in_recovery_ = true;  // later segments follow at cwnd pace (rto_recovery_segment)
-      recover_ = snd.nxt;
+      rto_recovery_ = true;  // later segments follow at cwnd pace (rto_recovery_segment)
+      rto_high_ = snd.nxt;
       rtx_next_ = data_front();
       // RFC 5681 §3.1 (4): ssthresh = max(FlightSize/2, 2·SMSS) once per episode,
       // cwnd = 1 SMSS; RFC 6582 §3.2 (4): recover = SND.NXT, leave fast recovery.
@@ -195,8 +195,8 @@ void Connection::on_timeout(Instant now) {
       return;
     }
   }
-  if (delack_deadline_ <= now) {  // the delayed ACK is due
-    delack_deadline_ = kNever;
+  if (receiver_.delack_deadline() <= now) {  // the delayed ACK is due
+    receiver_.stop_delack();
     if (is_synchronized(state_)) ack_pending_ = true;
   }
   if (close_deadline_ <= now) on_close_timeout(now);

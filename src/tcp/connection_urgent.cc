@@ -30,16 +30,12 @@ void Connection::mark_urgent(TcpSegment& s) const {
   s.urgent = static_cast<std::uint16_t>(std::min<std::uint32_t>(snd.up - s.seq, 0xffff));
 }
 
-// RFC 9293 MUST-33: how much urgent data is still to be read.
 std::size_t Connection::urgent_pending() const {
-  if (!rcv_up_valid_) return 0;
-  // The next byte RECEIVE returns: RCV.NXT less the unread bytes (and our count of the FIN).
-  const SeqNum read = rcv.nxt - static_cast<SeqLen>(rcvbuf_.size() + (fin_received_ ? 1 : 0));
-  return seq_gt(rcv.up, read) ? static_cast<std::size_t>(rcv.up - read) : 0;
+  return receiver_.urgent_pending();
 }
 
 void Connection::urgent_progress() {
-  if (rcv_up_valid_ && urgent_pending() == 0) rcv_up_valid_ = false;     // read past RCV.UP
+  receiver_.urgent_progress();                                           // read past RCV.UP
   if (snd_up_valid_ && !seq_gt(snd.up, snd.una)) snd_up_valid_ = false;  // acknowledged
 }
 

@@ -146,7 +146,7 @@ SYNACK_SCENARIO(Listener, SynCookiesWhenSynQueueFull) {
   EXPECT_EQ(c->state(), State::kEstablished);
   EXPECT_EQ(c->status().snd_mss, 1380);
   EXPECT_EQ(c->snd.una, SeqNum(cookie + 1));
-  EXPECT_EQ(c->rcv.nxt, SeqNum(901));
+  EXPECT_EQ(c->receiver().rcv.nxt, SeqNum(901));
 }
 
 SYNACK_SCENARIO(Listener, ForgedOrExpiredCookieRejected) {

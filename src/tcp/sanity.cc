@@ -97,18 +97,20 @@ std::string sanity(const Connection& c) {
   if (is_synchronized(st.state)) {
     if (auto e = check_scoreboard(c.scoreboard_.get(), st); !e.empty()) return e;
   }
-  if (c.rcvbuf_.size() > c.rcvbuf_.capacity()) {
-    return "readable bytes " + num(c.rcvbuf_.size()) + " > RCV.BUFF " + num(c.rcvbuf_.capacity());
+  if (c.receiver_.buffer().size() > c.receiver_.buffer().capacity()) {
+    return "readable bytes " + num(c.receiver_.buffer().size()) + " > RCV.BUFF " +
+           num(c.receiver_.buffer().capacity());
   }
   if (!has_live_stream(st.state)) return {};
-  const std::uint64_t delivered = c.rcvbuf_.next_offset();
+  const std::uint64_t delivered = c.receiver_.buffer().next_offset();
   const SeqNum expect = st.rcv.irs + static_cast<SeqLen>(1 + delivered + (st.fin_received ? 1 : 0));
   if (st.rcv.nxt != expect) {
     return "RCV.NXT " + seq(st.rcv.nxt) + " != IRS + 1 + delivered " + num(delivered) +
            (st.fin_received ? " + FIN" : "") + " = " + seq(expect);
   }
-  const std::uint64_t head = delivered - c.rcvbuf_.size();
-  return check_reassembly(c.rcvbuf_.reassembler(), delivered, head, c.rcvbuf_.capacity());
+  const std::uint64_t head = delivered - c.receiver_.buffer().size();
+  return check_reassembly(c.receiver_.buffer().reassembler(), delivered, head,
+                          c.receiver_.buffer().capacity());
 }
 
 bool is_diagram_edge(State from, State to) {

@@ -82,12 +82,11 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
     drop(DropReason::kNoSynNoRst, "no SYN or RST in SYN-SENT", "RFC 9293 §3.10.7.3 fifth", now);
     return;
   }
-  rcv.irs = seg.seq;
-  rcv.nxt = seg.seq + 1;
-  last_ack_sent_ = rcv.nxt;
+  receiver_.on_syn(seg.seq);
+  last_ack_sent_ = receiver_.rcv.nxt;
   take_peer_options(seg, /*we_offered=*/true, now);
   ecn_on_syn(seg);
-  round_receive_buffer();
+  receiver_.round_buffer(*cfg_, peer_mss_);
   snd.wnd = seg.window;  // SYN windows are never scaled (RFC 7323 §2.2)
   max_snd_wnd_ = snd.wnd;
   snd.wl1 = seg.seq;
@@ -116,9 +115,7 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
   // "If there are other controls or text in the segment, queue them for
   // processing after the ESTABLISHED state has been reached" (at most what
   // the window offers; the SYN-ACK acknowledges only the SYN, as FreeBSD's).
-  const std::size_t keep = std::min<std::size_t>(seg.payload.size(), receive_window());
-  syn_text_.mut().assign(seg.payload.begin(),
-                         seg.payload.begin() + static_cast<std::ptrdiff_t>(keep));
+  receiver_.queue_syn_text(seg.payload, receive_window());
   syn_pending_ = true;
   retransmits_ = 0;
   restart_rto_estimate();
@@ -200,32 +197,14 @@ void Connection::settle_fin_wait_1(Instant now) {
 }
 
 bool Connection::segment_acceptable(const TcpSegment& seg) const {
-  return tcp::segment_acceptable(seg.seq, seg.seg_len(), rcv.nxt, acceptance_window());
+  return tcp::segment_acceptable(seg.seq, seg.seg_len(), receiver_.rcv.nxt, acceptance_window());
 }
 
-// RCV.WND for the acceptability test: the window advertised, or (FreeBSD) the
-// free buffer space when that is larger — a window field without scaling
-// cannot say 65700, yet FreeBSD accepts up to the real buffer.
 std::uint32_t Connection::acceptance_window() const {
-  const std::uint32_t advertised = receive_window();
   // A passive SYN-RECEIVED is FreeBSD's syncache entry: its window is the one
   // in the SYN-ACK.
-  if (!cfg_->rcv_wnd_from_buffer || (state_ == State::kSynReceived && passive_)) return advertised;
-  return std::max(advertised, static_cast<std::uint32_t>(rcvbuf_.free()));
-}
-
-// DEVIATION(freebsd): Config::rcvbuf_round_to_mss — FreeBSD's tcp_mss() rounds
-// the receive buffer up to a multiple of the MSS (min of ours and the peer's)
-// when the peer's SYN is known, so SO_RCVBUF reads 65700 for 65536 and MSS
-// 1460. Only before any data is held (the buffer is replaced).
-void Connection::round_receive_buffer() {
-  if (!cfg_->rcvbuf_round_to_mss || rcvbuf_.size() != 0 || rcvbuf_.free() != rcvbuf_.capacity()) {
-    return;
-  }
-  const std::size_t mss = std::max<std::size_t>(1, std::min<std::size_t>(peer_mss_, cfg_->mss));
-  const std::size_t want = (std::size_t{cfg_->rcv_buf} + mss - 1) / mss * mss;
-  if (want == rcvbuf_.capacity()) return;
-  rcvbuf_ = ReceiveBuffer(want);
+  return receiver_.acceptance_window(*cfg_, receive_window(),
+                                     state_ == State::kSynReceived && passive_);
 }
 
 // The peer's FIN again, with no text (SEG.SEQ + SEG.LEN = RCV.NXT): it lies
@@ -238,12 +217,12 @@ void Connection::round_receive_buffer() {
 // FreeBSD (tcp_input: "keep on processing for RST or ACK") and Linux
 // (tcp_sequence: end_seq ≥ rcv_wup) do the same.
 void Connection::trim_retransmitted_fin(TcpSegment& seg) {
-  if (!fin_received_ || !seg.flags.fin() || seg.flags.syn() || seg.flags.rst() ||
-      !seg.payload.empty() || seg.seq + 1 != rcv.nxt) {
+  if (!receiver_.fin_received() || !seg.flags.fin() || seg.flags.syn() || seg.flags.rst() ||
+      !seg.payload.empty() || seg.seq + 1 != receiver_.rcv.nxt) {
     return;
   }
   seg.flags.bits &= static_cast<std::uint16_t>(~TcpFlags::kFin);
-  seg.seq = rcv.nxt;
+  seg.seq = receiver_.rcv.nxt;
   ack_pending_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> for the duplicate
 }
 
@@ -252,7 +231,7 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
   // DEVIATION(linux): a retransmitted SYN in SYN-RECEIVED is answered with the
   // SYN-ACK again (Linux tcp_check_req, FreeBSD syncache), not with a bare ACK.
   if (state_ == State::kSynReceived && seg.flags.syn() && !seg.flags.ack() && !seg.flags.rst() &&
-      seg.seq == rcv.irs) {
+      seg.seq == receiver_.rcv.irs) {
     drops_.add(DropReason::kStaleSynAck);
     syn_pending_ = true;
     trace(TraceKind::kRetransmit, "rcv duplicate SYN: SYN,ACK again", "RFC 9293 §3.10.7.4 first",
@@ -264,7 +243,7 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
   // at RCV.NXT goes on to the ACK step; its text is refused by the seventh.
   if (!check_paws(seg, now)) return false;  // RFC 7323 §5.3 R1 (connection_timestamps.cc)
   // RFC 9293 MUST-66: with a zero window, RST and URG (and ACK) at RCV.NXT are processed.
-  const bool zero_window_allowance = acceptance_window() == 0 && seg.seq == rcv.nxt;
+  const bool zero_window_allowance = acceptance_window() == 0 && seg.seq == receiver_.rcv.nxt;
   if (zero_window_allowance || segment_acceptable(seg)) {
     update_ts_recent(seg, now);  // RFC 7323 §4.3 (2)
     return true;
@@ -288,8 +267,8 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
   update_ts_recent(seg, now);
   drop(DropReason::kNotAcceptable, "segment not acceptable",
        "RFC 9293 §3.10.7.4 first: sequence number", now);
-  note_duplicate_text(seg);  // D-SACK (RFC 2883 §4), connection_receive.cc
-  ack_pending_ = true;       // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+  if (sack_ok_) receiver_.note_duplicate_text(seg, receive_window());  // D-SACK (RFC 2883 §4)
+  ack_pending_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
   return false;
 }
 
@@ -297,7 +276,7 @@ bool Connection::check_sequence(const TcpSegment& seg, Instant now) {
 // RFC 9293 SHLD-2: a RST may carry data (a reason); the text is ignored, the RST acted on.
 bool Connection::check_rst(const TcpSegment& seg, Instant now) {
   if (!seg.flags.rst()) return true;
-  if (seg.seq != rcv.nxt && !cfg_->insecure_rst) {
+  if (seg.seq != receiver_.rcv.nxt && !cfg_->insecure_rst) {
     drops_.add(DropReason::kRstInWindow);
     send_challenge_ack("rcv RST in window, not RCV.NXT", "RFC 5961 §3.2 (3)", now);
     return false;
@@ -345,7 +324,7 @@ bool Connection::check_syn(const TcpSegment& seg, Instant now) {
     rst.src_port = tuple_.local.port;
     rst.dst_port = tuple_.remote.port;
     rst.seq = snd.nxt;
-    rst.ack = rcv.nxt;
+    rst.ack = receiver_.rcv.nxt;
     rst.flags.bits = TcpFlags::kRst | TcpFlags::kAck;
     queue_rst(rst, "rcv SYN in window", "RFC 9293 §3.10.7.4 fourth (RFC 793)", now);
     reset_connection(std::errc::connection_reset, "rcv SYN in window",
@@ -383,8 +362,8 @@ void Connection::acknowledge(SeqNum ack, Instant now) {
   // until a new RTT sample collapses it (RFC 6298 §5, Karn).
   retransmits_ = 0;
   // After an RTO the go-back-N ends once the recovery point is acknowledged.
-  if (in_recovery_ && !seq_lt(snd.una, recover_)) in_recovery_ = false;
-  rtx_pending_ = rtx_pending_ && in_recovery_;
+  if (rto_recovery_ && !seq_lt(snd.una, rto_high_)) rto_recovery_ = false;
+  rtx_pending_ = rtx_pending_ && rto_recovery_;
   if (snd.una == snd.nxt) {
     rtx_deadline_ = kNever;
   } else {
@@ -411,7 +390,8 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
     max_snd_wnd_ = std::max(max_snd_wnd_, snd.wnd);
     handshake_complete();
     handshake_deadline_ = kNever;
-    round_receive_buffer();  // passive open: FreeBSD syncache_socket() → tcp_mss()
+    receiver_.round_buffer(*cfg_,
+                           peer_mss_);  // passive open: FreeBSD syncache_socket() → tcp_mss()
     set_state(State::kEstablished, "rcv ACK of SYN", kRfc, now);
     deliver_syn_text(now);
   }
@@ -458,13 +438,13 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
 // connection is ESTABLISHED (RFC 9293 §3.10.7.3 fourth: "queue them for
 // processing after the ESTABLISHED state has been reached").
 void Connection::deliver_syn_text(Instant now) {
-  if (syn_text_.get().empty()) return;
+  if (receiver_.syn_text().empty()) return;
   TcpSegment text;
-  text.seq = rcv.irs + 1;
+  text.seq = receiver_.rcv.irs + 1;
   text.flags = TcpFlags{TcpFlags::kAck};
-  text.payload = Bytes(syn_text_.get());
+  text.payload = receiver_.syn_text();
   receive_text(text, now);
-  syn_text_.reset();
+  receiver_.drop_syn_text();
 }
 
 // Sixth, check the URG bit: RCV.UP ← max(RCV.UP, SEG.SEQ + SEG.UP), and the
@@ -477,9 +457,7 @@ void Connection::check_urg(const TcpSegment& seg, Instant now) {
   }
   // RFC 9293 MUST-31: RCV.UP is a sequence number, so urgent data may span any length.
   const SeqNum up = seg.seq + static_cast<SeqLen>(seg.urgent);
-  if (rcv_up_valid_ && !seq_gt(up, rcv.up)) return;
-  rcv.up = up;
-  rcv_up_valid_ = true;
+  if (!receiver_.note_urgent(up)) return;
   // RFC 9293 MUST-32: the user is told at once (this event; the stack's kPollPri).
   trace(TraceKind::kUserCall, "signal user: urgent data", "RFC 9293 §3.10.7.4 sixth: URG", now);
 }
@@ -491,7 +469,7 @@ bool Connection::process_text(TcpSegment& seg, Instant now) {
       state_ == State::kEstablished || state_ == State::kFinWait1 || state_ == State::kFinWait2;
   if (seg.payload.empty()) {
     // A FIN beyond RCV.NXT is out of order: ACK what we have.
-    if (seg.flags.fin() && seq_gt(seg.seq, rcv.nxt)) {
+    if (seg.flags.fin() && seq_gt(seg.seq, receiver_.rcv.nxt)) {
       drop(DropReason::kOutOfOrder, "FIN out of order", kRfc, now);
       ack_pending_ = true;
       return false;
@@ -517,13 +495,12 @@ void Connection::check_fin(const TcpSegment& seg, Instant now) {
   if (!seg.flags.fin()) return;
   constexpr std::string_view kRfc = "RFC 9293 §3.10.7.4 eighth: FIN";
   const SeqNum fin_seq = seg.seq + static_cast<SeqLen>(seg.payload.size());
-  if (fin_received_) {  // CLOSE-WAIT, CLOSING, LAST-ACK: remain; ACK it
+  if (receiver_.fin_received()) {  // CLOSE-WAIT, CLOSING, LAST-ACK: remain; ACK it
     ack_pending_ = true;
     return;
   }
-  if (fin_seq != rcv.nxt) return;
-  rcv.nxt += 1;
-  fin_received_ = true;
+  if (fin_seq != receiver_.rcv.nxt) return;
+  receiver_.on_fin();
   ack_pending_ = true;
   switch (state_) {
     case State::kSynReceived:
