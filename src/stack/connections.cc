@@ -114,7 +114,7 @@ void Stack::deliver_icmp_error(const IcmpView& icmp, Instant now) {
   }
   tcp::Connection& c = *conns_[*slot]->conn;
   const SeqNum seq(quote->tcp_seq);
-  if (!(seq_le(c.snd.una, seq) && seq_lt(seq, c.snd.nxt))) {
+  if (!(seq_le(c.sender().snd.una, seq) && seq_lt(seq, c.sender().snd.nxt))) {
     counters_.drop(StackDrop::kIcmpIgnored);
     return;
   }

@@ -14,12 +14,7 @@ namespace synack::tcp {
 static_assert(sizeof(Connection) <= 656, "tcp::Connection grew: move cold state out of line");
 
 Connection::Connection(SharedConfig cfg, TraceSink* sink, std::uint64_t id)
-    : cfg_(std::move(cfg)),
-      sink_(sink),
-      id_(id),
-      sndbuf_(cfg_->snd_buf),
-      receiver_(cfg_->rcv_buf),
-      rtt_(rtt_config(*cfg_)) {}
+    : cfg_(std::move(cfg)), sink_(sink), id_(id), sender_(*cfg_), receiver_(cfg_->rcv_buf) {}
 
 // ---- tracing and state ----------------------------------------------------------------
 
@@ -33,6 +28,7 @@ void Connection::trace(TraceKind kind, std::string_view cause, std::string_view 
 void Connection::set_state(State to, std::string_view cause, std::string_view rfc, Instant now) {
   const State from = state_;
   state_ = to;
+  sender_.set_data_phase(is_synchronized(to) && to != State::kSynReceived);  // user timeout
   if (to == State::kEstablished && from != to) arm_keepalive(now);  // connection_keepalive.cc
   if (sink_ != nullptr && from != to) {
     sink_->on_event(
@@ -69,21 +65,20 @@ void Connection::send_challenge_ack(std::string_view cause, std::string_view rfc
 
 void Connection::release_buffers(bool keep_received) {
   // A graceful close keeps received bytes for RECEIVE; a reset flushes all queues.
-  sndbuf_.clear();
+  sender_.release();
   receiver_.release(keep_received);
-  syn_pending_ = ack_pending_ = rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
-  rtx_deadline_ = close_deadline_ = handshake_deadline_ = kNever;
+  syn_pending_ = ack_pending_ = keepalive_probe_pending_ = false;
+  close_deadline_ = handshake_deadline_ = kNever;
   keepalive_deadline_ = kNever;
-  stop_persist();
 }
 
 // RFC 9293 MUST-13: TIME-WAIT lasts 2·MSL (Config::msl 30 s: Linux's 60 s TIME-WAIT).
 void Connection::enter_time_wait(Instant now) {
-  rtx_deadline_ = handshake_deadline_ = kNever;  // "turn off the other timers"
+  sender_.stop_timers();  // "turn off the other timers"
   receiver_.stop_delack();
-  rtx_pending_ = probe_pending_ = keepalive_probe_pending_ = false;
+  handshake_deadline_ = kNever;
+  keepalive_probe_pending_ = false;
   keepalive_deadline_ = kNever;
-  stop_persist();
   close_deadline_ = now + 2 * cfg_->msl;
 }
 
@@ -95,7 +90,7 @@ bool Connection::can_be_freed() const {
 TimeWaitEntry Connection::to_time_wait() const {
   TimeWaitEntry tw;
   tw.tuple = tuple_;
-  tw.snd_nxt = snd.nxt;
+  tw.snd_nxt = sender_.snd.nxt;
   tw.rcv_nxt = receiver_.rcv.nxt;
   tw.rcv_wnd = receive_window();
   tw.ts_recent = ts_recent_;
@@ -116,29 +111,29 @@ Status Connection::status() const {
   s.state = state_;
   s.error = error_;
   s.tuple = tuple_;
-  s.snd = snd;
+  s.snd = sender_.snd;
   s.rcv = receiver_.rcv;
   s.rcv.wnd = receive_window();
-  s.max_snd_wnd = max_snd_wnd_;
+  s.max_snd_wnd = sender_.max_snd_wnd();
   s.snd_mss = send_mss();
   s.snd_wscale = snd_wscale_;
   s.rcv_wscale = rcv_wscale_;
   s.wscale_ok = wscale_ok_;
   s.sack_ok = sack_ok_;
   s.ts_ok = ts_ok_;
-  s.send_queued = sndbuf_.size();
+  s.send_queued = sender_.queued();
   s.receive_queued = receiver_.readable();
-  s.rto = rto();
-  s.retransmits = retransmits_;
+  s.rto = sender_.rto(*cfg_);
+  s.retransmits = sender_.retransmits();
   s.passive = passive_;
   s.fin_received = receiver_.fin_received();
-  s.fin_sent = fin_sent_;
-  if (cc_) {
-    s.cwnd = cc_->cwnd();
-    s.ssthresh = cc_->ssthresh();
+  s.fin_sent = sender_.fin_sent();
+  if (const CongestionControl* cc = sender_.congestion()) {
+    s.cwnd = cc->cwnd();
+    s.ssthresh = cc->ssthresh();
   }
-  s.srtt = rtt_.srtt().value_or(Duration::zero());
-  s.persist_probes = persist_.get().probes;
+  s.srtt = sender_.rtt().srtt().value_or(Duration::zero());
+  s.persist_probes = sender_.persist_probes();
   s.soft_error = soft_error_;
   return s;
 }
@@ -160,15 +155,13 @@ std::expected<void, std::errc> Connection::open_active(const FourTuple& tuple, S
   *this = Connection(cfg_, sink_, id_);
   tuple_ = tuple;
   trace(TraceKind::kUserCall, "user OPEN (active)", "RFC 9293 §3.10.1", now);
-  snd.iss = iss;
-  snd.una = iss;
-  snd.nxt = iss + 1;  // the SYN is "sent" now; poll_transmit emits it
+  sender_.open(iss);  // the SYN is "sent" now; poll_transmit emits it
   receiver_.rcv.wnd = receive_window();
   rcv_wscale_ = cfg_->window_scaling ? std::min<std::uint8_t>(cfg_->window_scale, 14) : 0;
   syn_pending_ = true;
   if (cfg_->connect_timeout > Duration::zero()) handshake_deadline_ = now + cfg_->connect_timeout;
   set_state(State::kSynSent, "user OPEN (active)", "RFC 9293 §3.10.1", now);
-  arm_retransmit(now);
+  sender_.arm_retransmit(*cfg_, now);
   return {};
 }
 
@@ -204,22 +197,17 @@ void Connection::init_from_syn(const TcpSegment& syn, SeqNum iss, Instant now,
                                std::string_view cause, std::string_view rfc) {
   // §3.10.7.2 third: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, SND.NXT = ISS+1, SND.UNA = ISS.
   receiver_.on_syn(syn.seq);
-  snd.iss = iss;
-  snd.una = iss;
-  snd.nxt = iss + 1;
-  snd.wnd = syn.window;  // never scaled in a SYN (RFC 7323 §2.2)
-  snd.wl1 = syn.seq;
-  snd.wl2 = iss;
-  max_snd_wnd_ = snd.wnd;
+  sender_.open(iss);
+  sender_.on_peer_syn(syn, /*ack=*/false);  // SND.WND never scaled in a SYN (RFC 7323 §2.2)
+  sender_.snd.wl2 = iss;
   last_ack_sent_ = receiver_.rcv.nxt;
   take_peer_options(syn, /*we_offered=*/true, now);  // a SYN-ACK echoes what the peer offered
   ecn_on_syn(syn);
   receiver_.rcv.wnd = receive_window();
   syn_pending_ = true;
-  retransmits_ = 0;
-  restart_rto_estimate();
+  sender_.restart_rto_estimate(*cfg_);
   set_state(State::kSynReceived, cause, rfc, now);
-  arm_retransmit(now);
+  sender_.arm_retransmit(*cfg_, now);
   // DEVIATION(linux): data (and FIN) on a SYN is not queued; the peer retransmits it.
 }
 
@@ -245,14 +233,14 @@ std::expected<std::size_t, std::errc> Connection::send(Bytes data, Instant /*now
     case State::kSynReceived:
     case State::kEstablished:
     case State::kCloseWait:
-      if (fin_queued_) return std::unexpected(std::errc::broken_pipe);
+      if (sender_.fin_queued()) return std::unexpected(std::errc::broken_pipe);
       break;
     default:
       // FIN-WAIT-*, CLOSING, LAST-ACK, TIME-WAIT: "error: connection closing".
       return std::unexpected(std::errc::broken_pipe);
   }
   if (data.empty()) return 0;
-  const std::size_t n = sndbuf_.write(data);
+  const std::size_t n = sender_.write(data);
   if (n == 0) return std::unexpected(std::errc::operation_would_block);
   return n;
 }
@@ -286,11 +274,11 @@ std::expected<void, std::errc> Connection::close(Instant now) {
       return {};
     case State::kSynReceived:
     case State::kEstablished:
-      fin_queued_ = true;
+      sender_.queue_fin();
       set_state(State::kFinWait1, "user CLOSE", "RFC 9293 §3.10.4", now);
       return {};
     case State::kCloseWait:
-      fin_queued_ = true;
+      sender_.queue_fin();
       set_state(State::kLastAck, "user CLOSE", "RFC 9293 §3.10.4", now);
       return {};
     default:
@@ -316,7 +304,7 @@ std::expected<void, std::errc> Connection::abort(Instant now) {
     case State::kFinWait2:
     case State::kCloseWait: {
       // §3.10.5: <SEQ=SND.NXT><CTL=RST>.
-      TcpSegment rst = make_segment(snd.nxt, TcpFlags::kRst, {}, now);
+      TcpSegment rst = make_segment(sender_.snd.nxt, TcpFlags::kRst, {}, now);
       rst.options = TcpOptions{};
       rst.window = 0;
       release_buffers();

@@ -27,6 +27,7 @@
 #include "tcp/receiver.hpp"
 #include "tcp/rtt.hpp"
 #include "tcp/sack_scoreboard.hpp"
+#include "tcp/sender.hpp"
 #include "tcp/shared_config.hpp"
 #include "tcp/state.hpp"
 #include "tcp/stream_buffers.hpp"
@@ -37,18 +38,6 @@
 #include "wire/tcp.hpp"
 
 namespace synack::tcp {
-
-/// Send sequence variables (RFC 9293 §3.3.1).
-struct SendSequence {
-  SeqNum una;  ///< SND.UNA: oldest unacknowledged sequence number
-  SeqNum nxt;  ///< SND.NXT: next sequence number to be sent
-  // RFC 9293 REC-1: SND.WND and RCV.WND are 32-bit; window arithmetic is 32-bit.
-  std::uint32_t wnd = 0;  ///< SND.WND: send window, bytes (scaled)
-  SeqNum wl1;             ///< SND.WL1: SEG.SEQ of the last window update
-  SeqNum wl2;             ///< SND.WL2: SEG.ACK of the last window update
-  SeqNum iss;             ///< ISS: initial send sequence number
-  SeqNum up;              ///< SND.UP: the octet after the urgent data (send_urgent)
-};
 
 /// STATUS (RFC 9293 §3.10.6): a snapshot of the TCB.
 struct Status {
@@ -161,7 +150,7 @@ class Connection {
     if (cfg_->tos != tos) cfg_.mutate().tos = tos;
   }
   /// Zero-window probes sent so far (RFC 9293 §3.8.6.1; TCP_INFO-style counter).
-  [[nodiscard]] std::uint64_t persist_probes() const { return persist_.get().probes; }
+  [[nodiscard]] std::uint64_t persist_probes() const { return sender_.persist_probes(); }
 
   // ---- socket options (connection_options.cc) ------------------------------------
   /// SO_KEEPALIVE (RFC 9293 §3.8.4): on arms the idle timer (from now), off stops it.
@@ -206,10 +195,12 @@ class Connection {
   [[nodiscard]] bool can_be_freed() const;
   [[nodiscard]] const DropCounters& drops() const { return drops_.get(); }
   /// Bytes that SEND would accept now.
-  [[nodiscard]] std::size_t send_space() const { return sndbuf_.free(); }
+  [[nodiscard]] std::size_t send_space() const { return sender_.free(); }
   /// The receive buffer (RCV.BUFF) in bytes: Config::rcv_buf, rounded up to a
   /// multiple of the MSS once synchronized when Config::rcvbuf_round_to_mss (SO_RCVBUF).
   [[nodiscard]] std::size_t receive_buffer_size() const { return receiver_.buffer().capacity(); }
+  /// The send side: SND.*, retransmission queue, RTT/RTO, congestion control (sender.hpp).
+  [[nodiscard]] const Sender& sender() const { return sender_; }
   /// The receive side: RCV.*, reassembly, advertised window, delayed ACK (receiver.hpp).
   [[nodiscard]] const Receiver& receiver() const { return receiver_; }
   /// The compact TIME-WAIT record of this connection (state must be TIME-WAIT).
@@ -236,9 +227,8 @@ class Connection {
   void check_fin(const TcpSegment& seg, Instant now);             // eighth
   void settle_fin_wait_1(Instant now);
   bool segment_acceptable(const TcpSegment& seg) const;
-  std::uint32_t acceptance_window() const;  // RCV.WND for Table 6 (Receiver::acceptance_window)
-  void acknowledge(SeqNum ack, Instant now);
-  void update_window(const TcpSegment& seg);
+  std::uint32_t acceptance_window() const;    // RCV.WND for Table 6 (Receiver::acceptance_window)
+  void acknowledge(SeqNum ack, Instant now);  // Sender::acknowledge, then TCP_INFO, urgent
   void reset_connection(std::errc err, std::string_view cause, std::string_view rfc, Instant now);
 
   // connection.cc — helpers shared by user calls and arrival.
@@ -275,55 +265,24 @@ class Connection {
   void urgent_progress();                 // forget SND.UP / RCV.UP once acked / read
   // connection_output.cc
   TcpSegment make_segment(SeqNum seq, std::uint16_t flags, Bytes payload, Instant now) const;
+  TcpSegment emit(const Outgoing& o, Instant now);  // a Sender's segment, completed and traced
   TcpOptions syn_options(bool syn_ack, Instant now) const;
-  std::size_t sack_option_bytes() const;  // SACK option bytes the next ACK carries
-  std::uint32_t receive_window() const;   // RCV.WND offered now (Receiver::window)
-  SeqNum data_front() const;
-  std::size_t bytes_in_flight() const;
-  std::optional<TcpSegment> next_data_segment(Instant now);
-  [[nodiscard]] bool nagle_unacked() const;  // Nagle's condition (Config::nagle_minshall)
-  std::optional<TcpSegment> retransmission(Instant now);
-  std::optional<TcpSegment> rto_recovery_segment(Instant now);  // go-back-N at cwnd pace
-  TcpSegment resend_from(SeqNum seq, std::size_t max_len, Instant now);
+  std::size_t sack_option_bytes() const;                // SACK option bytes the next ACK carries
+  std::uint32_t receive_window() const;                 // RCV.WND offered now (Receiver::window)
+  [[nodiscard]] SendParams send_params() const;         // what the Sender's output needs from here
   std::optional<TcpSegment> next_segment(Instant now);  // poll_transmit's choice
   void note_ack_sent() { ack_pending_ = false; }
 
   // connection_timers.cc
-  [[nodiscard]] Duration rto() const;
-  [[nodiscard]] static RttConfig rtt_config(const Config& cfg);
-  void handshake_complete();    // RFC 6298 (5.7) after a timed-out SYN; retransmit count reset
-  void restart_rto_estimate();  // a fresh estimator (simultaneous open)
-  void sample_rtt(const TcpSegment& seg,
-                  Instant now);  // an ACK of new data: RFC 6298 §3 / RFC 7323 §4
-  [[nodiscard]] bool echo_predates_retransmission(std::uint32_t tsecr,
-                                                  Instant now) const;  // RFC 6298 §3
-  // connection_congestion.cc — RFC 5681, RFC 6582, RFC 3042.
-  void on_ack_arrival(const TcpSegment& seg, Instant now);  // before SND.UNA/SND.WND move
-  // connection_sack.cc — SACK-based loss recovery (RFC 6675).
-  bool on_sack_blocks(const TcpSegment& seg);  // true: new bytes SACKed
-  [[nodiscard]] bool sack_recovery() const;
-  [[nodiscard]] SeqNum sack_lost_below() const;
-  [[nodiscard]] std::uint32_t sack_pipe() const;
-  std::optional<TcpSegment> sack_recovery_segment(Instant now);
-  CongestionControl& congestion();
-  [[nodiscard]] std::size_t congestion_usable(std::size_t usable);
-  void arm_retransmit(Instant now);
   void on_retransmit_timeout(Instant now);
   void on_close_timeout(Instant now);
-  // connection_persist.cc — persist timer, zero-window probes (RFC 9293 §3.8.6.1, RFC 6429).
-  void arm_persist(Instant now);
-  void stop_persist();  // disarms the persist timer (no allocation)
-  void on_persist_timeout(Instant now);
-  void on_window_ack(Instant now);  // after SND.WND is updated from an acceptable ACK
-  [[nodiscard]] Duration persist_interval() const;
+  void on_persist_timeout(Instant now);  // the give-up rules; Sender::on_persist_timeout
   void give_up(std::errc err, std::string_view cause, std::string_view rfc, Instant now);
   // connection_keepalive.cc — keepalive (RFC 9293 §3.8.4) and user timeout (RFC 5482).
   static bool keepalive_state(State s);  // keepalive watches the peer in this state
   void note_peer_alive(Instant now);     // an acceptable segment arrived
   void arm_keepalive(Instant now);
   void on_keepalive_timeout(Instant now);
-  [[nodiscard]] bool user_timeout_expired(Instant now) const;
-  void note_unacked(Instant now);  // data outstanding from now (if not already)
   // connection_info.cc — TCP_INFO counters.
   void note_segment_in(const TcpSegment& seg);      // an acceptable segment
   void note_delivered(std::size_t n, Instant now);  // n data bytes newly ACKed
@@ -334,87 +293,47 @@ class Connection {
   FourTuple tuple_{};
   State state_ = State::kClosed;
   std::optional<std::errc> error_;
-
- public:
-  // The TCB variables read like RFC 9293 §3.3.1: `snd.una`, `receiver_.rcv.nxt` …
-  // (read-only to users through status(); public for tests and the stack).
-  SendSequence snd;
-
- private:
-  std::uint32_t max_snd_wnd_ = 0;  // MAX.SND.WND
-  // options
+  std::uint32_t keepalive_probes_ = 0;  // unanswered keepalive probes
+  // The parts: the TCB variables read like RFC 9293 §3.3.1 in them
+  // (sender_.snd.una, receiver_.rcv.nxt …).
+  Sender sender_;      // SND.*, retransmission queue, RTT/RTO, cwnd, loss recovery, persist
+  Receiver receiver_;  // RCV.*, receive buffer, advertised window, delayed ACK, SACK blocks
+  // options negotiated
   // RFC 9293 MUST-15: without the peer's MSS option, send MSS 536 (IPv4; no IPv6 here).
   std::uint16_t peer_mss_ = 536;
-  std::optional<std::errc> soft_error_;  // last ICMP soft error (connection_icmp.cc)
-  SeqNum ecn_recover_;                   // SND.NXT at the last cut
   std::uint8_t snd_wscale_ = 0;
   std::uint8_t rcv_wscale_ = 0;
-  std::uint32_t ts_recent_ = 0;         // TS.Recent (RFC 7323 §4.3)
-  Instant ts_recent_age_{};             // when TS.Recent was last set (RFC 7323 §5.5 24-day rule)
-  SeqNum last_ack_sent_;                // Last.ACK.sent: SEG.ACK of our latest ACK (RFC 7323 §4.3)
-  std::uint32_t keepalive_probes_ = 0;  // unanswered keepalive probes
-  // how we got here
-  // buffers and close state
-  SendBuffer sndbuf_;
-  Receiver receiver_;  // RCV.*, receive buffer, advertised window, delayed ACK, SACK blocks
-  SeqNum fin_seq_;     // sequence number of our FIN
-  // output
-  SeqNum rto_high_;
-  SeqNum rtx_next_;                // next sequence number to resend after an RTO
-  std::optional<SeqNum> snd_sml_;  // end of the last short segment sent (Minshall's Nagle)
-  SeqNum high_rxt_;                // HighRxt: end of the last hole resent in fast recovery
-  // The persist timer (RFC 9293 §3.8.6.1), out of line from the first zero window.
-  struct PersistState {
-    Instant deadline = kNever;  // when the next probe is due
-    Duration base{};            // the RTO when persisting began
-    unsigned shift = 0;         // backoff: interval = base << shift
-    unsigned unanswered = 0;    // probes since the peer last ACKed (RFC 6429)
-    std::uint64_t probes = 0;   // zero-window probes sent
-  };
-  OutOfLine<PersistState> persist_;
+  std::uint32_t ts_recent_ = 0;  // TS.Recent (RFC 7323 §4.3)
+  Instant ts_recent_age_{};      // when TS.Recent was last set (RFC 7323 §5.5 24-day rule)
+  SeqNum last_ack_sent_;         // Last.ACK.sent: SEG.ACK of our latest ACK (RFC 7323 §4.3)
+  SeqNum ecn_recover_;           // SND.NXT at the last ECN cut
+  std::optional<std::errc> soft_error_;         // last ICMP soft error (connection_icmp.cc)
   OutOfLine<std::vector<TcpSegment>> control_;  // RSTs with their own seq/ack (kMaxControl)
   static constexpr std::size_t kMaxControl = 4;
-  // timers
-  Instant rtx_deadline_ = kNever;
+  // timers (the sender's retransmission and persist timers and the receiver's
+  // delayed ACK are theirs)
   Instant close_deadline_ = kNever;      // TIME-WAIT 2·MSL or FIN-WAIT-2 timeout
   Instant handshake_deadline_ = kNever;  // Config::connect_timeout
   Instant keepalive_deadline_ = kNever;  // keepalive (RFC 9293 §3.8.4)
   Instant last_rcv_{};                   // last acceptable segment from the peer
-  Instant unacked_since_ = kNever;       // user timeout: data outstanding since (RFC 5482)
-  RttEstimator rtt_;                     // SRTT, RTTVAR, RTO with backoff (RFC 6298)
-  RttSampler rtt_sampler_;               // Karn's algorithm when timestamps are off (RFC 6298 §3)
-  std::unique_ptr<CongestionControl> cc_;  // created with the first data (Eff.snd.MSS known)
-  LossRecovery recovery_{SeqNum{}};
-  unsigned retransmits_ = 0;
-  OutOfLine<SackScoreboard> scoreboard_;  // the peer's SACK blocks (RFC 6675 §3), from the first
   // RFC 5961 challenge-ACK limiter (per connection)
   Instant challenge_window_start_{};
   std::uint32_t challenge_count_ = 0;
   // flags, one bit each (bit-fields: the TCB stays small)
-  bool ecn_ok_ : 1 = false;        // ECN negotiated (RFC 3168 §6.1.1)
-  bool ece_pending_ : 1 = false;   // CE seen: our ACKs carry ECE until the peer's CWR
-  bool cwr_pending_ : 1 = false;   // cwnd cut for an ECE: CWR on the next new data
-  bool ecn_cut_ : 1 = false;       // a cut happened; the next only once ecn_recover_ is acked
-  bool last_tx_ect_ : 1 = false;   // the segment last returned is new data sent ECT(0)
-  bool snd_up_valid_ : 1 = false;  // SND.UP marks urgent data not yet acknowledged
+  bool ecn_ok_ : 1 = false;       // ECN negotiated (RFC 3168 §6.1.1)
+  bool ece_pending_ : 1 = false;  // CE seen: our ACKs carry ECE until the peer's CWR
+  bool cwr_pending_ : 1 = false;  // cwnd cut for an ECE: CWR on the next new data
+  bool ecn_cut_ : 1 = false;      // a cut happened; the next only once ecn_recover_ is acked
+  bool last_tx_ect_ : 1 = false;  // the segment last returned is new data sent ECT(0)
   bool wscale_ok_ : 1 = false;
   bool sack_ok_ : 1 = false;
   bool ts_ok_ : 1 = false;
-  bool passive_ : 1 = false;     // came from LISTEN (a Listener's SYN queue)
-  bool fin_queued_ : 1 = false;  // CLOSE called: FIN after all data
-  bool fin_sent_ : 1 = false;
+  bool passive_ : 1 = false;  // came from LISTEN (a Listener's SYN queue)
   bool detached_ : 1 = false;
   bool syn_pending_ : 1 = false;  // SYN or SYN-ACK to (re)send
   bool ack_pending_ : 1 = false;
   bool challenge_pending_ : 1 = false;  // the pending ACK is an RFC 5961 challenge ACK
-  bool rtx_pending_ : 1 = false;        // retransmit the segment at SND.UNA
-  bool rto_recovery_ : 1 =
-      false;  // after an RTO: go-back-N from rtx_next_ up to rto_high_ at cwnd pace
-  bool probe_pending_ : 1 = false;       // persist timer fired: probe / SWS override send due
-  bool zero_window_probed_ : 1 = false;  // a probe octet went beyond a zero window
   bool keepalive_probe_pending_ : 1 = false;
-  bool fast_rtx_pending_ : 1 = false;  // fast retransmit / NewReno partial ACK: resend SND.UNA
-  bool syn_timed_out_ : 1 = false;
   LazyDropCounters drops_;  // out of line from the first drop
   InfoCounters stats_;      // TCP_INFO (connection_info.cc)
 };

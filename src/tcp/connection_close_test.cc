@@ -395,7 +395,7 @@ SYNACK_SCENARIO(Data, ReceiveBufferBoundsWindow) {
                 .data = "out"}});
   h.inject({.flags = ACK, .seq = kPeerIss + 1 + kRcvBuf, .ack = kIss + 4, .data = "more"});
   h.expect_tx({{.flags = ACK, .seq = kIss + 4, .ack = kPeerIss + 1 + kRcvBuf, .wnd = 0}});
-  EXPECT_EQ(h.conn.snd.una, SeqNum(kIss + 4));
+  EXPECT_EQ(h.conn.sender().snd.una, SeqNum(kIss + 4));
   EXPECT_EQ(read_all(h).size(), kRcvBuf);
   h.expect_tx({{.flags = ACK, .seq = kIss + 4, .ack = kPeerIss + 1 + kRcvBuf, .wnd = kRcvBuf}});
 }

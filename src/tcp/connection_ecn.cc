@@ -9,7 +9,7 @@ namespace synack::tcp {
 // Our SYN (transmission number retransmits_) asks for ECN: kOn, and not past
 // Config::ecn_syn_retries retransmissions (RFC 3168 §6.1.1.1 fallback).
 bool Connection::ecn_syn_asks() const {
-  return cfg_->ecn == EcnMode::kOn && retransmits_ <= cfg_->ecn_syn_retries;
+  return cfg_->ecn == EcnMode::kOn && sender_.retransmits() <= cfg_->ecn_syn_retries;
 }
 
 // RFC 9293 SHLD-8 [configurable]: RFC 3168 ECN, Config::ecn, default accept-only.
@@ -33,12 +33,13 @@ void Connection::note_ce() {
 void Connection::ecn_on_segment(const TcpSegment& seg, Instant now) {
   if (!ecn_ok_) return;
   if (seg.flags.cwr()) ece_pending_ = false;  // §6.1.3: the sender has reacted
-  if (!seg.flags.ece() || !seg.flags.ack() || seg.flags.syn() || !cc_) return;
+  if (!seg.flags.ece() || !seg.flags.ack() || seg.flags.syn() || !sender_.congestion()) return;
   // §6.1.2: at most one reduction per window of data.
   if (ecn_cut_ && seq_lt(seg.ack, ecn_recover_)) return;
-  congestion().on_ecn(static_cast<std::uint32_t>(bytes_in_flight()), now);
+  sender_.congestion(*cfg_, send_mss())
+      .on_ecn(static_cast<std::uint32_t>(sender_.bytes_in_flight()), now);
   ecn_cut_ = true;
-  ecn_recover_ = snd.nxt;
+  ecn_recover_ = sender_.snd.nxt;
   cwr_pending_ = true;
 }
 

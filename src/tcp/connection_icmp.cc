@@ -38,7 +38,7 @@ void Connection::on_icmp_error(std::uint8_t type, std::uint8_t code, std::uint16
       const auto mss = static_cast<std::uint16_t>(std::max(mtu - 40, 64));
       if (mss < peer_mss_) {
         peer_mss_ = mss;
-        rtx_pending_ = true;  // resend what was too big, in smaller segments
+        sender_.resend_first();  // resend what was too big, in smaller segments
         trace(TraceKind::kRetransmit, "ICMP fragmentation needed: MSS lowered", "RFC 1191 §6.3",
               now);
       }

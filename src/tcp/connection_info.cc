@@ -41,7 +41,7 @@ void Connection::note_delivered(std::size_t n, Instant now) {
   }
   const Duration elapsed = now - stats_.rate_start;
   const Duration window =
-      std::max<Duration>(rtt_.srtt().value_or(Duration::zero()), milliseconds(1));
+      std::max<Duration>(sender_.rtt().srtt().value_or(Duration::zero()), milliseconds(1));
   if (elapsed < window) return;
   const std::uint64_t bytes = stats_.bytes_acked - stats_.rate_start_acked;
   const auto ns =
@@ -63,14 +63,14 @@ Info Connection::info(Instant now) const {
   i.rcv_wscale = wscale_ok_ ? rcv_wscale_ : 0;
   i.rto = micros(st.rto);
   i.soft_error = st.soft_error ? static_cast<std::int32_t>(*st.soft_error) : 0;
-  i.rtt = micros(rtt_.srtt().value_or(Duration::zero()));
-  i.rttvar = micros(rtt_.rttvar().value_or(Duration::zero()));
+  i.rtt = micros(sender_.rtt().srtt().value_or(Duration::zero()));
+  i.rttvar = micros(sender_.rtt().rttvar().value_or(Duration::zero()));
   i.snd_mss = st.snd_mss;
   i.rcv_mss = stats_.rcv_mss != 0 ? stats_.rcv_mss : std::min<std::uint32_t>(cfg_->mss, 536);
   const std::uint32_t mss = std::max<std::uint32_t>(st.snd_mss, 1);
-  if (cc_) {
-    i.snd_cwnd_bytes = cc_->cwnd();
-    i.snd_ssthresh_bytes = cc_->ssthresh();
+  if (const CongestionControl* cc = sender_.congestion()) {
+    i.snd_cwnd_bytes = cc->cwnd();
+    i.snd_ssthresh_bytes = cc->ssthresh();
   } else {  // before data flows: the initial window (RFC 6928 §2), no loss yet
     i.snd_cwnd_bytes = 10 * mss;
     i.snd_ssthresh_bytes = UINT32_MAX;
@@ -81,15 +81,16 @@ Info Connection::info(Instant now) const {
   i.snd_ssthresh = i.snd_ssthresh_bytes == UINT32_MAX
                        ? kInfiniteSsthreshSegments
                        : std::min(i.snd_ssthresh_bytes / mss, kInfiniteSsthreshSegments);
-  i.snd_wnd = snd.wnd;
+  i.snd_wnd = sender_.snd.wnd;
   i.rcv_wnd = receive_window();
-  i.unacked = static_cast<std::uint32_t>(std::max<std::int32_t>(snd.nxt - snd.una, 0));
-  i.retransmits = retransmits_;
+  i.unacked =
+      static_cast<std::uint32_t>(std::max<std::int32_t>(sender_.snd.nxt - sender_.snd.una, 0));
+  i.retransmits = sender_.retransmits();
   i.total_retrans = stats_.total_retrans;
   i.dup_acks = stats_.dup_acks_in;
   i.sack_blocks = stats_.sack_blocks_in;
   i.reord_bytes = static_cast<std::uint32_t>(receiver_.buffer().reassembler().held_bytes());
-  i.persist_probes = static_cast<std::uint32_t>(persist_.get().probes);
+  i.persist_probes = static_cast<std::uint32_t>(sender_.persist_probes());
   i.probes = keepalive_probes_;
   i.bytes_acked = stats_.bytes_acked;
   i.bytes_received = stats_.bytes_received;

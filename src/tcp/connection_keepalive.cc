@@ -32,21 +32,10 @@ void Connection::arm_keepalive(Instant now) {
   keepalive_deadline_ = cfg_->keepalive ? now + cfg_->keepalive_idle : kNever;
 }
 
-void Connection::note_unacked(Instant now) {
-  if (unacked_since_ == kNever && is_synchronized(state_) && state_ != State::kSynReceived) {
-    unacked_since_ = now;
-  }
-}
-
-bool Connection::user_timeout_expired(Instant now) const {
-  return cfg_->user_timeout > Duration::zero() && unacked_since_ != kNever &&
-         now - unacked_since_ >= cfg_->user_timeout;
-}
-
 void Connection::on_keepalive_timeout(Instant now) {
   keepalive_deadline_ = kNever;
   if (!cfg_->keepalive || !keepalive_state(state_)) return;
-  if (snd.una != snd.nxt || sndbuf_.size() > 0) {
+  if (sender_.snd.una != sender_.snd.nxt || sender_.queued() > 0) {
     // Data in flight or queued: the retransmission / persist timer watches
     // the peer; look again after another idle period (Linux: resched).
     keepalive_probes_ = 0;
@@ -64,7 +53,7 @@ void Connection::on_keepalive_timeout(Instant now) {
       cfg_->user_timeout == Duration::zero() && keepalive_probes_ >= cfg_->keepalive_count;
   if (user_timed_out || exhausted) {
     // Linux tcp_keepalive_timer → tcp_send_active_reset: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>.
-    TcpSegment rst = make_segment(snd.nxt, TcpFlags::kRst | TcpFlags::kAck, {}, now);
+    TcpSegment rst = make_segment(sender_.snd.nxt, TcpFlags::kRst | TcpFlags::kAck, {}, now);
     rst.options = TcpOptions{};
     constexpr std::string_view kRfc = "RFC 9293 §3.8.4, RFC 1122 §4.2.3.6";
     const std::string_view cause = user_timed_out ? "keepalive: user timeout, probes unanswered"

@@ -25,7 +25,7 @@ SYNACK_SCENARIO(Open, HandshakePassive) {
   Harness h;
   h.established_passive();
   EXPECT_TRUE(h.conn.status().passive);
-  EXPECT_EQ(h.conn.snd.una, SeqNum(kIss + 1));
+  EXPECT_EQ(h.conn.sender().snd.una, SeqNum(kIss + 1));
 }
 
 SYNACK_SCENARIO(Open, SynCarriesNoDataThirdSegmentDoes) {

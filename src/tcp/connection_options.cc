@@ -30,11 +30,7 @@ void Connection::set_keepalive_timing(Duration idle, Duration interval, std::uin
 
 void Connection::set_user_timeout(Duration timeout, Instant now) {
   cfg_.mutate().user_timeout = std::max(timeout, Duration::zero());
-  // Clamp a pending RTO to the new limit (Linux tcp_clamp_rto_to_user_timeout).
-  if (cfg_->user_timeout > Duration::zero() && rtx_deadline_ != kNever &&
-      unacked_since_ != kNever) {
-    rtx_deadline_ = std::min(rtx_deadline_, std::max(now, unacked_since_ + cfg_->user_timeout));
-  }
+  sender_.clamp_to_user_timeout(*cfg_, now);
 }
 
 std::expected<void, std::errc> Connection::set_congestion_control(std::string_view name) {
@@ -49,15 +45,7 @@ std::expected<void, std::errc> Connection::set_congestion_control(std::string_vi
   }
   if (stored == cfg_->congestion_control) return {};
   cfg_.mutate().congestion_control = stored;
-  if (!cc_) return {};  // created with the first data (congestion())
-  // As Linux: the new algorithm continues from the current cwnd and ssthresh,
-  // and the loss-recovery state (an episode under way) is kept.
-  auto next = make_congestion_control(stored, cc_->smss());
-  if (!next) return std::unexpected(next.error());
-  (*next)->gate_growth_on_use(cfg_->cwnd_growth_when_limited);
-  (*next)->take_window(*cc_);
-  cc_ = std::move(*next);
-  return {};
+  return sender_.switch_congestion(stored, *cfg_);
 }
 
 }  // namespace synack::tcp

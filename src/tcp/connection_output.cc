@@ -70,7 +70,7 @@ TcpSegment Connection::make_segment(SeqNum seq, std::uint16_t flags, Bytes paylo
     const SackRanges r = receiver_.sack_blocks(ts_ok_);
     if (r.count > 0) s.options.nop().nop().sack(to_sack_blocks(r, receiver_.rcv.irs + 1).view());
   }
-  mark_urgent(s);
+  sender_.mark_urgent(s);
   ecn_mark(s);
   return s;
 }
@@ -80,175 +80,15 @@ std::size_t Connection::sack_option_bytes() const {
   return receiver_.sack_option_bytes(ts_ok_);
 }
 
-SeqNum Connection::data_front() const {
-  // The first data byte not yet acknowledged (the SYN occupies ISS).
-  return snd.una == snd.iss ? snd.iss + 1 : snd.una;
+SendParams Connection::send_params() const {
+  return SendParams{
+      .cfg = *cfg_, .mss = send_mss(), .sack_bytes = sack_option_bytes(), .sack_ok = sack_ok_};
 }
 
-std::size_t Connection::bytes_in_flight() const {
-  const SeqNum end = fin_sent_ ? fin_seq_ : snd.nxt;
-  const std::int32_t n = end - data_front();
-  return n > 0 ? static_cast<std::size_t>(n) : 0;
-}
-
-TcpSegment Connection::resend_from(SeqNum seq, std::size_t max_len, Instant now) {
-  // Sent data from `seq` (≥ the first unacknowledged byte), with the FIN if it
-  // follows; Karn: the ACK of a retransmission is ambiguous (RFC 6298 §3).
-  const SeqNum front = data_front();
-  const SeqNum end = fin_sent_ ? fin_seq_ : snd.nxt;
-  const auto off = static_cast<std::size_t>(std::max<std::int32_t>(seq - front, 0));
-  const auto avail = static_cast<std::size_t>(std::max<std::int32_t>(end - seq, 0));
-  const Bytes data = sndbuf_.peek(off, std::min(avail, max_len));
-  std::uint16_t flags = TcpFlags::kAck;
-  if (fin_sent_ && seq + static_cast<SeqLen>(data.size()) == fin_seq_) flags |= TcpFlags::kFin;
-  if (!data.empty() && off + data.size() == sndbuf_.size())
-    flags |= TcpFlags::kPsh;  // end of queue
-  rtt_sampler_.on_retransmission_sent(now);
-  note_ack_sent();
-  return make_segment(seq, flags, data, now);
-}
-
-// RFC 9293 SHLD-16: an RTO resends the oldest unacknowledged data from SND.UNA.
-// RFC 9293 MAY-7: a full segment from SND.UNA, even past SND.UNA + SND.WND.
-std::optional<TcpSegment> Connection::retransmission(Instant now) {
-  // RFC 9293 §3.10.8: "send the segment at the front of the retransmission queue".
-  rtx_pending_ = false;
-  rtt_sampler_.on_retransmit();  // RFC 6298 §3 (Karn): the ACK would be ambiguous
-  if (snd.una == snd.iss) {      // our SYN-ACK is still unacknowledged (CLOSE in SYN-RECEIVED)
-    trace(TraceKind::kRetransmit, "RTO: SYN,ACK", "RFC 6298 §5 (5.4)", now);
-    note_ack_sent();
-    return make_segment(snd.iss, TcpFlags::kSyn | TcpFlags::kAck, {}, now);
-  }
-  if (bytes_in_flight() == 0 && !fin_sent_) return std::nullopt;
-  const std::size_t mss = send_mss() - sack_option_bytes();
-  TcpSegment s = resend_from(data_front(), mss, now);
-  if (s.seg_len() == 0) return std::nullopt;
-  const SeqNum end = s.seq + s.seg_len();
-  if (rto_recovery_ && seq_lt(rtx_next_, end)) rtx_next_ = end;            // the go-back-N follows
-  if (recovery_.in_recovery() && seq_lt(high_rxt_, end)) high_rxt_ = end;  // RFC 6675 HighRxt
-  if (cc_ && recovery_.in_recovery()) {
-    trace(TraceKind::kRetransmit,
-          recovery_.dup_acks() >= 3 && seq_le(snd.una, recovery_.recover())
-              ? "fast retransmit (duplicate ACKs / partial ACK)"
-              : "fast recovery",
-          "RFC 5681 §3.2, RFC 6582 §3.2", now);
-  } else {
-    trace(TraceKind::kRetransmit, s.flags.fin() && s.payload.empty() ? "RTO: FIN" : "RTO: data",
-          "RFC 6298 §5 (5.4)", now);
-  }
-  return s;
-}
-
-std::optional<TcpSegment> Connection::rto_recovery_segment(Instant now) {
-  // After an RTO everything in [SND.UNA, recover) is presumed lost and resent
-  // in slow start from one segment (RFC 5681 §3.1, RFC 6298 §5): as ACKs grow
-  // cwnd, up to cwnd bytes are outstanding again (go-back-N at cwnd pace).
-  if (!rto_recovery_ || !cc_) return std::nullopt;
-  const SeqNum front = data_front();
-  if (seq_lt(rtx_next_, front)) rtx_next_ = front;
-  // DEVIATION(linux): SACKed data is skipped (tcp_timeout_mark_lost), not
-  // forgotten as RFC 2018 §8 suggests for receivers that renege.
-  std::size_t mss = send_mss() - sack_option_bytes();
-  for (const SeqRange& r : scoreboard_.get().ranges()) {
-    if (seq_le(r.left, rtx_next_) && seq_lt(rtx_next_, r.right)) rtx_next_ = r.right;
-  }
-  if (const auto hole = scoreboard_.get().next_hole(rtx_next_)) {
-    mss = std::min<std::size_t>(mss, static_cast<std::size_t>(hole->right - hole->left));
-  }
-  if (!seq_lt(rtx_next_, rto_high_)) {
-    rto_recovery_ = false;
-    return std::nullopt;
-  }
-  const auto outstanding = static_cast<std::uint32_t>(rtx_next_ - front) -
-                           scoreboard_.get().sacked_between(front, rtx_next_);
-  if (outstanding >= cc_->cwnd()) return std::nullopt;
-  TcpSegment s = resend_from(rtx_next_, mss, now);
-  if (s.seg_len() == 0) {
-    rto_recovery_ = false;
-    return std::nullopt;
-  }
-  rtx_next_ = rtx_next_ + s.seg_len();
-  trace(TraceKind::kRetransmit, "RTO recovery: slow start", "RFC 5681 §3.1, RFC 6298 §5", now);
-  return s;
-}
-
-bool Connection::nagle_unacked() const {
-  // The bracketed [SND.NXT = SND.UNA] of RFC 9293 §3.8.6.2.1 / §3.7.4, or with
-  // Config::nagle_minshall: a short segment is unacknowledged.
-  if (cfg_->nagle_minshall) return snd_sml_ && seq_gt(*snd_sml_, snd.una);
-  return snd.una != snd.nxt;
-}
-
-std::optional<TcpSegment> Connection::next_data_segment(Instant now) {
-  const std::size_t sent = bytes_in_flight();
-  const std::size_t unsent = sndbuf_.size() - std::min(sndbuf_.size(), sent);
-  if (fin_sent_) return std::nullopt;
-  // Usable window: SND.UNA + SND.WND − SND.NXT (RFC 9293 §3.8.6.2.1), then cwnd
-  // (RFC 5681 §3.1) and limited transmit (RFC 3042).
-  const std::uint32_t window = usable_window(snd.una, snd.wnd, snd.nxt);
-  const std::size_t usable = congestion_usable(window);
-  const std::size_t mss = send_mss() - sack_option_bytes();  // RFC 6691: options count
-  const bool forced = probe_pending_ && unsent > 0;          // the persist timer fired
-  probe_pending_ = false;
-  std::size_t len = 0;
-  bool probe = false;
-  if (forced) {
-    // A zero window is probed with one octet of new data (RFC 9293 §3.8.6.1); a
-    // silly window gets what it allows (override timeout, §3.8.6.2.1 (4)).
-    probe = usable == 0;
-    len = std::min({unsent, std::max<std::size_t>(usable, 1), mss});
-  } else {
-    // Sender SWS avoidance and Nagle (RFC 9293 §3.8.6.2.1, §3.7.4; window.cc).
-    // RFC 9293 MUST-60: every SEND is pushed: data waits only for Nagle, SWS or the window.
-    const SendDecision d = send_decision({.queued = unsent,
-                                          .usable = static_cast<std::uint32_t>(usable),
-                                          .mss = static_cast<std::uint32_t>(mss),
-                                          .max_snd_wnd = max_snd_wnd_,
-                                          .unacked = nagle_unacked(),
-                                          .nodelay = cfg_->nodelay,
-                                          .push = true,
-                                          .fin_queued = fin_queued_});
-    // RFC 9293 SHLD-28: full-sized segments whenever the data and the window allow.
-    if (d == SendDecision::kSend) len = std::min({unsent, usable, mss});
-    // Nothing outstanding will bring an ACK: the persist timer forces a send.
-    if (d == SendDecision::kWaitWindow && sent == 0 && rtx_deadline_ == kNever &&
-        persist_.get().deadline == kNever) {
-      arm_persist(now);
-    }
-  }
-  const bool fin_now = fin_queued_ && unsent == len && !(forced && usable == 0);
-  if (len == 0 && !fin_now) return std::nullopt;
-  const Bytes data = sndbuf_.peek(sent, len);
-  std::uint16_t flags = TcpFlags::kAck;
-  // RFC 9293 MUST-61: PSH on the segment that empties the send queue.
-  // RFC 9293 SHLD-27: successive SENDs' pushes collapse: PSH only where the queue ends.
-  if (!data.empty() && len == unsent) flags |= TcpFlags::kPsh;
-  if (fin_now) {
-    flags |= TcpFlags::kFin;
-    fin_sent_ = true;
-    fin_seq_ = snd.nxt + static_cast<SeqLen>(len);
-  }
-  TcpSegment s = make_segment(snd.nxt, flags, data, now);
-  if (!probe) ecn_new_data(s);
-  rtt_sampler_.on_send(snd.nxt, s.seg_len(), now, /*retransmission=*/probe);
-  // A probe octet does not advance SND.NXT: our ACKs keep SEQ = SND.NXT inside
-  // the peer's zero window (else it drops them as unacceptable); if the peer
-  // takes the octet, check_ack accepts SEG.ACK = SND.NXT + 1.
-  if (!probe) snd.nxt += s.seg_len();
-  if (len < mss && !probe) snd_sml_ = snd.nxt;
-  if (!probe && cc_) {
-    cc_->on_data_sent(static_cast<std::uint32_t>(bytes_in_flight()), snd.una, snd.nxt);
-  }
-  note_ack_sent();
-  if (probe) {  // the persist timer, not the RTO, repeats it (RFC 6429)
-    ++persist_.mut().probes;
-    zero_window_probed_ = true;
-    trace(TraceKind::kRetransmit, "zero-window probe", "RFC 9293 §3.8.6.1", now);
-    arm_persist(now);
-  } else if (rtx_deadline_ == kNever) {
-    stop_persist();
-    arm_retransmit(now);
-  }
+TcpSegment Connection::emit(const Outgoing& o, Instant now) {
+  if (!o.cause.empty()) trace(TraceKind::kRetransmit, o.cause, o.rfc, now);
+  TcpSegment s = make_segment(o.seq, o.flags, o.payload, now);
+  if (o.new_data) ecn_new_data(s);  // ECT(0), CWR (connection_ecn.cc)
   return s;
 }
 
@@ -262,10 +102,7 @@ std::optional<TcpSegment> Connection::poll_transmit(Instant now) {
 }
 
 std::optional<TcpSegment> Connection::next_segment(Instant now) {
-  if (fast_rtx_pending_) {  // fast retransmit / partial ACK (connection_congestion.cc)
-    fast_rtx_pending_ = false;
-    if (snd.una != snd.nxt) rtx_pending_ = true;
-  }
+  sender_.start_poll();  // a fast retransmit asked for by an ACK (sender_recovery.cc)
   if (!control_.get().empty()) {
     TcpSegment s = control_.get().front();
     control_.mut().erase(control_.get().begin());
@@ -276,7 +113,7 @@ std::optional<TcpSegment> Connection::next_segment(Instant now) {
   // RFC 9293 MAY-6 [not implemented]: no garbage-octet probes; peers accept empty ones.
   if (keepalive_probe_pending_) {  // RFC 9293 §3.8.4: <SEQ=SND.NXT−1><ACK=RCV.NXT><CTL=ACK>
     keepalive_probe_pending_ = false;
-    if (is_synchronized(state_)) return make_segment(snd.nxt - 1, TcpFlags::kAck, {}, now);
+    if (is_synchronized(state_)) return make_segment(sender_.snd.nxt - 1, TcpFlags::kAck, {}, now);
   }
   switch (state_) {
     case State::kClosed:
@@ -285,36 +122,42 @@ std::optional<TcpSegment> Connection::next_segment(Instant now) {
     case State::kSynSent:
       if (syn_pending_) {
         syn_pending_ = false;
-        return make_segment(snd.iss, TcpFlags::kSyn, {}, now);
+        return make_segment(sender_.snd.iss, TcpFlags::kSyn, {}, now);
       }
       break;
     case State::kSynReceived:
       if (syn_pending_) {
         syn_pending_ = false;
         note_ack_sent();
-        return make_segment(snd.iss, TcpFlags::kSyn | TcpFlags::kAck, {}, now);
+        return make_segment(sender_.snd.iss, TcpFlags::kSyn | TcpFlags::kAck, {}, now);
       }
       break;
-    default:
-      if (rtx_pending_) {
-        if (auto s = retransmission(now)) return s;
+    default: {
+      // The sender's retransmissions (RTO, fast retransmit, go-back-N, SACK
+      // holes), then new data (sender_output.cc).
+      const SendParams p = send_params();
+      bool ack_taken = false;
+      std::optional<Outgoing> o = sender_.next_retransmission(p, now, ack_taken);
+      if (ack_taken) note_ack_sent();
+      if (!o && state_ != State::kTimeWait && state_ != State::kSynReceived) {
+        o = sender_.next_data(p, now);
+        if (o) note_ack_sent();
       }
-      if (auto s = rto_recovery_segment(now)) return s;
-      if (auto s = sack_recovery_segment(now)) return s;
-      if (state_ != State::kTimeWait && state_ != State::kSynReceived) {
-        if (auto s = next_data_segment(now)) return s;
-      }
+      if (o) return emit(*o, now);
       break;
+    }
   }
   if (ack_pending_ && state_ != State::kSynSent) {
     note_ack_sent();
     // DEVIATION(freebsd): Config::ack_resends_fin — FreeBSD's tcp_output sends
     // an unacknowledged FIN again with every ACK; its challenge ACKs do not.
-    const bool fin_again =
-        cfg_->ack_resends_fin && !challenge_pending_ && fin_sent_ && seq_le(snd.una, fin_seq_);
+    const bool fin_again = cfg_->ack_resends_fin && !challenge_pending_ && sender_.fin_sent() &&
+                           seq_le(sender_.snd.una, sender_.fin_seq());
     challenge_pending_ = false;
-    if (fin_again) return make_segment(fin_seq_, TcpFlags::kFin | TcpFlags::kAck, {}, now);
-    return make_segment(snd.nxt, TcpFlags::kAck, {}, now);
+    if (fin_again) {
+      return make_segment(sender_.fin_seq(), TcpFlags::kFin | TcpFlags::kAck, {}, now);
+    }
+    return make_segment(sender_.snd.nxt, TcpFlags::kAck, {}, now);
   }
   ack_pending_ = false;
   challenge_pending_ = false;

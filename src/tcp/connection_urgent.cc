@@ -15,19 +15,9 @@ std::expected<std::size_t, std::errc> Connection::send_urgent(Bytes data, Instan
   auto taken = send(data, now);
   if (!taken || *taken == 0) return taken;
   // RFC 9293 MUST-62: SND.UP is the sequence number of the octet after the urgent data.
-  snd.up = data_front() + static_cast<SeqLen>(sndbuf_.size());
-  snd_up_valid_ = true;
+  sender_.mark_urgent_end();
   trace(TraceKind::kUserCall, "user SEND (URGENT)", "RFC 9293 §3.10.2", now);
   return taken;
-}
-
-// Every segment that starts before SND.UP carries URG and the offset to it;
-// an offset beyond the 16-bit field is sent as 65535, still ahead of SEG.SEQ,
-// until a later segment can name SND.UP itself (Linux tcp_options_write does the same).
-void Connection::mark_urgent(TcpSegment& s) const {
-  if (!snd_up_valid_ || s.flags.syn() || s.flags.rst() || !seq_gt(snd.up, s.seq)) return;
-  s.flags.bits |= TcpFlags::kUrg;
-  s.urgent = static_cast<std::uint16_t>(std::min<std::uint32_t>(snd.up - s.seq, 0xffff));
 }
 
 std::size_t Connection::urgent_pending() const {
@@ -35,8 +25,8 @@ std::size_t Connection::urgent_pending() const {
 }
 
 void Connection::urgent_progress() {
-  receiver_.urgent_progress();                                           // read past RCV.UP
-  if (snd_up_valid_ && !seq_gt(snd.up, snd.una)) snd_up_valid_ = false;  // acknowledged
+  receiver_.urgent_progress();  // read past RCV.UP
+  sender_.urgent_progress();    // acknowledged
 }
 
 }  // namespace synack::tcp

@@ -3,12 +3,13 @@
 # base/ and wire/; the engine wires them in. Included from CMakeLists.txt.
 target_sources(synack_tcp PRIVATE reassembly.cc sack.cc rtt.cc congestion.cc cc_newreno.cc
                                   cc_cubic.cc window.cc connection_receive.cc receiver.cc
-                                  connection_congestion.cc connection_persist.cc
-                                  sack_scoreboard.cc connection_sack.cc)
+                                  sender.cc sender_output.cc sender_recovery.cc sender_persist.cc
+                                  sack_scoreboard.cc)
 
 synack_test(tcp_data_test
   SOURCES reassembly_test.cc sack_test.cc rtt_test.cc congestion_test.cc cc_newreno_test.cc
           cc_cubic_test.cc window_test.cc receiver_test.cc
+          sender_test.cc
   DEPS synack::tcp)
 
 # The data path wired into the engine, tested with the segment DSL.

@@ -13,7 +13,7 @@ namespace {
 
 // Sends `data` and expects it as one segment at snd.nxt.
 void send_one(Harness& h, const std::string& data) {
-  const std::uint32_t seq = h.conn.snd.nxt.raw();
+  const std::uint32_t seq = h.conn.sender().snd.nxt.raw();
   ASSERT_TRUE(h.conn.send(as_bytes(data), h.now).has_value());
   h.expect_tx({{.flags = ACK | PSH, .seq = seq, .ack = kPeerIss + 1, .data = data}});
 }

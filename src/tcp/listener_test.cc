@@ -145,7 +145,7 @@ SYNACK_SCENARIO(Listener, SynCookiesWhenSynQueueFull) {
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->state(), State::kEstablished);
   EXPECT_EQ(c->status().snd_mss, 1380);
-  EXPECT_EQ(c->snd.una, SeqNum(cookie + 1));
+  EXPECT_EQ(c->sender().snd.una, SeqNum(cookie + 1));
   EXPECT_EQ(c->receiver().rcv.nxt, SeqNum(901));
 }
 

@@ -43,7 +43,7 @@ TEST(Paws, OldDuplicateDroppedAndAcked) {
   h.inject({.flags = ACK | PSH, .seq = 304, .ack = 101, .data = "old", .tsval = 900});
   h.expect_tx({{.flags = ACK, .seq = 101, .ack = 304, .tsecr = 1005}});
   EXPECT_EQ(paws_drops(h), 1u);
-  EXPECT_EQ(h.conn.snd.una, SeqNum(101));
+  EXPECT_EQ(h.conn.sender().snd.una, SeqNum(101));
   EXPECT_EQ(h.conn.status().receive_queued, 3u);  // "old" never delivered
   bool traced = false;
   for (const auto& e : h.sink.events) {
@@ -77,7 +77,7 @@ TEST(Paws, PureAckWithOldTsvalDroppedWithoutMovingSndUna) {
   // An ACK of our data with an old TSval: dropped before the ACK step.
   h.inject({.flags = ACK, .seq = 301, .ack = 104, .tsval = 999});
   h.expect_tx({{.flags = ACK, .seq = 104, .ack = 301, .tsecr = 1000}});
-  EXPECT_EQ(h.conn.snd.una, SeqNum(101));
+  EXPECT_EQ(h.conn.sender().snd.una, SeqNum(101));
   EXPECT_EQ(paws_drops(h), 1u);
 }
 

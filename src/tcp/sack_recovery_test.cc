@@ -120,7 +120,7 @@ TEST(SackRecovery, SeveralHolesResentInOneRoundTrip) {
   // The retransmissions arrive: one cumulative ACK covers everything, no RTO.
   sack_ack(h, 18, {});
   EXPECT_EQ(h.conn.status().retransmits, 0u);
-  EXPECT_EQ(h.conn.snd.una, SeqNum(seg_seq(18)));
+  EXPECT_EQ(h.conn.sender().snd.una, SeqNum(seg_seq(18)));
   EXPECT_FALSE(sent_segments(h).empty());  // recovery over: new data flows
 }
 

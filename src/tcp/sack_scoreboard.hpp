@@ -3,7 +3,7 @@
 // peer's SACK blocks (RFC 2018) say it holds, as a small sorted set of
 // disjoint sequence ranges. Fixed capacity, no allocation; ranges below
 // SND.UNA are pruned as the cumulative ACK passes them. Used by the engine's
-// SACK-based loss recovery (connection_sack.cc).
+// SACK-based loss recovery (sender_recovery.cc).
 #pragma once
 
 #include <array>

@@ -93,9 +93,9 @@ std::string check_reassembly(const Reassembler& r, std::uint64_t rcv_nxt, std::u
 
 std::string sanity(const Connection& c) {
   const Status st = c.status();
-  if (auto e = check_send(st, c.sndbuf_.capacity()); !e.empty()) return e;
+  if (auto e = check_send(st, c.sender_.buffer().capacity()); !e.empty()) return e;
   if (is_synchronized(st.state)) {
-    if (auto e = check_scoreboard(c.scoreboard_.get(), st); !e.empty()) return e;
+    if (auto e = check_scoreboard(c.sender_.scoreboard(), st); !e.empty()) return e;
   }
   if (c.receiver_.buffer().size() > c.receiver_.buffer().capacity()) {
     return "readable bytes " + num(c.receiver_.buffer().size()) + " > RCV.BUFF " +

@@ -53,7 +53,8 @@ void Connection::on_segment_closed(const TcpSegment& seg, Instant now) {
 // §3.10.7.3 SYN-SENT.
 void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
   // First, check the ACK bit: acceptable iff ISS < SEG.ACK ≤ SND.NXT.
-  const bool ack_ok = seg.flags.ack() && seq_gt(seg.ack, snd.iss) && seq_le(seg.ack, snd.nxt);
+  const bool ack_ok =
+      seg.flags.ack() && seq_gt(seg.ack, sender_.snd.iss) && seq_le(seg.ack, sender_.snd.nxt);
   if (seg.flags.ack() && !ack_ok) {
     if (seg.flags.rst()) {
       drop(DropReason::kRstUnacceptableAck, "rcv RST with bad ACK in SYN-SENT",
@@ -87,17 +88,12 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
   take_peer_options(seg, /*we_offered=*/true, now);
   ecn_on_syn(seg);
   receiver_.round_buffer(*cfg_, peer_mss_);
-  snd.wnd = seg.window;  // SYN windows are never scaled (RFC 7323 §2.2)
-  max_snd_wnd_ = snd.wnd;
-  snd.wl1 = seg.seq;
-  if (ack_ok) {
-    snd.una = seg.ack;
-    snd.wl2 = seg.ack;
-  }
-  if (seq_gt(snd.una, snd.iss)) {  // our SYN has been ACKed
+  sender_.on_peer_syn(seg, ack_ok);  // SND.WND (never scaled), SND.WL1; SND.UNA if ack_ok
+  if (seq_gt(sender_.snd.una, sender_.snd.iss)) {  // our SYN has been ACKed
     // RFC 6298 (5.7): after a SYN timed out, data starts with RTO = 3 s.
-    handshake_complete();  // RFC 6298 (5.7): RTO = 3 s after a timed-out SYN
-    rtx_deadline_ = handshake_deadline_ = kNever;
+    sender_.handshake_complete();  // RFC 6298 (5.7): RTO = 3 s after a timed-out SYN
+    sender_.stop_retransmit();
+    handshake_deadline_ = kNever;
     ack_pending_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, may carry queued data
     set_state(State::kEstablished, "rcv SYN,ACK", "RFC 9293 §3.10.7.3 fourth: SYN", now);
     if (!seg.payload.empty() || seg.flags.fin()) {
@@ -117,11 +113,10 @@ void Connection::on_segment_syn_sent(const TcpSegment& seg, Instant now) {
   // the window offers; the SYN-ACK acknowledges only the SYN, as FreeBSD's).
   receiver_.queue_syn_text(seg.payload, receive_window());
   syn_pending_ = true;
-  retransmits_ = 0;
-  restart_rto_estimate();
+  sender_.restart_rto_estimate(*cfg_);
   set_state(State::kSynReceived, "rcv SYN (simultaneous open)", "RFC 9293 §3.10.7.3 fourth: SYN",
             now);
-  arm_retransmit(now);
+  sender_.arm_retransmit(*cfg_, now);
 }
 
 // §3.10.7.4 in TIME-WAIT: the logic shared with the compact TimeWaitEntry.
@@ -191,7 +186,7 @@ void Connection::on_segment_synchronized(TcpSegment seg, Instant now) {
 // enter FIN-WAIT-2" — done after the eighth step so that a FIN arriving with
 // the ACK of ours takes the diagram's FIN-WAIT-1 → TIME-WAIT edge.
 void Connection::settle_fin_wait_1(Instant now) {
-  if (state_ != State::kFinWait1 || !fin_sent_ || !seq_gt(snd.una, fin_seq_)) return;
+  if (state_ != State::kFinWait1 || !sender_.fin_acked()) return;
   set_state(State::kFinWait2, "rcv ACK of FIN", "RFC 9293 §3.10.7.4 fifth: ACK", now);
   if (detached_) close_deadline_ = now + cfg_->fin_wait_2_timeout;
 }
@@ -323,7 +318,7 @@ bool Connection::check_syn(const TcpSegment& seg, Instant now) {
     TcpSegment rst;
     rst.src_port = tuple_.local.port;
     rst.dst_port = tuple_.remote.port;
-    rst.seq = snd.nxt;
+    rst.seq = sender_.snd.nxt;
     rst.ack = receiver_.rcv.nxt;
     rst.flags.bits = TcpFlags::kRst | TcpFlags::kAck;
     queue_rst(rst, "rcv SYN in window", "RFC 9293 §3.10.7.4 fourth (RFC 793)", now);
@@ -335,40 +330,12 @@ bool Connection::check_syn(const TcpSegment& seg, Instant now) {
   return false;
 }
 
-void Connection::update_window(const TcpSegment& seg) {
-  // RFC 9293 MUST-1: SEG.WND is an unsigned 16-bit field, widened to 32 bits before scaling.
-  // §3.10.7.4 fifth: update if SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
-  if (seq_lt(snd.wl1, seg.seq) || (snd.wl1 == seg.seq && seq_le(snd.wl2, seg.ack))) {
-    snd.wnd = std::uint32_t{seg.window} << snd_wscale_;
-    snd.wl1 = seg.seq;
-    snd.wl2 = seg.ack;
-    max_snd_wnd_ = std::max(max_snd_wnd_, snd.wnd);
-  }
-}
-
 void Connection::acknowledge(SeqNum ack, Instant now) {
-  // SND.UNA < SEG.ACK =< SND.NXT: remove what is acknowledged (data, not SYN/FIN).
-  const SeqNum front = data_front();
-  SeqNum data_end = ack;
-  if (fin_sent_ && seq_gt(ack, fin_seq_)) data_end = fin_seq_;
-  const std::int32_t n = data_end - front;
-  if (n > 0) sndbuf_.acknowledge(static_cast<std::size_t>(n));
-  if (n > 0) note_delivered(static_cast<std::size_t>(n), now);  // TCP_INFO
-  snd.una = ack;
+  // SND.UNA < SEG.ACK =< SND.NXT: the sender drops what is acknowledged.
+  const std::size_t n = sender_.acknowledge(ack, *cfg_, now);
+  if (n > 0) note_delivered(n, now);  // TCP_INFO
   urgent_progress();
-  soft_error_.reset();      // progress: the delivery problem is over (Linux tcp_ack)
-  unacked_since_ = kNever;  // progress: the user timeout starts again (RFC 5482)
-  // RFC 6298 (5.2)/(5.3): stop or restart the timer. The backed-off RTO stays
-  // until a new RTT sample collapses it (RFC 6298 §5, Karn).
-  retransmits_ = 0;
-  // After an RTO the go-back-N ends once the recovery point is acknowledged.
-  if (rto_recovery_ && !seq_lt(snd.una, rto_high_)) rto_recovery_ = false;
-  rtx_pending_ = rtx_pending_ && rto_recovery_;
-  if (snd.una == snd.nxt) {
-    rtx_deadline_ = kNever;
-  } else {
-    arm_retransmit(now);
-  }
+  soft_error_.reset();  // progress: the delivery problem is over (Linux tcp_ack)
 }
 
 // Fifth, check the ACK field (with RFC 5961 §5.2).
@@ -379,42 +346,40 @@ bool Connection::check_ack(const TcpSegment& seg, Instant now) {
     return false;
   }
   if (state_ == State::kSynReceived) {
-    if (!(seq_lt(snd.una, seg.ack) && seq_le(seg.ack, snd.nxt))) {
+    if (!(seq_lt(sender_.snd.una, seg.ack) && seq_le(seg.ack, sender_.snd.nxt))) {
       drops_.add(DropReason::kUnacceptableAck);
       queue_rst(reset_to_ack(seg), "rcv unacceptable ACK in SYN-RECEIVED", kRfc, now);
       return false;
     }
-    snd.wnd = std::uint32_t{seg.window} << snd_wscale_;
-    snd.wl1 = seg.seq;
-    snd.wl2 = seg.ack;
-    max_snd_wnd_ = std::max(max_snd_wnd_, snd.wnd);
-    handshake_complete();
+    sender_.take_window(seg, snd_wscale_);
+    sender_.handshake_complete();
     handshake_deadline_ = kNever;
     receiver_.round_buffer(*cfg_,
                            peer_mss_);  // passive open: FreeBSD syncache_socket() → tcp_mss()
     set_state(State::kEstablished, "rcv ACK of SYN", kRfc, now);
     deliver_syn_text(now);
   }
-  // The peer took our zero-window probe octet (connection_persist.cc).
-  if (zero_window_probed_ && seg.ack == snd.nxt + 1 && !fin_sent_) snd.nxt += 1;
+  // The peer took our zero-window probe octet (sender_persist.cc).
+  sender_.note_probe_taken(seg.ack);
   // RFC 9293 MAY-12: RFC 5961 §5 blind data injection mitigation, always on.
   // RFC 5961 §5.2: acceptable iff SND.UNA − MAX.SND.WND ≤ SEG.ACK ≤ SND.NXT.
-  if (seq_gt(seg.ack, snd.nxt)) {
+  if (seq_gt(seg.ack, sender_.snd.nxt)) {
     drop(DropReason::kAckUnsent, "rcv ACK for data never sent", kRfc, now);
     ack_pending_ = true;
     return false;
   }
-  if (seq_lt(seg.ack, snd.una - std::max<std::uint32_t>(max_snd_wnd_, 1))) {
+  if (seq_lt(seg.ack, sender_.snd.una - std::max<std::uint32_t>(sender_.max_snd_wnd(), 1))) {
     drops_.add(DropReason::kAckTooOld);
     send_challenge_ack("rcv ACK older than SND.UNA − MAX.SND.WND", "RFC 5961 §5.2", now);
     return false;
   }
-  const bool fin_was_acked = fin_sent_ && seq_gt(snd.una, fin_seq_);
-  on_ack_arrival(seg, now);  // RTT sample, dup ACKs, cwnd (connection_congestion.cc)
-  if (seq_lt(snd.una, seg.ack)) acknowledge(seg.ack, now);
-  update_window(seg);
-  on_window_ack(now);  // persist timer (connection_persist.cc)
-  const bool fin_acked = fin_sent_ && seq_gt(snd.una, fin_seq_);
+  const bool fin_was_acked = sender_.fin_acked();
+  // RTT sample, SACK blocks, duplicate ACKs, cwnd (sender_recovery.cc).
+  if (sender_.on_ack(seg, send_params(), ts_ok_, snd_wscale_, now)) ++stats_.dup_acks_in;
+  if (seq_lt(sender_.snd.una, seg.ack)) acknowledge(seg.ack, now);
+  sender_.update_window(seg, snd_wscale_);
+  sender_.on_window_ack(*cfg_, now);  // persist timer (sender_persist.cc)
+  const bool fin_acked = sender_.fin_acked();
   if (!fin_acked || fin_was_acked) return true;
   switch (state_) {
     case State::kFinWait1:
@@ -487,7 +452,7 @@ bool Connection::process_text(TcpSegment& seg, Instant now) {
     error_ = std::errc::connection_aborted;
     return false;
   }
-  return receive_text(seg, now);  // connection_receive.cc: reassembly, SACK
+  return receive_text(seg, now);  // Receiver::on_text: reassembly, SACK
 }
 
 // Eighth, check the FIN bit.
@@ -508,7 +473,7 @@ void Connection::check_fin(const TcpSegment& seg, Instant now) {
       set_state(State::kCloseWait, "rcv FIN", kRfc, now);
       break;
     case State::kFinWait1:
-      if (fin_sent_ && seq_gt(snd.una, fin_seq_)) {
+      if (sender_.fin_acked()) {
         set_state(State::kTimeWait, "rcv FIN, our FIN acked", kRfc, now);
         enter_time_wait(now);
       } else {
