@@ -38,6 +38,9 @@ struct StackCounters {
   std::uint64_t icmp_out = 0;
   std::uint64_t time_wait_evicted = 0;  ///< TIME-WAIT entries not kept (table full)
   std::uint64_t orphans_aborted = 0;    ///< close() answered by RST: max_orphans reached
+  /// Orphaned FIN-WAIT-2 connections ended by tcp.fin_wait_2_timeout (the
+  /// peer never sent its FIN), as Linux tcp_fin_timeout ends them.
+  std::uint64_t fin_wait_2_timeouts = 0;
   std::array<std::uint64_t, kStackDropCount> drops{};
   std::array<std::uint64_t, kWireErrorCount> wire_errors{};  ///< index = WireError
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Resource bounds under attack, each proved by its counter (Stack::stats()):
-// replies to no-connection packets rate-limited, orphaned connections capped,
-// IPv4 fragment floods evicted so real datagrams still get through.
+// replies to no-connection packets rate-limited, orphaned connections capped
+// and orphaned FIN-WAIT-2 timed out, the TIME-WAIT table, the TCB count and
+// the control queue capped, IPv4 fragment floods evicted so real datagrams
+// still get through (the table in docs/hostile-input.md).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "stack/stack.hpp"
@@ -99,6 +102,100 @@ TEST(Limits, OrphansBeyondTheCapAreAborted) {
   EXPECT_EQ(stat(b, "orphans_now"), 0u);
 }
 
+// b's test configuration with one field changed.
+template <class T>
+StackConfig b_with(T StackConfig::*field, std::type_identity_t<T> value) {
+  StackConfig c = test_stack_config(kB, 2);
+  c.*field = value;
+  return c;
+}
+
+// A listener and `n` connections to it from a, accepted by b.
+struct Accepted {
+  std::vector<Fd> clients, servers;
+};
+Accepted connect_n(StackPair& net, std::size_t n) {
+  Stack& a = net.a();
+  Stack& b = net.b();
+  const Fd l = *b.socket();
+  EXPECT_TRUE(b.bind(l, {kB, 80}).has_value());
+  EXPECT_TRUE(b.listen(l, 16, net.now()).has_value());
+  Accepted r;
+  for (std::size_t i = 0; i < n; ++i) {
+    r.clients.push_back(*a.socket());
+    (void)a.connect(r.clients.back(), {kB, 80}, net.now());  // EINPROGRESS
+  }
+  net.run_for(milliseconds(50));
+  while (auto s = b.accept(l)) r.servers.push_back(*s);
+  EXPECT_EQ(r.servers.size(), n);
+  return r;
+}
+
+// b closes, a ACKs the FIN but never closes: b's orphan waits in FIN-WAIT-2
+// for tcp.fin_wait_2_timeout (60 s, Linux tcp_fin_timeout) and no longer.
+TEST(Limits, OrphanedFinWait2EndsAfterTheTimeout) {
+  StackPair net{test_stack_config(kA, 1), test_stack_config(kB, 2)};
+  Stack& b = net.b();
+  ASSERT_EQ(b.config().tcp.fin_wait_2_timeout, seconds(60));
+  const Accepted c = connect_n(net, 1);
+  ASSERT_TRUE(b.close(c.servers.at(0), net.now()).has_value());
+  net.run_for(milliseconds(50));  // FIN sent and ACKed; a stays in CLOSE-WAIT
+  EXPECT_EQ(b.orphan_count(), 1u);
+  net.run_for(seconds(59));
+  EXPECT_EQ(stat(b, "fin_wait_2_timeouts"), 0u);
+  EXPECT_EQ(b.tcb_count(), 1u);
+  net.run_for(seconds(2));
+  EXPECT_EQ(stat(b, "fin_wait_2_timeouts"), 1u);
+  EXPECT_EQ(b.orphan_count(), 0u);
+  EXPECT_EQ(b.tcb_count(), 0u);
+}
+
+// Four active closes into a TIME-WAIT table of two: two entries kept, two
+// connections freed at once and counted (Linux tcp_max_tw_buckets overflow).
+TEST(Limits, TimeWaitTableIsCapped) {
+  StackPair net{test_stack_config(kA, 1), b_with(&StackConfig::max_time_wait, 2)};
+  const Accepted c = connect_n(net, 4);
+  for (Fd s : c.servers) ASSERT_TRUE(net.b().close(s, net.now()).has_value());
+  net.run_for(milliseconds(50));
+  for (Fd s : c.clients) ASSERT_TRUE(net.a().close(s, net.now()).has_value());
+  net.run_for(milliseconds(50));
+  EXPECT_EQ(stat(net.b(), "time_wait_now"), 2u);
+  EXPECT_EQ(stat(net.b(), "time_wait_evicted"), 2u);
+  EXPECT_EQ(net.b().tcb_count(), 0u);
+}
+
+// With max_connections TCBs, further SYNs are dropped (counted) and connect()
+// fails with ENOBUFS.
+TEST(Limits, ConnectionsBeyondTheCapAreRefused) {
+  StackPair net{test_stack_config(kA, 1), b_with(&StackConfig::max_connections, 2)};
+  Stack& a = net.a();
+  Stack& b = net.b();
+  (void)connect_n(net, 2);
+  for (int i = 0; i < 2; ++i) (void)a.connect(*a.socket(), {kB, 80}, net.now());
+  net.run_for(milliseconds(50));  // before the SYNs' first retransmission
+  EXPECT_EQ(b.tcb_count(), 2u);
+  EXPECT_EQ(stat(b, "drop_too-many-connections"), 2u);
+  const auto r = b.connect(*b.socket(), {kA, 9}, net.now());
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), std::errc::no_buffer_space);
+}
+
+// RSTs for closed ports wait in a control queue of max_control_queue packets;
+// beyond it they are dropped and counted.
+TEST(Limits, ControlQueueIsCapped) {
+  StackConfig cfg = test_stack_config(kB, 2);
+  cfg.max_control_queue = 4;
+  cfg.reply_rate_limit = 0;
+  Stack b(cfg);
+  const Instant t{};
+  for (std::uint16_t i = 0; i < 10; ++i)
+    b.receive(syn(static_cast<std::uint16_t>(20000 + i), 81), t);
+  EXPECT_EQ(stat(b, "drop_control-queue-full"), 6u);
+  std::size_t sent = 0;
+  b.transmit(t, [&](Bytes) { ++sent; });
+  EXPECT_EQ(sent, 4u);
+}
+
 // A flood of first fragments that never complete, with real fragmented SYNs
 // amid it: the table evicts the oldest (frag-evicted) and every real SYN is
 // reassembled and answered.
@@ -133,10 +230,10 @@ TEST(Limits, StatsNameEveryDropReason) {
   const auto has = [&](const std::string& n) {
     return std::any_of(all.begin(), all.end(), [&](const auto& p) { return p.first == n; });
   };
-  for (const char* n :
-       {"ip_in", "drop_malformed", "drop_reply-rate-limited", "frag-duplicate", "frag-evicted",
-        "frag-overlap", "tcp_paws", "tcp_pmtu-floor", "tcp_syn-queue-full",
-        "tcp_challenge-ack-limit", "syn_cookies_sent", "time_wait_evicted", "orphans_aborted"}) {
+  for (const char* n : {"ip_in", "drop_malformed", "drop_reply-rate-limited", "frag-duplicate",
+                        "frag-evicted", "frag-overlap", "tcp_paws", "tcp_pmtu-floor",
+                        "tcp_syn-queue-full", "tcp_challenge-ack-limit", "syn_cookies_sent",
+                        "time_wait_evicted", "orphans_aborted", "fin_wait_2_timeouts"}) {
     EXPECT_TRUE(has(n)) << n;
   }
 }

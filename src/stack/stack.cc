@@ -55,7 +55,12 @@ void Stack::on_timeout(Instant now) {
 
 void Stack::on_timer(TimerWheel::Id id, Instant now) {
   if (id >= conns_.size() || !conns_[id]) return;
-  conns_[id]->conn->on_timeout(now);
+  tcp::Connection& c = *conns_[id]->conn;
+  const bool orphan_fin_wait_2 = conns_[id]->fd < 0 && c.state() == tcp::State::kFinWait2;
+  c.on_timeout(now);
+  if (orphan_fin_wait_2 && c.state() == tcp::State::kClosed) {
+    ++counters_.fin_wait_2_timeouts;  // tcp.fin_wait_2_timeout (Linux tcp_fin_timeout)
+  }
   mark_dirty(id, true);
 }
 

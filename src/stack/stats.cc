@@ -60,6 +60,7 @@ std::vector<std::pair<std::string, std::uint64_t>> Stack::stats() const {
   add("time_wait_evicted", c.time_wait_evicted);
   add("orphans_now", orphans_);
   add("orphans_aborted", c.orphans_aborted);
+  add("fin_wait_2_timeouts", c.fin_wait_2_timeouts);
   const UdpCounters& u = udp_->counters();
   add("udp_in", u.in);
   add("udp_out", u.out);

@@ -118,6 +118,24 @@ TEST_F(Udp, ReceiveQueueIsBoundedAndCounted) {
   EXPECT_EQ(got, 4);
 }
 
+// The send queue holds send_queue_datagrams until the stack transmits;
+// beyond it sendto() fails with ENOBUFS and POLLOUT clears, as Linux's
+// sendto on a full qdisc.
+TEST_F(Udp, SendQueueIsBoundedWithEnobufs) {
+  StackConfig ca = test_stack_config(kA, 1);
+  ca.udp.send_queue_datagrams = 4;
+  StackPair small{ca, test_stack_config(kB, 2)};
+  UdpSockets& u = small.a().udp();
+  const UdpFd c = *u.socket();
+  const tcp::Endpoint to{kB, 53};
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(u.sendto(c, as_bytes("x"), to).has_value());
+  EXPECT_EQ(u.poll(c) & kPollOut, 0u);
+  EXPECT_EQ(u.sendto(c, as_bytes("x"), to).error(), std::errc::no_buffer_space);
+  small.run_for(milliseconds(20));  // transmitted: room again
+  EXPECT_NE(u.poll(c) & kPollOut, 0u);
+  EXPECT_TRUE(u.sendto(c, as_bytes("x"), to).has_value());
+}
+
 TEST_F(Udp, BadChecksumIsDroppedAndCounted) {
   const UdpFd s = *b.socket();
   ASSERT_TRUE(b.bind(s, {Ipv4Addr{}, 53}).has_value());
