@@ -89,7 +89,8 @@ struct Driver {
       SackBlock b[3];
       const std::size_t n = 1 + in.u8() % 3;
       for (std::size_t i = 0; i < n; ++i) {
-        b[i].left = conn.snd.una + static_cast<SeqLen>(static_cast<std::int16_t>(in.u16()));
+        b[i].left =
+            conn.sender().snd.una + static_cast<SeqLen>(static_cast<std::int16_t>(in.u16()));
         b[i].right = b[i].left + (in.u16() % 8192);
       }
       o.nop().nop().sack(std::span(b, n));
@@ -104,13 +105,14 @@ struct Driver {
     const std::uint8_t mode = in.u8();
     s.flags.bits = in.u8();
     const auto delta = [&] { return static_cast<SeqLen>(static_cast<std::int16_t>(in.u16())); };
-    s.seq = (mode & 3) == 0 ? SeqNum(in.u32()) : conn.rcv.nxt + ((mode & 3) == 1 ? 0 : delta());
-    const SeqNum ack_base = (mode & 4) ? conn.snd.nxt : conn.snd.una;
+    s.seq = (mode & 3) == 0 ? SeqNum(in.u32())
+                            : conn.receiver().rcv.nxt + ((mode & 3) == 1 ? 0 : delta());
+    const SeqNum ack_base = (mode & 4) ? conn.sender().snd.nxt : conn.sender().snd.una;
     s.ack = (mode & 24) == 0 ? SeqNum(in.u32()) : ack_base + ((mode & 8) ? 0 : delta());
     s.window = in.u16();
     s.options = options(in);
     // The peer's bytes at their stream offsets (from IRS + 1, or this SYN's seq + 1).
-    const SeqNum base = is_synchronized(conn.state()) ? conn.rcv.irs + 1 : s.seq + 1;
+    const SeqNum base = is_synchronized(conn.state()) ? conn.receiver().rcv.irs + 1 : s.seq + 1;
     const auto off = static_cast<std::uint32_t>(s.seq + (s.flags.syn() ? 1 : 0) - base);
     payload.resize(in.u16() % 3000);
     for (std::size_t j = 0; j < payload.size(); ++j) payload[j] = peer_byte(off + j);
