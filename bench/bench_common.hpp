@@ -217,7 +217,7 @@ class Server {
   }
   void inject(std::size_t i, const TcpSegment& seg) {
     Ipv4Header ip;
-    ip.src = tuples_[i].remote.addr;
+    ip.src = std::get<Ipv4Addr>(tuples_[i].remote.addr);
     ip.dst = kAddrB;
     const std::size_t n = emit_ipv4_tcp(packet_, ip, seg);
     stack.receive(Bytes(packet_).first(n), now);

@@ -37,7 +37,7 @@ struct StackImpl {
   return {Ipv4Addr{e.address.value}, e.port};
 }
 [[nodiscard]] constexpr Endpoint to_public(tcp::Endpoint e) {
-  return {Ipv4Address{e.addr.value}, e.port};
+  return {Ipv4Address{std::get<Ipv4Addr>(e.addr).value}, e.port};  // the public API is IPv4
 }
 [[nodiscard]] constexpr State to_public(tcp::State s) {
   return static_cast<State>(s);

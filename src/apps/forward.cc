@@ -29,7 +29,7 @@ sockaddr_in to_sockaddr(tcp::Endpoint e) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(e.port);
-  a.sin_addr.s_addr = htonl(e.addr.value);
+  a.sin_addr.s_addr = htonl(std::get<Ipv4Addr>(e.addr).value);  // the forwarder is IPv4
   return a;
 }
 
@@ -641,7 +641,7 @@ void Forwarder::on_control(Flow& f, std::uint32_t events) {
   if (!reply) return;
   if (!*reply) return close_flow(f);
   tcp::Endpoint relay = (*reply)->bound;
-  if (relay.addr == Ipv4Addr{}) relay.addr = options_.socks5->addr;  // "the server's address"
+  if (is_unspecified(relay.addr)) relay.addr = options_.socks5->addr;  // "the server's address"
   const sockaddr_in a = to_sockaddr(relay);
   if (::connect(f.outer, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0) {
     return close_flow(f);

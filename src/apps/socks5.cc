@@ -5,8 +5,9 @@ namespace synack::apps::socks5 {
 namespace {
 
 void put_endpoint(std::vector<std::byte>& out, tcp::Endpoint e) {
-  out.push_back(std::byte{1});  // ATYP IPv4
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(std::byte(e.addr.value >> shift));
+  out.push_back(std::byte{1});                                // ATYP IPv4
+  const std::uint32_t v4 = std::get<Ipv4Addr>(e.addr).value;  // IPv4 only (ATYP 1)
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(std::byte(v4 >> shift));
   out.push_back(std::byte(e.port >> 8));
   out.push_back(std::byte(e.port & 0xff));
 }
@@ -85,9 +86,9 @@ std::optional<std::expected<Reply, Failure>> parse_reply(Bytes received) {
   }
   Reply r{.length = length, .bound = {}};
   if (at(received, 3) == 1) {
-    r.bound.addr.value = (std::uint32_t{at(received, 4)} << 24) |
-                         (std::uint32_t{at(received, 5)} << 16) |
-                         (std::uint32_t{at(received, 6)} << 8) | at(received, 7);
+    r.bound.addr =
+        Ipv4Addr{(std::uint32_t{at(received, 4)} << 24) | (std::uint32_t{at(received, 5)} << 16) |
+                 (std::uint32_t{at(received, 6)} << 8) | at(received, 7)};
     r.bound.port = static_cast<std::uint16_t>((at(received, 8) << 8) | at(received, 9));
   }
   return r;
@@ -102,8 +103,8 @@ std::vector<std::byte> udp_header(tcp::Endpoint to) {
 std::optional<std::pair<tcp::Endpoint, Bytes>> parse_udp(Bytes d) {
   if (d.size() < 10 || at(d, 2) != 0 || at(d, 3) != 1) return std::nullopt;
   tcp::Endpoint from;
-  from.addr.value = (std::uint32_t{at(d, 4)} << 24) | (std::uint32_t{at(d, 5)} << 16) |
-                    (std::uint32_t{at(d, 6)} << 8) | at(d, 7);
+  from.addr = Ipv4Addr{(std::uint32_t{at(d, 4)} << 24) | (std::uint32_t{at(d, 5)} << 16) |
+                       (std::uint32_t{at(d, 6)} << 8) | at(d, 7)};
   from.port = static_cast<std::uint16_t>((at(d, 8) << 8) | at(d, 9));
   return std::pair{from, d.subspan(10)};
 }

@@ -140,7 +140,7 @@ class SoInstance {
     touch();
     const auto ep = endpoint_of(addr, len);
     if (!ep) return fail(errno);
-    return finish(adapter_.bind(fd, ep->addr, ep->port));
+    return finish(adapter_.bind(fd, *ep->v4(), ep->port));
   }
 
   int listen(int fd, int backlog) {
@@ -163,7 +163,7 @@ class SoInstance {
     touch();
     const auto ep = endpoint_of(addr, len);
     if (!ep) return fail(errno);
-    return finish(block(lock, [&] { return adapter_.connect(fd, ep->addr, ep->port); }));
+    return finish(block(lock, [&] { return adapter_.connect(fd, *ep->v4(), ep->port); }));
   }
 
   ssize_t recv(int fd, void* buf, std::size_t len, int flags) {
@@ -555,7 +555,8 @@ class SoInstance {
       errno = EAFNOSUPPORT;
       return std::nullopt;
     }
-    return tcp::Endpoint{Ipv4Addr{ntohl(in.sin_addr.s_addr)}, ntohs(in.sin_port)};
+    return tcp::Endpoint{Ipv4Addr{ntohl(in.sin_addr.s_addr)},
+                         ntohs(in.sin_port)};  // IPv4: v4() set
   }
 
   static void fill_endpoint(const tcp::Endpoint& ep, sockaddr* addr, socklen_t* len) {
@@ -563,7 +564,7 @@ class SoInstance {
     sockaddr_in in{};
     in.sin_family = AF_INET;
     in.sin_port = htons(ep.port);
-    in.sin_addr.s_addr = htonl(ep.addr.value);
+    in.sin_addr.s_addr = htonl(std::get<Ipv4Addr>(ep.addr).value);
     std::memcpy(addr, &in, std::min<std::size_t>(*len, sizeof in));
     *len = sizeof in;
   }

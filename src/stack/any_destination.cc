@@ -124,8 +124,10 @@ std::expected<void, std::errc> Stack::refuse(Fd fd, const tcp::FourTuple& t, Ref
   // RFC 792 / RFC 1122 §3.2.2.1: host unreachable, quoting the SYN's IP header
   // and its first 8 bytes (the ports and sequence number the client matches).
   std::vector<std::byte> quoted(Ipv4Header::kSize + syn.wire_size());
-  emit_ipv4_tcp(quoted, Ipv4Header{.ttl = 64, .src = t.remote.addr, .dst = t.local.addr}, syn);
-  queue_icmp(t.remote.addr, 3, 1, 0, Bytes(quoted).first(Ipv4Header::kSize + 8), t.local.addr);
+  const Ipv4Addr local = std::get<Ipv4Addr>(t.local.addr);
+  const Ipv4Addr remote = std::get<Ipv4Addr>(t.remote.addr);
+  emit_ipv4_tcp(quoted, Ipv4Header{.ttl = 64, .src = remote, .dst = local}, syn);
+  queue_icmp(remote, 3, 1, 0, Bytes(quoted).first(Ipv4Header::kSize + 8), local);
   return {};
 }
 

@@ -65,11 +65,11 @@ TEST_F(AnyDestination, AcceptAtOnceReturnsEachOriginalDestination) {
   while (auto s = b.accept(l)) {
     const auto t = b.endpoints(*s);
     ASSERT_TRUE(t.has_value());
-    EXPECT_EQ(t->remote.addr, kA);
-    seen.insert({t->local.addr.value, t->local.port});
+    EXPECT_EQ(t->remote.addr, IpAddr{kA});
+    seen.insert({std::get<Ipv4Addr>(t->local.addr).value, t->local.port});
   }
   ASSERT_EQ(seen.size(), 3u);
-  for (const auto& d : dsts) EXPECT_TRUE(seen.contains({d.addr.value, d.port}));
+  for (const auto& d : dsts) EXPECT_TRUE(seen.contains({std::get<Ipv4Addr>(d.addr).value, d.port}));
   for (const Fd c : clients) EXPECT_TRUE(established(c));
 }
 
@@ -172,7 +172,7 @@ TEST_F(AnyDestination, RefusedAsUnreachableSendsIcmpFromTheDestination) {
   ASSERT_TRUE(b.refuse(l, *t, Refusal::kUnreachable, net.now()).has_value());
   net.run_for(milliseconds(100));
   ASSERT_TRUE(icmp_src.has_value());
-  EXPECT_EQ(*icmp_src, t->local.addr);
+  EXPECT_EQ(IpAddr{*icmp_src}, t->local.addr);
   EXPECT_EQ(a.counters().icmp_in, 1u);
   EXPECT_EQ(stat(a, "drop_icmp-ignored"), 0u);  // a matched it to its connection
 }
@@ -187,7 +187,8 @@ std::vector<std::byte> syn_packet(tcp::Endpoint src, tcp::Endpoint dst) {
   s.window = 65535;
   s.options.mss(1460);
   std::vector<std::byte> p(Ipv4Header::kSize + s.wire_size());
-  emit_ipv4_tcp(p, Ipv4Header{.src = src.addr, .dst = dst.addr}, s);
+  emit_ipv4_tcp(
+      p, Ipv4Header{.src = std::get<Ipv4Addr>(src.addr), .dst = std::get<Ipv4Addr>(dst.addr)}, s);
   return p;
 }
 

@@ -139,7 +139,7 @@ std::size_t Stack::count_in_state(tcp::State s, std::optional<std::uint16_t> por
   });
   if (s == tcp::State::kTimeWait) {
     demux_.for_each_time_wait([&](const tcp::TimeWaitEntry& tw) {
-      if (match(tw.tuple)) ++n;
+      if (match(tw.tuple.get())) ++n;
     });
   }
   return n;
@@ -150,8 +150,9 @@ std::vector<std::pair<tcp::FourTuple, tcp::State>> Stack::connections() const {
   for (const auto& c : conns_) {
     if (c) out.emplace_back(c->conn->tuple(), c->conn->state());
   }
-  demux_.for_each_time_wait(
-      [&](const tcp::TimeWaitEntry& tw) { out.emplace_back(tw.tuple, tcp::State::kTimeWait); });
+  demux_.for_each_time_wait([&](const tcp::TimeWaitEntry& tw) {
+    out.emplace_back(tw.tuple.get(), tcp::State::kTimeWait);
+  });
   return out;
 }
 

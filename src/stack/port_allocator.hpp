@@ -12,7 +12,7 @@
 #include <system_error>
 
 #include "base/siphash.hpp"
-#include "wire/ipv4.hpp"
+#include "wire/ipv6_addr.hpp"
 
 namespace synack {
 
@@ -28,11 +28,12 @@ class PortAllocator {
   PortAllocator(SipKey secret, Range range);
   explicit PortAllocator(SipKey secret) : PortAllocator(secret, Range{}) {}
 
-  /// Picks a local port for a connection from `local` to `remote:remote_port`.
+  /// Picks a local port for a connection from `local` to `remote:remote_port`
+  /// (either family; RFC 6056 hashes the addresses as they are on the wire).
   /// `in_use(port)` says whether that 4-tuple is taken. Error:
   /// std::errc::address_not_available when every port in the range is taken.
   template <typename InUse>
-  std::expected<std::uint16_t, std::errc> pick(Ipv4Addr local, Ipv4Addr remote,
+  std::expected<std::uint16_t, std::errc> pick(const IpAddr& local, const IpAddr& remote,
                                                std::uint16_t remote_port, InUse&& in_use) {
     const std::uint32_t span = std::uint32_t{range_.last} - range_.first + 1;
     const std::uint64_t offset = hash(local, remote, remote_port, 0);
@@ -48,7 +49,7 @@ class PortAllocator {
   [[nodiscard]] Range range() const { return range_; }
 
  private:
-  [[nodiscard]] std::uint64_t hash(Ipv4Addr local, Ipv4Addr remote, std::uint16_t port,
+  [[nodiscard]] std::uint64_t hash(const IpAddr& local, const IpAddr& remote, std::uint16_t port,
                                    std::uint8_t which) const;
 
   SipKey secret_;

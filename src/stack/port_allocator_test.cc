@@ -44,5 +44,20 @@ TEST(PortAllocator, StartingPointDependsOnTheSecret) {
   EXPECT_GE(differ, 6);  // keyed: an attacker without the secret cannot predict it
 }
 
+// RFC 6056 Algorithm 4 over IPv6 addresses: same range, keyed by all 16 bytes.
+TEST(PortAllocator, IpV6PeersGetPortsInRangeKeyedByTheirAddress) {
+  const Ipv6Addr local = Ipv6Addr::from_groups(0xfd77, 0, 0, 0, 0, 0, 0, 2);
+  const auto never = [](std::uint16_t) { return false; };
+  int differ = 0;
+  for (std::uint16_t host = 1; host <= 8; ++host) {
+    PortAllocator a(SipKey{3}), b(SipKey{3});
+    const auto p = *a.pick(local, Ipv6Addr::from_groups(0xfd77, 0, 0, 0, 0, 0, 0, host), 80, never);
+    EXPECT_GE(p, 32768);
+    EXPECT_LE(p, 60999);
+    differ += p != *b.pick(local, Ipv6Addr::from_groups(0xfd77, 0, 0, 0, 0, 0, 1, host), 80, never);
+  }
+  EXPECT_GE(differ, 6);  // the remote address's high groups count
+}
+
 }  // namespace
 }  // namespace synack

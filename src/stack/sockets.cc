@@ -49,7 +49,7 @@ bool Stack::port_in_use(const tcp::Endpoint& local, bool reuse) const {
   for (const auto& other : sockets_) {
     if (!other || !other->local || other->local->port != local.port) continue;
     if (reuse && other->reuse_addr && other->kind != SocketEntry::Kind::kListener) continue;
-    const bool any = other->local->addr == Ipv4Addr{} || local.addr == Ipv4Addr{};
+    const bool any = is_unspecified(other->local->addr) || is_unspecified(local.addr);
     if (any || other->local->addr == local.addr) return true;
   }
   return false;
@@ -61,7 +61,9 @@ std::expected<void, std::errc> Stack::bind(Fd fd, tcp::Endpoint local) {
   SocketEntry& s = *entry_ptr;
   if (s.local || s.kind != SocketEntry::Kind::kFresh) return fail(std::errc::invalid_argument);
   // RFC 9293 MUST-43: the local IP address of OPEN is optional: bind() before connect().
-  if (local.addr != Ipv4Addr{} && local.addr != config_.address) {
+  // IPv6 sockets: not yet (EAFNOSUPPORT, as a kernel without IPv6).
+  if (local.is_v6()) return fail(std::errc::address_family_not_supported);
+  if (!is_unspecified(local.addr) && local.addr != IpAddr{config_.address}) {
     return fail(std::errc::address_not_available);
   }
   if (local.port == 0) {
@@ -140,11 +142,12 @@ std::expected<void, std::errc> Stack::connect(Fd fd, tcp::Endpoint remote, Insta
   }
   if (s.kind != SocketEntry::Kind::kFresh) return fail(std::errc::invalid_argument);
   // RFC 9293 MUST-46: no OPEN to 0.0.0.0, broadcast or multicast (Linux: ENETUNREACH).
+  if (remote.is_v6()) return fail(std::errc::address_family_not_supported);
   if (!is_unicast(remote.addr)) return fail(std::errc::network_unreachable);
   if (tcb_count() >= config_.max_connections) return fail(std::errc::no_buffer_space);
   tcp::Endpoint local = s.local.value_or(tcp::Endpoint{config_.address, 0});
   // RFC 9293 MUST-44: no local address given: the IP layer's (the interface's) is used.
-  if (local.addr == Ipv4Addr{}) local.addr = config_.address;
+  if (is_unspecified(local.addr)) local.addr = config_.address;
   if (local.port == 0) {
     auto port = ports_.pick(local.addr, remote.addr, remote.port, [&](std::uint16_t p) {
       return demux_.find_connection({{local.addr, p}, remote}) != nullptr ||

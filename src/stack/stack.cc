@@ -127,8 +127,8 @@ std::size_t Stack::emit_tcp(const tcp::FourTuple& t, const TcpSegment& seg, std:
   Ipv4Header ip{.tos = tos,
                 .identification = ip_id_++,
                 .ttl = config_.ttl,
-                .src = t.local.addr,
-                .dst = t.remote.addr};
+                .src = std::get<Ipv4Addr>(t.local.addr),
+                .dst = std::get<Ipv4Addr>(t.remote.addr)};
   ++counters_.ip_out;
   ++counters_.tcp_out;
   return emit_ipv4_tcp(scratch_, ip, seg);
@@ -155,8 +155,10 @@ void Stack::queue_control(const tcp::FourTuple& t, const TcpSegment& seg) {
     return;
   }
   std::vector<std::byte> packet(Ipv4Header::kSize + seg.wire_size());
-  Ipv4Header ip{
-      .identification = ip_id_++, .ttl = config_.ttl, .src = t.local.addr, .dst = t.remote.addr};
+  Ipv4Header ip{.identification = ip_id_++,
+                .ttl = config_.ttl,
+                .src = std::get<Ipv4Addr>(t.local.addr),
+                .dst = std::get<Ipv4Addr>(t.remote.addr)};
   emit_ipv4_tcp(packet, ip, seg);
   ++counters_.tcp_out;
   control_.push_back(std::move(packet));

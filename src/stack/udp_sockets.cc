@@ -50,12 +50,13 @@ std::expected<void, std::errc> UdpSockets::bind(UdpFd fd, tcp::Endpoint local) {
   Socket* s = get(fd);
   if (s == nullptr) return fail(std::errc::bad_file_descriptor);
   if (s->local || s->any) return fail(std::errc::invalid_argument);
-  if (local.addr != Ipv4Addr{} && local.addr != address_ && !any_destination_) {
+  if (local.is_v6()) return fail(std::errc::address_family_not_supported);  // IPv4 only
+  if (!is_unspecified(local.addr) && local.addr != IpAddr{address_} && !any_destination_) {
     return fail(std::errc::address_not_available);
   }
   const auto taken = [&](tcp::Endpoint e) {
     return bound_.contains(e) || bound_.contains({Ipv4Addr{}, e.port}) ||
-           (e.addr == Ipv4Addr{} &&
+           (is_unspecified(e.addr) &&
             std::ranges::any_of(bound_, [&](const auto& b) { return b.first.port == e.port; }));
   };
   if (local.port == 0) {
@@ -85,7 +86,7 @@ std::expected<void, std::errc> UdpSockets::bind_any(UdpFd fd) {
 // The source address of what a socket bound to 0.0.0.0 sends: the stack's.
 tcp::Endpoint UdpSockets::effective_local(const Socket& s) const {
   tcp::Endpoint l = s.local.value_or(tcp::Endpoint{});
-  if (l.addr == Ipv4Addr{}) l.addr = address_;
+  if (is_unspecified(l.addr)) l.addr = address_;
   return l;
 }
 
@@ -98,6 +99,7 @@ std::expected<void, std::errc> UdpSockets::connect(UdpFd fd, tcp::Endpoint remot
   Socket* s = get(fd);
   if (s == nullptr) return fail(std::errc::bad_file_descriptor);
   if (s->any) return fail(std::errc::invalid_argument);
+  if (remote.is_v6()) return fail(std::errc::address_family_not_supported);
   if (!is_unicast(remote.addr) || remote.port == 0) return fail(std::errc::network_unreachable);
   if (auto r = auto_bind(*s, fd); !r) return r;
   if (s->remote) connected_.erase({effective_local(*s), *s->remote});
@@ -114,6 +116,7 @@ std::expected<std::size_t, std::errc> UdpSockets::sendto(UdpFd fd, Bytes payload
   if (s->error) return fail(*std::exchange(s->error, std::nullopt));
   if (!to) to = s->remote;
   if (!to) return fail(std::errc::destination_address_required);
+  if (to->is_v6()) return fail(std::errc::address_family_not_supported);
   if (!is_unicast(to->addr)) return fail(std::errc::network_unreachable);
   if (auto r = auto_bind(*s, fd); !r) return fail(r.error());
   return emit(effective_local(*s), *to, payload);
@@ -124,6 +127,7 @@ std::expected<std::size_t, std::errc> UdpSockets::send_from(UdpFd fd, Bytes payl
   Socket* s = get(fd);
   if (s == nullptr) return fail(std::errc::bad_file_descriptor);
   if (!s->any) return fail(std::errc::invalid_argument);
+  if (to.is_v6() || from.is_v6()) return fail(std::errc::address_family_not_supported);
   if (!is_unicast(to.addr)) return fail(std::errc::network_unreachable);
   return emit(from, to, payload);
 }
@@ -137,9 +141,12 @@ std::expected<std::size_t, std::errc> UdpSockets::emit(tcp::Endpoint from, tcp::
   if (out_.size() >= config_.send_queue_datagrams) return fail(std::errc::no_buffer_space);
   const UdpDatagram d{.src_port = from.port, .dst_port = to.port, .payload = payload};
   std::vector<std::byte> packet(Ipv4Header::kSize + d.wire_size());
-  emit_ipv4_udp(
-      packet, Ipv4Header{.identification = ip_id_++, .ttl = ttl_, .src = from.addr, .dst = to.addr},
-      d);
+  emit_ipv4_udp(packet,
+                Ipv4Header{.identification = ip_id_++,
+                           .ttl = ttl_,
+                           .src = std::get<Ipv4Addr>(from.addr),
+                           .dst = std::get<Ipv4Addr>(to.addr)},
+                d);
   out_.push_back(std::move(packet));
   ++counters_.out;
   return payload.size();

@@ -40,7 +40,7 @@ TEST_F(Udp, SendtoRecvfromBothWays) {
   tcp::Endpoint from, to;
   ASSERT_EQ(*b.recvfrom(server, buf, &from, &to), 5u);
   EXPECT_EQ(text(buf, 5), "query");
-  EXPECT_EQ(from.addr, kA);
+  EXPECT_EQ(from.addr, IpAddr{kA});
   EXPECT_GE(from.port, 32768);  // ephemeral, bound by the first sendto
   EXPECT_EQ(to, (tcp::Endpoint{kB, 53}));
   EXPECT_EQ(b.recvfrom(server, buf).error(), std::errc::operation_would_block);
@@ -168,7 +168,7 @@ TEST(UdpAnyDestination, AnySocketSeesOriginalDestinationAndRepliesFromIt) {
   tcp::Endpoint from, to;
   ASSERT_EQ(*b.recvfrom(any, buf, &from, &to), 1u);
   EXPECT_EQ(to, dns);
-  EXPECT_EQ(from.addr, kA);
+  EXPECT_EQ(from.addr, IpAddr{kA});
   EXPECT_EQ(b.sendto(any, as_bytes("r"), from).error(), std::errc::invalid_argument);
   ASSERT_EQ(*b.send_from(any, as_bytes("r"), to, from), 1u);
   net.run_for(milliseconds(20));

@@ -22,7 +22,7 @@ void Connection::trace(TraceKind kind, std::string_view cause, std::string_view 
                        DropReason why) {
   if (kind == TraceKind::kRetransmit) ++stats_.total_retrans;  // every retransmission is traced
   if (sink_ == nullptr) return;
-  sink_->on_event(TraceEvent{now, id_, tuple_, kind, state_, state_, cause, rfc, why});
+  sink_->on_event(TraceEvent{now, id_, tuple_.get(), kind, state_, state_, cause, rfc, why});
 }
 
 void Connection::set_state(State to, std::string_view cause, std::string_view rfc, Instant now) {
@@ -32,7 +32,7 @@ void Connection::set_state(State to, std::string_view cause, std::string_view rf
   if (to == State::kEstablished && from != to) arm_keepalive(now);  // connection_keepalive.cc
   if (sink_ != nullptr && from != to) {
     sink_->on_event(
-        TraceEvent{now, id_, tuple_, TraceKind::kStateChange, from, to, cause, rfc, {}});
+        TraceEvent{now, id_, tuple_.get(), TraceKind::kStateChange, from, to, cause, rfc, {}});
   }
 }
 
@@ -110,7 +110,7 @@ Status Connection::status() const {
   Status s;
   s.state = state_;
   s.error = error_;
-  s.tuple = tuple_;
+  s.tuple = tuple_.get();
   s.snd = sender_.snd;
   s.rcv = receiver_.rcv;
   s.rcv.wnd = receive_window();

@@ -188,7 +188,10 @@ class Connection {
   [[nodiscard]] State state() const { return state_; }
   [[nodiscard]] std::optional<std::errc> error() const { return error_; }
   [[nodiscard]] std::uint64_t id() const { return id_; }
-  [[nodiscard]] const FourTuple& tuple() const { return tuple_; }
+  /// The socket pair (a value: the TCB keeps it compact, types.hpp StoredTuple).
+  [[nodiscard]] FourTuple tuple() const { return tuple_.get(); }
+  /// Names the connection of `t` (no copy made).
+  [[nodiscard]] bool has_tuple(const FourTuple& t) const { return tuple_.matches(t); }
   /// The peer's FIN has arrived and every byte before it has been read.
   [[nodiscard]] bool at_eof() const { return receiver_.at_eof(); }
   /// CLOSED (or a listener child returned to LISTEN) and nothing left to send.
@@ -290,7 +293,7 @@ class Connection {
   SharedConfig cfg_;  // the stack's, copied on the first option set here
   TraceSink* sink_;
   std::uint64_t id_;
-  FourTuple tuple_{};
+  StoredTuple tuple_;
   State state_ = State::kClosed;
   std::optional<std::errc> error_;
   std::uint32_t keepalive_probes_ = 0;  // unanswered keepalive probes

@@ -50,8 +50,8 @@ TcpOptions Connection::syn_options(bool syn_ack, Instant now) const {
 TcpSegment Connection::make_segment(SeqNum seq, std::uint16_t flags, Bytes payload,
                                     Instant now) const {
   TcpSegment s;
-  s.src_port = tuple_.local.port;
-  s.dst_port = tuple_.remote.port;
+  s.src_port = tuple_.local_port();
+  s.dst_port = tuple_.remote_port();
   s.seq = seq;
   s.flags.bits = flags;
   if (flags & TcpFlags::kAck) s.ack = receiver_.rcv.nxt;

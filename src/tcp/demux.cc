@@ -19,16 +19,45 @@ std::size_t mix(std::uint64_t x, std::uint64_t k0, std::uint64_t k1) {
   return static_cast<std::size_t>(x + k1);
 }
 
+std::uint64_t word(const Ipv6Addr& a, int half) {
+  std::uint64_t w = 0;
+  for (int i = 0; i < 8; ++i) w = (w << 8) | a.bytes[static_cast<std::size_t>(8 * half + i)];
+  return w;
+}
+
+std::size_t mix6(const Ipv6Addr& a, std::uint16_t port, std::uint64_t k0, std::uint64_t k1) {
+  return mix(word(a, 0) ^ mix(word(a, 1) ^ port, k1, k0), k0, k1);
+}
+
+// The index keys of a tuple whose two ends are of one family.
+TupleKey4 key4(const FourTuple& t) {
+  return {t.local.v4()->value, t.remote.v4()->value, t.local.port, t.remote.port};
+}
+TupleKey6 key6(const FourTuple& t) {
+  return {*t.local.v6(), *t.remote.v6(), t.local.port, t.remote.port};
+}
+
 }  // namespace
 
-std::size_t TupleHash::operator()(const FourTuple& t) const {
-  const std::uint64_t a = (std::uint64_t{t.local.addr.value} << 16) | t.local.port;
-  const std::uint64_t b = (std::uint64_t{t.remote.addr.value} << 16) | t.remote.port;
+std::size_t TupleHash::operator()(const TupleKey4& t) const {
+  const std::uint64_t a = (std::uint64_t{t.local} << 16) | t.local_port;
+  const std::uint64_t b = (std::uint64_t{t.remote} << 16) | t.remote_port;
   return mix(a ^ mix(b, k1, k0), k0, k1);
 }
 
+std::size_t TupleHash::operator()(const TupleKey6& t) const {
+  return mix(mix6(t.local, t.local_port, k0, k1) ^ mix6(t.remote, t.remote_port, k1, k0), k0, k1);
+}
+
+std::size_t TupleHash::operator()(const FourTuple& t) const {
+  if (t.local.v6() != nullptr && t.remote.v6() != nullptr) return (*this)(key6(t));
+  if (t.local.v4() != nullptr && t.remote.v4() != nullptr) return (*this)(key4(t));
+  return mix(t.local.port ^ (std::uint64_t{t.remote.port} << 16), k1, k0);  // mixed: no match
+}
+
 std::size_t TupleHash::operator()(const Endpoint& e) const {
-  return mix((std::uint64_t{e.addr.value} << 16) | e.port, k0, k1);
+  if (const auto* v6 = e.v6()) return mix6(*v6, e.port, k0, k1);
+  return mix((std::uint64_t{e.v4()->value} << 16) | e.port, k0, k1);
 }
 
 Demux::Demux(const Config& cfg, TraceSink* sink, TupleHash hash, DemuxLimits limits)
@@ -36,11 +65,12 @@ Demux::Demux(const Config& cfg, TraceSink* sink, TupleHash hash, DemuxLimits lim
       sink_(sink),
       limits_(limits),
       conn_index_(64, hash),
+      conn_index6_(16, hash),
       tw_(TupleHash{hash.k1, hash.k0}) {}
 
 // Connection, then TIME-WAIT entry, then listener, then "no such connection".
 Delivery Demux::on_segment(const FourTuple& tuple, const TcpSegment& seg, Instant now) {
-  if (const std::uint32_t* id = conn_index_.find(tuple)) {
+  if (const std::uint32_t* id = find_connection(tuple)) {
     return {.to = Delivery::To::kConnection, .id = *id};
   }
   if (const auto index = tw_.find(tuple); index != TimeWaitTable<TupleHash>::kNone) {
@@ -114,7 +144,7 @@ Delivery Demux::to_listener(const FourTuple& t, const TcpSegment& seg, Instant n
                             std::optional<SeqNum> iss) {
   const auto id = listener_id(t.local);
   if (!id) return no_connection(t, seg, now);
-  if (seg.flags.syn() && !seg.flags.ack() && conn_index_.size() >= limits_.max_connections) {
+  if (seg.flags.syn() && !seg.flags.ack() && connection_count() >= limits_.max_connections) {
     return {.to = Delivery::To::kOverLimit, .id = *id};
   }
   ListenerResult r = listeners_[*id]->on_segment(t, seg, now, iss);
@@ -143,15 +173,26 @@ Delivery Demux::no_connection(const FourTuple& t, const TcpSegment& seg, Instant
 // ---- connections ----------------------------------------------------------------
 
 void Demux::add_connection(const FourTuple& tuple, std::uint32_t id) {
-  conn_index_.insert(tuple, id);
+  if (!tuple.same_family()) return;  // names no connection (types.hpp)
+  if (tuple.is_v6()) {
+    conn_index6_.insert(key6(tuple), id);
+  } else {
+    conn_index_.insert(key4(tuple), id);
+  }
 }
 
 void Demux::remove_connection(const FourTuple& tuple) {
-  conn_index_.erase(tuple);
+  if (!tuple.same_family()) return;
+  if (tuple.is_v6()) {
+    conn_index6_.erase(key6(tuple));
+  } else {
+    conn_index_.erase(key4(tuple));
+  }
 }
 
 const std::uint32_t* Demux::find_connection(const FourTuple& tuple) const {
-  return conn_index_.find(tuple);
+  if (!tuple.same_family()) return nullptr;
+  return tuple.is_v6() ? conn_index6_.find(key6(tuple)) : conn_index_.find(key4(tuple));
 }
 
 // ---- listeners --------------------------------------------------------------------
@@ -164,18 +205,19 @@ std::uint32_t Demux::add_listener(std::unique_ptr<Listener> l) {
   return static_cast<std::uint32_t>(id);
 }
 
-// Exact address, then 0.0.0.0 on the port, then an any-destination listener
-// (0.0.0.0:0, Stack::listen_any: every port).
+// Exact address, then the family's wildcard (0.0.0.0 or ::) on the port, then an
+// any-destination listener (0.0.0.0:0, Stack::listen_any: every port).
 std::optional<std::uint32_t> Demux::listener_id(const Endpoint& local) const {
   std::optional<std::uint32_t> wildcard;
   std::optional<std::uint32_t> any_port;
   for (std::uint32_t id = 0; id < listeners_.size(); ++id) {
     const auto& l = listeners_[id];
     if (!l) continue;
+    if (l->local().addr.index() != local.addr.index()) continue;  // one family per listener
     if (l->local().port == 0) any_port = id;
     if (l->local().port != local.port) continue;
     if (l->local().addr == local.addr) return id;
-    if (l->local().addr == Ipv4Addr{}) wildcard = id;
+    if (l->local().addr == unspecified_like(local.addr)) wildcard = id;
   }
   return wildcard ? wildcard : any_port;
 }
@@ -208,7 +250,7 @@ std::size_t Demux::drop_time_wait() {
 void Demux::trace_expiry(const TimeWaitEntry& tw, Instant now) {
   if (sink_ == nullptr) return;
   sink_->on_event({.at = now,
-                   .tuple = tw.tuple,
+                   .tuple = tw.tuple.get(),
                    .kind = TraceKind::kStateChange,
                    .from = State::kTimeWait,
                    .to = State::kClosed,

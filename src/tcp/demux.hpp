@@ -37,11 +37,26 @@
 
 namespace synack::tcp {
 
+/// The connection index's key for an IPv4 tuple: 12 bytes, as before IPv6.
+struct TupleKey4 {
+  std::uint32_t local = 0, remote = 0;
+  std::uint16_t local_port = 0, remote_port = 0;
+  friend constexpr bool operator==(const TupleKey4&, const TupleKey4&) = default;
+};
+/// The connection index's key for an IPv6 tuple: 36 bytes, in a table of its own.
+struct TupleKey6 {
+  Ipv6Addr local, remote;
+  std::uint16_t local_port = 0, remote_port = 0;
+  friend constexpr bool operator==(const TupleKey6&, const TupleKey6&) = default;
+};
+
 /// Keyed hash for the demux tables: a peer cannot aim collisions at one bucket
-/// without the secret (k0, k1).
+/// without the secret (k0, k1). An IPv4 tuple hashes as TupleKey4 does.
 struct TupleHash {
   std::uint64_t k0 = 0, k1 = 0;
   [[nodiscard]] std::size_t operator()(const FourTuple& t) const;
+  [[nodiscard]] std::size_t operator()(const TupleKey4& t) const;
+  [[nodiscard]] std::size_t operator()(const TupleKey6& t) const;
   [[nodiscard]] std::size_t operator()(const Endpoint& e) const;
 };
 
@@ -83,7 +98,9 @@ class Demux {
   void add_connection(const FourTuple& tuple, std::uint32_t id);
   void remove_connection(const FourTuple& tuple);
   [[nodiscard]] const std::uint32_t* find_connection(const FourTuple& tuple) const;
-  [[nodiscard]] std::size_t connection_count() const { return conn_index_.size(); }
+  [[nodiscard]] std::size_t connection_count() const {
+    return conn_index_.size() + conn_index6_.size();
+  }
 
   // ---- listeners ------------------------------------------------------------------
   /// Takes `l`; returns its id (the lowest free one).
@@ -96,8 +113,9 @@ class Demux {
     while (auto o = listeners_[id]->poll_transmit(now)) out(o->first, o->second);
     listeners_[id].reset();
   }
-  /// The listener for `local`: an exact address first, then 0.0.0.0 (wildcard),
-  /// then a listener on 0.0.0.0 port 0, which takes every port (any-destination mode).
+  /// The listener for `local`: an exact address first, then the wildcard of
+  /// `local`'s family (0.0.0.0 or ::), then a listener on the unspecified
+  /// address with port 0, which takes every port (any-destination mode).
   [[nodiscard]] const Listener* find_listener(const Endpoint& local) const;
   /// Calls f(const Listener&) for every listener.
   template <typename F>
@@ -148,7 +166,10 @@ class Demux {
   const Config& cfg_;
   TraceSink* sink_;
   DemuxLimits limits_;
-  FlatMap<FourTuple, std::uint32_t, TupleHash> conn_index_;
+  // One index per family, so IPv4 slots stay 12-byte keys (RFC 6056 / RFC 6528
+  // work on either; a tuple of mixed families is in neither).
+  FlatMap<TupleKey4, std::uint32_t, TupleHash> conn_index_;
+  FlatMap<TupleKey6, std::uint32_t, TupleHash> conn_index6_;
   std::vector<std::unique_ptr<Listener>> listeners_;  // by id; address 0.0.0.0 = any
   TimeWaitTable<TupleHash> tw_;  // compact TIME-WAIT entries, their index and expiry queue
   DropCounters drops_;

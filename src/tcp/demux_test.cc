@@ -160,5 +160,53 @@ TEST(Demux, AnyPortListenerIsTheLastResort) {
   EXPECT_EQ(d.id, any_port);
 }
 
+// IPv6 tuples have an index of their own (IPv4 keys stay 12 bytes); a tuple of
+// mixed families names nothing; a listener takes segments of its family only.
+TEST(Demux, IpV6ConnectionsAndListenersKeepToTheirFamily) {
+  Config cfg = test_config();
+  Demux demux(cfg, nullptr, TupleHash{3, 4}, DemuxLimits{});
+  const Ipv6Addr ours = Ipv6Addr::from_groups(0xfd77, 0, 0, 0, 0, 0, 0, 2);
+  const Ipv6Addr peer = Ipv6Addr::from_groups(0xfd77, 0, 0, 0, 0, 0, 0, 1);
+  const FourTuple v6{{ours, 80}, {peer, 40000}};
+  const FourTuple v4{{Ipv4Addr::from_octets(10, 0, 0, 2), 80},
+                     {Ipv4Addr::from_octets(10, 0, 0, 1), 40000}};
+  const FourTuple mapped{{Ipv6Addr::v4_mapped(Ipv4Addr::from_octets(10, 0, 0, 2)), 80},
+                         {Ipv6Addr::v4_mapped(Ipv4Addr::from_octets(10, 0, 0, 1)), 40000}};
+  demux.add_connection(v6, 6);
+  demux.add_connection(v4, 4);
+  EXPECT_EQ(demux.connection_count(), 2u);
+  ASSERT_NE(demux.find_connection(v6), nullptr);
+  EXPECT_EQ(*demux.find_connection(v6), 6u);
+  EXPECT_EQ(*demux.find_connection(v4), 4u);
+  EXPECT_EQ(demux.find_connection(mapped), nullptr);
+  EXPECT_EQ(demux.find_connection({v4.local, v6.remote}), nullptr);
+  demux.add_connection({v4.local, v6.remote}, 9);  // ignored: names no connection
+  EXPECT_EQ(demux.connection_count(), 2u);
+  demux.remove_connection(v6);
+  EXPECT_EQ(demux.find_connection(v6), nullptr);
+  EXPECT_EQ(*demux.find_connection(v4), 4u);
+
+  const std::uint32_t any4 = demux.add_listener(std::make_unique<Listener>(Endpoint{}, 8, cfg));
+  EXPECT_EQ(demux.find_listener({ours, 80}), nullptr);  // 0.0.0.0:0 takes no IPv6
+  const std::uint32_t any6 =
+      demux.add_listener(std::make_unique<Listener>(Endpoint{Ipv6Addr{}, 80}, 8, cfg));
+  EXPECT_EQ(demux.find_listener({ours, 80}), &demux.listener(any6));
+  EXPECT_EQ(demux.find_listener({Ipv4Addr::from_octets(10, 0, 0, 2), 80}), &demux.listener(any4));
+  const std::uint32_t exact6 =
+      demux.add_listener(std::make_unique<Listener>(Endpoint{ours, 80}, 8, cfg));
+  EXPECT_EQ(demux.find_listener({ours, 80}), &demux.listener(exact6));
+
+  // The TIME-WAIT table keeps the IPv6 pair out of line and finds it again.
+  TimeWaitEntry tw;
+  tw.tuple = v6;
+  tw.expiry = Instant{} + seconds(60);
+  ASSERT_TRUE(demux.add_time_wait(tw));
+  EXPECT_TRUE(demux.in_time_wait(v6));
+  EXPECT_FALSE(demux.in_time_wait(mapped));
+  EXPECT_FALSE(demux.in_time_wait(v4));
+  demux.on_timeout(Instant{} + seconds(61));
+  EXPECT_FALSE(demux.in_time_wait(v6));
+}
+
 }  // namespace
 }  // namespace synack::tcp::test

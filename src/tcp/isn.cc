@@ -7,12 +7,10 @@ namespace synack::tcp {
 
 std::uint32_t IsnGenerator::offset(const FourTuple& t) const {
   // F(localip, localport, remoteip, remoteport, secretkey), RFC 6528 §3.
-  std::array<std::byte, 12> msg{};
-  store_be32(msg, 0, t.local.addr.value);
-  store_be16(msg, 4, t.local.port);
-  store_be32(msg, 6, t.remote.addr.value);
-  store_be16(msg, 10, t.remote.port);
-  return static_cast<std::uint32_t>(siphash24(secret_, msg));
+  // IPv6 4-tuples hash their 36 bytes the same way (RFC 6528 §3 is family-neutral).
+  TupleBytes msg{};
+  const std::size_t n = tuple_bytes(t, msg);
+  return static_cast<std::uint32_t>(siphash24(secret_, Bytes(msg).first(n)));
 }
 
 // RFC 9293 MUST-8: the ISN includes M, a clock ticking every 4 µs.

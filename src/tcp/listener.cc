@@ -54,7 +54,7 @@ ListenerResult Listener::on_segment(const FourTuple& tuple, const TcpSegment& se
     return to_half_open(*it->second, tuple, seg, now);
   }
   for (auto& c : accept_queue_) {
-    if (c->tuple() == tuple) {
+    if (c->has_tuple(tuple)) {
       c->on_segment(seg, now);
       return {ListenerResult::Kind::kToConnection, std::nullopt, DropReason::kNone};
     }
@@ -230,7 +230,7 @@ void Listener::on_timeout(Instant now) {
 const Connection* Listener::find(const FourTuple& tuple) const {
   if (auto it = syn_queue_.find(tuple); it != syn_queue_.end()) return it->second.get();
   for (const auto& c : accept_queue_) {
-    if (c->tuple() == tuple) return c.get();
+    if (c->has_tuple(tuple)) return c.get();
   }
   return nullptr;
 }

@@ -316,8 +316,8 @@ bool Connection::check_syn(const TcpSegment& seg, Instant now) {
     // number the peer accepts even with RFC 5961 §3.2, rather than §3.10.7.1's
     // <SEQ=0><ACK=SEG.SEQ+SEG.LEN> which such a peer would discard.
     TcpSegment rst;
-    rst.src_port = tuple_.local.port;
-    rst.dst_port = tuple_.remote.port;
+    rst.src_port = tuple_.local_port();
+    rst.dst_port = tuple_.remote_port();
     rst.seq = sender_.snd.nxt;
     rst.ack = receiver_.rcv.nxt;
     rst.flags.bits = TcpFlags::kRst | TcpFlags::kAck;

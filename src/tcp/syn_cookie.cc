@@ -12,16 +12,13 @@ std::uint32_t counter(Instant now) {
 
 std::uint32_t cookie_hash(const SipKey& secret, const FourTuple& t, SeqNum peer_isn,
                           std::uint32_t count, std::uint32_t mss_index) {
-  std::array<std::byte, 1 + 12 + 4 + 4 + 1> msg{};
-  msg[21] = static_cast<std::byte>(mss_index);
+  std::array<std::byte, 1 + kMaxTupleBytes + 4 + 4 + 1> msg{};
   msg[0] = std::byte{'C'};  // domain separation from the ISN hash
-  store_be32(msg, 1, t.local.addr.value);
-  store_be16(msg, 5, t.local.port);
-  store_be32(msg, 7, t.remote.addr.value);
-  store_be16(msg, 11, t.remote.port);
-  store_be32(msg, 13, peer_isn.raw());
-  store_be32(msg, 17, count);
-  return static_cast<std::uint32_t>(siphash24(secret, msg));
+  const std::size_t n = 1 + tuple_bytes(t, std::span(msg).subspan(1));
+  store_be32(msg, n, peer_isn.raw());
+  store_be32(msg, n + 4, count);
+  msg[n + 8] = static_cast<std::byte>(mss_index);
+  return static_cast<std::uint32_t>(siphash24(secret, Bytes(msg).first(n + 9)));
 }
 
 std::uint32_t assemble(std::uint32_t hash, std::uint32_t count, std::uint32_t mss_index) {

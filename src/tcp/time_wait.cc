@@ -101,8 +101,8 @@ TimeWaitResult twcheck(TimeWaitEntry& tw, const TcpSegment& seg, const Config& c
 
 TcpSegment time_wait_ack(const TimeWaitEntry& tw, Instant now) {
   TcpSegment s;
-  s.src_port = tw.tuple.local.port;
-  s.dst_port = tw.tuple.remote.port;
+  s.src_port = tw.tuple.local_port();
+  s.dst_port = tw.tuple.remote_port();
   s.seq = tw.snd_nxt;
   s.ack = tw.rcv_nxt;
   s.flags.bits = TcpFlags::kAck;

@@ -18,7 +18,7 @@
 namespace synack::tcp {
 
 struct TimeWaitEntry {
-  FourTuple tuple;
+  StoredTuple tuple;                ///< 16 bytes; an IPv6 pair out of line
   SeqNum snd_nxt;                   ///< our SND.NXT (after our FIN)
   SeqNum rcv_nxt;                   ///< RCV.NXT (after the peer's FIN)
   std::uint32_t rcv_wnd = 0;        ///< RCV.WND, bytes (for the window test and our ACKs)

@@ -61,7 +61,7 @@ class TimeWaitTable {
     }
     slots_[s] = e;
     if ((size_ + 1) * 2 > index_.size()) rehash(index_.size() * 2);
-    index_[probe(e.tuple)] = s;
+    index_[probe(e.tuple.get())] = s;
     ++size_;
     enqueue(s);
   }
@@ -157,18 +157,18 @@ class TimeWaitTable {
   [[nodiscard]] std::size_t probe(const FourTuple& tuple) const {
     const std::size_t mask = index_.size() - 1;
     std::size_t i = hash_(tuple) & mask;
-    while (index_[i] != kNone && !(slots_[index_[i]].tuple == tuple)) i = (i + 1) & mask;
+    while (index_[i] != kNone && !slots_[index_[i]].tuple.matches(tuple)) i = (i + 1) & mask;
     return i;
   }
   void unindex(Slot s) {
-    std::size_t i = probe(slots_[s].tuple);
+    std::size_t i = probe(slots_[s].tuple.get());
     // Backward-shift deletion: pull later members of the probe run into the hole.
     const std::size_t mask = index_.size() - 1;
     std::size_t j = i;
     for (;;) {
       j = (j + 1) & mask;
       if (index_[j] == kNone) break;
-      const std::size_t home = hash_(slots_[index_[j]].tuple) & mask;
+      const std::size_t home = hash_(slots_[index_[j]].tuple.get()) & mask;
       const bool home_between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
       if (!home_between) {
         index_[i] = index_[j];
@@ -182,7 +182,7 @@ class TimeWaitTable {
     std::vector<Slot> old = std::move(index_);
     index_.assign(capacity, kNone);
     for (const Slot s : old) {
-      if (s != kNone) index_[probe(slots_[s].tuple)] = s;
+      if (s != kNone) index_[probe(slots_[s].tuple.get())] = s;
     }
   }
 

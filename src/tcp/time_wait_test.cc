@@ -29,7 +29,8 @@ TEST(TimeWaitEntry, IsCompact) {
   EXPECT_EQ(tw.snd_nxt, SeqNum(kIss + 2));
   EXPECT_EQ(tw.rcv_nxt, SeqNum(kPeerIss + 2));
   EXPECT_EQ(tw.expiry, h.now + seconds(60));
-  EXPECT_EQ(tw.tuple, h.tuple);
+  EXPECT_EQ(tw.tuple.get(), h.tuple);
+  EXPECT_TRUE(tw.tuple.matches(h.tuple));
 }
 
 TEST(TimeWaitEntry, RetransmittedFinIsReAckedAndRestartsTimer) {

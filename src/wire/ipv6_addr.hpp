@@ -81,6 +81,16 @@ struct Ipv6Addr {
 /// operation silently converts one into the other.
 using IpAddr = std::variant<Ipv4Addr, Ipv6Addr>;
 
+/// The unspecified address of `a`'s family: 0.0.0.0 or ::.
+[[nodiscard]] inline IpAddr unspecified_like(const IpAddr& a) {
+  return std::holds_alternative<Ipv6Addr>(a) ? IpAddr{Ipv6Addr{}} : IpAddr{Ipv4Addr{}};
+}
+/// 0.0.0.0 or :: (the wildcard of a bind or a listener).
+[[nodiscard]] inline bool is_unspecified(const IpAddr& a) {
+  if (const auto* v6 = std::get_if<Ipv6Addr>(&a)) return v6->is_unspecified();
+  return std::get<Ipv4Addr>(a) == Ipv4Addr{};
+}
+
 /// Parses either family: dotted-quad for IPv4, RFC 4291 text for IPv6 (a text
 /// with a ':' is IPv6). nullopt on anything else.
 [[nodiscard]] std::optional<IpAddr> parse_ip_addr(std::string_view text);

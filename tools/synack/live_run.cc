@@ -57,7 +57,9 @@ void LiveRecorder::on_event(const tcp::TraceEvent& e) {
       (e.to == State::kTimeWait || (e.to == State::kClosed && e.from != State::kTimeWait));
   if (over) ++finished_count_;
   if (!drawing()) return;
-  const Key key{e.tuple.remote.addr.value, e.tuple.remote.port, e.tuple.local.port};
+  const auto* remote = e.tuple.remote.v4();
+  if (remote == nullptr) return;  // the TUN path is IPv4
+  const Key key{remote->value, e.tuple.remote.port, e.tuple.local.port};
   auto it = conns_.find(key);
   if (it == conns_.end()) return;  // events before the first packet (none in practice)
   Conn& c = it->second;

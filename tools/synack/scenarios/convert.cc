@@ -42,7 +42,8 @@ bool shown(const std::vector<Participant>& who, std::size_t self, const tcp::Tra
   if (e.tuple.remote.port == 0) return true;
   for (std::size_t i = 0; i < who.size(); ++i) {
     if (i == self) continue;
-    if (who[i].addr == e.tuple.remote.addr && (ports[i] == 0 || ports[i] == e.tuple.remote.port)) {
+    if (IpAddr{who[i].addr} == e.tuple.remote.addr &&
+        (ports[i] == 0 || ports[i] == e.tuple.remote.port)) {
       return true;
     }
   }
