@@ -34,6 +34,8 @@ void Stack::free_connection(std::uint32_t slot) {
   for (std::size_t i = 0; i < tcp::kDropReasonCount; ++i) {
     finished_drops_.count[i] += c.conn->drops().count[i];
   }
+  counters_.ooo_interval_limit_segments += ooo_interval_limit_segments(*c.conn);
+  counters_.sack_blocks_ignored += c.conn->sender().scoreboard().ignored_blocks();
   if (c.fd < 0) --orphans_;
   if (c.fd >= 0) sockets_[static_cast<std::size_t>(c.fd)]->kind = SocketEntry::Kind::kDead;
   conns_[slot].reset();

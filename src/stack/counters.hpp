@@ -41,6 +41,11 @@ struct StackCounters {
   /// Orphaned FIN-WAIT-2 connections ended by tcp.fin_wait_2_timeout (the
   /// peer never sent its FIN), as Linux tcp_fin_timeout ends them.
   std::uint64_t fin_wait_2_timeouts = 0;
+  /// Of freed connections (Stack::stats() adds the live ones): out-of-order
+  /// segments dropped by the reassembler's interval bound (SegmentSmack), and
+  /// SACK blocks not recorded because the scoreboard was full.
+  std::uint64_t ooo_interval_limit_segments = 0;
+  std::uint64_t sack_blocks_ignored = 0;
   std::array<std::uint64_t, kStackDropCount> drops{};
   std::array<std::uint64_t, kWireErrorCount> wire_errors{};  ///< index = WireError
 

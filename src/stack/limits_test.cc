@@ -29,16 +29,10 @@ std::uint64_t stat(const Stack& s, const std::string& name) {
   return 0;
 }
 
-// A SYN from a:port to b:dst_port as an IPv4 packet.
-std::vector<std::byte> syn(std::uint16_t port, std::uint16_t dst_port, std::uint16_t ip_id = 0,
-                           bool fragment_first = false, std::size_t part = 0) {
-  TcpSegment s;
-  s.src_port = port;
-  s.dst_port = dst_port;
-  s.seq = SeqNum(1000u * port);
-  s.flags = TcpFlags{TcpFlags::kSyn};
-  s.window = 65535;
-  s.options.mss(1460).nop().nop().nop().nop().nop().nop().nop().nop();  // 32-byte header
+// `s` from a to b as an IPv4 packet (fragment_first: one of two 16-byte
+// fragments of a 32-byte segment, `part` 0 or 1).
+std::vector<std::byte> ipv4(const TcpSegment& s, std::uint16_t ip_id = 0,
+                            bool fragment_first = false, std::size_t part = 0) {
   std::vector<std::byte> tcp(s.wire_size());
   s.emit(tcp, kA, kB);
   Ipv4Header h{.identification = ip_id, .dont_fragment = false, .src = kA, .dst = kB};
@@ -55,6 +49,19 @@ std::vector<std::byte> syn(std::uint16_t port, std::uint16_t dst_port, std::uint
   h.emit(p, static_cast<std::uint16_t>(tcp.size()));
   std::copy(tcp.begin(), tcp.end(), p.begin() + Ipv4Header::kSize);
   return p;
+}
+
+// A SYN from a:port to b:dst_port as an IPv4 packet.
+std::vector<std::byte> syn(std::uint16_t port, std::uint16_t dst_port, std::uint16_t ip_id = 0,
+                           bool fragment_first = false, std::size_t part = 0) {
+  TcpSegment s;
+  s.src_port = port;
+  s.dst_port = dst_port;
+  s.seq = SeqNum(1000u * port);
+  s.flags = TcpFlags{TcpFlags::kSyn};
+  s.window = 65535;
+  s.options.mss(1460).nop().nop().nop().nop().nop().nop().nop().nop();  // 32-byte header
+  return ipv4(s, ip_id, fragment_first, part);
 }
 
 TEST(Limits, RepliesToClosedPortsAreRateLimited) {
@@ -178,6 +185,42 @@ TEST(Limits, ConnectionsBeyondTheCapAreRefused) {
   const auto r = b.connect(*b.socket(), {kA, 9}, net.now());
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error(), std::errc::no_buffer_space);
+}
+
+// SegmentSmack: 1-byte segments that each open a new hole. The reassembler
+// keeps tcp::ReassemblyConfig::max_intervals (32) intervals and drops the
+// rest (tcp_ooo_interval_limit), also once the connection is gone.
+TEST(Limits, OutOfOrderIntervalsAreBounded) {
+  StackConfig ca = test_stack_config(kA, 1);
+  StackConfig cb = test_stack_config(kB, 2);
+  ca.tcp.timestamps = cb.tcp.timestamps = false;  // the forged segments carry none
+  StackPair net{ca, cb};
+  std::vector<std::byte> last;  // a's last segment: its ports, SEQ and ACK
+  net.filter = [&](bool from_a, Bytes p) {
+    if (from_a) last.assign(p.begin(), p.end());
+    return true;
+  };
+  const Accepted c = connect_n(net, 1);
+  ASSERT_GE(last.size(), Ipv4Header::kSize + 20);
+  const Bytes tcp = Bytes(last).subspan(Ipv4Header::kSize);
+  const std::byte x{'x'};
+  for (std::uint32_t i = 0; i < 40; ++i) {
+    TcpSegment s;
+    s.src_port = load_be16(tcp, 0);
+    s.dst_port = load_be16(tcp, 2);
+    s.seq = SeqNum(load_be32(tcp, 4) + 2 * i + 1);  // rcv.nxt + 1, + 3, ...
+    s.ack = SeqNum(load_be32(tcp, 8));
+    s.flags = TcpFlags{TcpFlags::kAck};
+    s.window = 65535;
+    s.payload = Bytes(&x, 1);
+    net.b().receive(ipv4(s), net.now());
+  }
+  EXPECT_EQ(stat(net.b(), "tcp_ooo_interval_limit"), 8u);
+  ASSERT_TRUE(net.b().close(c.servers.at(0), net.now()).has_value());
+  ASSERT_TRUE(net.a().close(c.clients.at(0), net.now()).has_value());
+  net.run_for(seconds(300));
+  EXPECT_EQ(net.b().tcb_count(), 0u);
+  EXPECT_EQ(stat(net.b(), "tcp_ooo_interval_limit"), 8u);
 }
 
 // RSTs for closed ports wait in a control queue of max_control_queue packets;

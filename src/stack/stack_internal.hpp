@@ -13,6 +13,12 @@ namespace synack {
 /// The demux tables' keyed hash from the stack secret (first 8 bytes k0, last 8 k1).
 tcp::TupleHash tuple_hash(const SipKey& k);
 
+/// Out-of-order segments `c` dropped for the reassembler's interval bound
+/// (tcp::ReassemblyConfig::max_intervals).
+inline std::uint64_t ooo_interval_limit_segments(const tcp::Connection& c) {
+  return c.receiver().buffer().reassembler().counters().interval_limit_segments;
+}
+
 /// A TCB owned by the stack: established, closing, or connecting.
 struct Stack::ConnSlot {
   std::unique_ptr<tcp::Connection> conn;

@@ -38,11 +38,15 @@ std::vector<std::pair<std::string, std::uint64_t>> Stack::stats() const {
   // The engine: finished connections and listeners, plus the live ones.
   tcp::DropCounters engine = finished_drops_;
   std::uint64_t cookies = finished_cookies_;
+  std::uint64_t ooo_limit = c.ooo_interval_limit_segments;
+  std::uint64_t sack_ignored = c.sack_blocks_ignored;
   for (const auto& slot : conns_) {
     if (!slot) continue;
     for (std::size_t i = 0; i < tcp::kDropReasonCount; ++i) {
       engine.count[i] += slot->conn->drops().count[i];
     }
+    ooo_limit += ooo_interval_limit_segments(*slot->conn);
+    sack_ignored += slot->conn->sender().scoreboard().ignored_blocks();
   }
   std::uint64_t syn_queue = 0;
   demux_.for_each_listener([&](const tcp::Listener& l) {
@@ -53,6 +57,8 @@ std::vector<std::pair<std::string, std::uint64_t>> Stack::stats() const {
   for (std::size_t i = 1; i < tcp::kDropReasonCount; ++i) {  // 0 = kNone
     add("tcp_" + std::string(to_string(static_cast<tcp::DropReason>(i))), engine.count[i]);
   }
+  add("tcp_ooo_interval_limit", ooo_limit);
+  add("tcp_sack_blocks_ignored", sack_ignored);
   add("syn_cookies_sent", cookies);
   add("syn_queue_now", syn_queue);
   add("tcb_now", tcb_count());

@@ -56,6 +56,9 @@ TEST(SackScoreboard, BoundedWithoutAllocation) {
     sb.on_ack(one, SeqNum(1000), SeqNum(100000));
   }
   EXPECT_EQ(sb.ranges().size(), SackScoreboard::kMaxRanges);
+  EXPECT_EQ(sb.ignored_blocks(), 40u - SackScoreboard::kMaxRanges);
+  sb.clear();
+  EXPECT_EQ(sb.ignored_blocks(), 40u - SackScoreboard::kMaxRanges);  // monotonic
 }
 
 std::uint32_t seg_seq(int i) {

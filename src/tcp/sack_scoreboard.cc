@@ -27,7 +27,10 @@ void SackScoreboard::insert(SeqRange r) {
   }
   const std::size_t merged = j - i;  // ranges replaced by r
   if (merged == 0) {
-    if (count_ == kMaxRanges) return;
+    if (count_ == kMaxRanges) {
+      ++ignored_blocks_;
+      return;
+    }
     std::move_backward(ranges_.begin() + static_cast<std::ptrdiff_t>(i),
                        ranges_.begin() + static_cast<std::ptrdiff_t>(count_),
                        ranges_.begin() + static_cast<std::ptrdiff_t>(count_ + 1));

@@ -48,11 +48,16 @@ class SackScoreboard {
   /// The first hole (unSACKed bytes) at or after `from` and below highest():
   /// [start, end), or nullopt.
   [[nodiscard]] std::optional<SeqRange> next_hole(SeqNum from) const;
+  /// SACK blocks not recorded because all kMaxRanges were in use (a peer
+  /// SACKing more disjoint ranges than the bound, e.g. SACK Panic-style
+  /// scoreboard growth). Monotonic: clear() and prune() keep it.
+  [[nodiscard]] std::uint64_t ignored_blocks() const { return ignored_blocks_; }
 
  private:
   void insert(SeqRange r);
   std::array<SeqRange, kMaxRanges> ranges_{};
   std::size_t count_ = 0;
+  std::uint64_t ignored_blocks_ = 0;
 };
 
 }  // namespace synack::tcp
